@@ -1,0 +1,138 @@
+/* device.h - a callbell table device: buttons in, presses out, LED back.
+ *
+ * The same engine runs in the Pico W firmware and in `callbell table`, so the
+ * simulated table is the firmware's test bench. The engine does no I/O and reads no
+ * clock: the shell passes edges, times (a wrapping ms counter) and MQTT events in,
+ * and it publishes through the injected cb_mqtt_port.
+ *
+ * Shell duties, in order: connect with the will from cb_device_will(); on CONNACK call
+ * cb_device_connected(); call cb_device_poll() from the main loop; pass PUBACKs,
+ * messages and disconnects in.
+ *
+ * Port contract: publish() must not call cb_device_puback() for the message it is
+ * queueing before it returns (the entry is marked in flight with the returned mid).
+ * If "online" or a subscription is refused at connect, cb_device_poll retries them
+ * before sending presses. An empty retained state payload (a cleared topic) makes
+ * that table's state unknown again; a state whose "table" differs from the topic is
+ * rejected as CB_E_BAD_ID. cb_device_publish_info publishes regardless of the
+ * connection and returns the port's status. */
+#ifndef CALLBELL_DEVICE_H
+#define CALLBELL_DEVICE_H
+
+#include "callbell/debounce.h"
+#include "callbell/mqtt_port.h"
+#include "callbell/outbox.h"
+#include "callbell/protocol.h"
+#include "callbell/status.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CB_DEVICE_MAX_BUTTONS 8
+#define CB_DEVICE_MAX_TABLES 8
+#define CB_DEVICE_INFLIGHT 4      /* presses in flight at once */
+#define CB_LED_ACK_HOLD_MS 5000   /* LED stays on this long after an ack */
+#define CB_ALL_TABLES 0xFF
+
+typedef enum cb_led_mode { CB_LED_OFF = 0, CB_LED_SLOW, CB_LED_ON, CB_LED_FAST } cb_led_mode;
+
+/* What the engine tells the shell's log (USB serial, terminal). */
+typedef enum cb_device_event {
+    CB_EV_PRESS_QUEUED,  /* a press entered the outbox (detail: seq) */
+    CB_EV_PRESS_MERGED,  /* a press merged into a queued one */
+    CB_EV_PRESS_DROPPED, /* outbox full: only if a device has > CB_OUTBOX_CAP table/kind pairs */
+    CB_EV_PRESS_SENT,    /* handed to the MQTT client */
+    CB_EV_PRESS_ACKED,   /* PUBACK: the broker has it; left the outbox */
+    CB_EV_STATE,         /* a table's state arrived */
+    CB_EV_BAD_MESSAGE    /* an incoming message was rejected (detail: status) */
+} cb_device_event;
+
+typedef void (*cb_device_log_fn)(void *ctx, cb_device_event ev, const char *table, cb_kind kind, uint32_t detail);
+
+typedef struct cb_button {
+    char table[CB_ID_SIZE];
+    cb_kind kind;
+} cb_button;
+
+typedef struct cb_device_config {
+    char site[CB_ID_SIZE];
+    char device[CB_ID_SIZE];
+    uint32_t boot;
+    cb_button buttons[CB_DEVICE_MAX_BUTTONS];
+    uint8_t button_count;  /* 1..CB_DEVICE_MAX_BUTTONS */
+    uint32_t debounce_ms;  /* 0 = CB_DEBOUNCE_DEFAULT_MS */
+    bool active_high;      /* seed wiring: pull-down, rising edge = true */
+    cb_device_log_fn log;  /* optional */
+    void *log_ctx;
+} cb_device_config;
+
+typedef struct cb_device_table {
+    char id[CB_ID_SIZE];
+    bool has_state;
+    cb_table_status status;
+    uint64_t call;
+    uint32_t acked_seen_ms; /* device ms when the ack was first seen */
+    bool ack_hold_over;     /* the CB_LED_ACK_HOLD_MS after it have passed (set by
+                               cb_device_poll, so the wrapping ms counter cannot light
+                               the LED again 49.7 days later) */
+} cb_device_table;
+
+typedef struct cb_device {
+    cb_device_config cfg;
+    cb_mqtt_port port;
+    cb_debounce debounce[CB_DEVICE_MAX_BUTTONS];
+    uint8_t button_table[CB_DEVICE_MAX_BUTTONS];
+    cb_device_table tables[CB_DEVICE_MAX_TABLES];
+    uint8_t table_count;
+    cb_outbox outbox;
+    bool connected;
+    bool subscribed;
+    bool has_vitals;
+    uint16_t battery_mv;
+    int8_t rssi;
+} cb_device;
+
+/* Validates cfg (ids, kinds, button count) and starts the engine disconnected.
+ * Returns CB_OK, CB_E_BAD_ID, CB_E_BAD_KIND, CB_E_RANGE (button count), CB_E_ARG. */
+cb_status cb_device_init(cb_device *dev, const cb_device_config *cfg, const cb_mqtt_port *port);
+
+/* The last will to register before connecting: topic (device status) and payload
+ * "offline", retained, QoS 1. Returns CB_OK or CB_E_BUFFER. */
+cb_status cb_device_will(const cb_device *dev, char *topic, size_t topic_cap, const char **payload);
+
+/* A button's pin changed: level after the edge, at t_ms. Debounced; a press enters
+ * the outbox. Returns CB_OK, CB_E_RANGE (no such button), CB_E_FULL (dropped). */
+cb_status cb_device_edge(cb_device *dev, uint8_t button, bool level_high, uint32_t t_ms);
+
+/* The broker accepted the connection: publishes "online" (retained), subscribes to the
+ * tables' state topics. Unacknowledged presses will be sent again by cb_device_poll. */
+cb_status cb_device_connected(cb_device *dev, uint32_t now_ms);
+
+/* The connection is gone: in-flight presses go back to waiting (order kept). */
+cb_status cb_device_disconnected(cb_device *dev);
+
+/* Sends waiting presses (oldest first, at most CB_DEVICE_INFLIGHT in flight) when
+ * connected. Call it from the main loop. Returns CB_OK (also when there was nothing
+ * to do or the client was busy). */
+cb_status cb_device_poll(cb_device *dev, uint32_t now_ms);
+
+/* PUBACK for message id `mid`. Unknown mids (info, status) are fine: CB_OK. */
+cb_status cb_device_puback(cb_device *dev, uint16_t mid);
+
+/* An incoming message (state of one of our tables). Messages for other topics are
+ * ignored (CB_OK); a bad payload is logged and returned (e.g. CB_E_JSON). */
+cb_status cb_device_message(cb_device *dev, const char *topic, size_t topic_len, const void *payload,
+                            size_t payload_len, uint32_t now_ms);
+
+/* Battery and signal to attach to presses and info (optional). */
+cb_status cb_device_set_vitals(cb_device *dev, uint16_t battery_mv, int8_t rssi);
+
+/* Publishes the retained info message. */
+cb_status cb_device_publish_info(cb_device *dev, const cb_info *info);
+
+/* LED mode for one table (index into dev->tables) or CB_ALL_TABLES (the most urgent
+ * of all: fast > slow > on > off), and whether the LED is lit at now_ms
+ * (fast: 5 Hz, slow: 1 Hz, 50 % duty). Returns CB_OK or CB_E_RANGE. */
+cb_status cb_device_led_mode(const cb_device *dev, uint8_t table_index, uint32_t now_ms, cb_led_mode *mode);
+cb_status cb_led_lit(cb_led_mode mode, uint32_t now_ms, bool *on);
+
+#endif

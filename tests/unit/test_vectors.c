@@ -1,0 +1,398 @@
+/* test_vectors.c - runs docs/protocol-vectors.json through the C decoders.
+ *
+ * The same file drives the web board's tests, so passing here means the C core and
+ * the board agree on every vector byte for byte. For "ok" vectors every listed field
+ * is compared, and every optional field not listed must decode as absent. Each ok
+ * vector is also re-encoded and decoded again (the encoders must accept whatever the
+ * decoders accept). Oversize payloads (> 512 bytes) must be too_long everywhere. */
+/* cmocka.h needs these first. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callbell/protocol.h"
+
+#ifndef CALLBELL_VECTORS_PATH
+#error "CALLBELL_VECTORS_PATH must name docs/protocol-vectors.json"
+#endif
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                                               \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            print_message("  vector %d (%s): ", index, decoder);                                                       \
+            print_message(__VA_ARGS__);                                                                                \
+            print_message("\n");                                                                                       \
+            failures++;                                                                                                \
+        }                                                                                                              \
+    } while (0)
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf != NULL) {
+        buf[n] = '\0';
+    }
+    fclose(f);
+    return buf;
+}
+
+static const char *topic_type_name(cb_topic_type t)
+{
+    static const char *const names[] = {"press",      "state",     "cmd",         "device_status", "device_info",
+                                        "hub_status", "hub_stats", "hub_request", "reply"};
+    return ((unsigned)t < sizeof names / sizeof names[0]) ? names[t] : "?";
+}
+
+static bool num_is(const cJSON *v, double want)
+{
+    return cJSON_IsNumber(v) && v->valuedouble == want;
+}
+
+static bool str_is(const cJSON *v, const char *want)
+{
+    return cJSON_IsString(v) && strcmp(v->valuestring, want) == 0;
+}
+
+static const char *kind_str(cb_kind k)
+{
+    const char *n = "?";
+    (void)cb_kind_name(k, &n);
+    return n;
+}
+
+static void check_topic(int index, const char *decoder, const cb_topic *t, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "type") == 0) {
+            CHECK(str_is(f, topic_type_name(t->type)), "type is %s", topic_type_name(t->type));
+        } else if (strcmp(k, "site") == 0) {
+            CHECK(str_is(f, t->site), "site is '%s'", t->site);
+        } else if (strcmp(k, "id") == 0) {
+            CHECK(str_is(f, t->id), "id is '%s'", t->id);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
+}
+
+static void check_press(int index, const char *decoder, const cb_press *p, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    bool saw_text = false, saw_battery = false, saw_rssi = false;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "device") == 0) {
+            CHECK(str_is(f, p->device), "device is '%s'", p->device);
+        } else if (strcmp(k, "boot") == 0) {
+            CHECK(num_is(f, p->boot), "boot is %u", p->boot);
+        } else if (strcmp(k, "seq") == 0) {
+            CHECK(num_is(f, p->seq), "seq is %u", p->seq);
+        } else if (strcmp(k, "kind") == 0) {
+            CHECK(str_is(f, kind_str(p->kind)), "kind is %s", kind_str(p->kind));
+        } else if (strcmp(k, "age_ms") == 0) {
+            CHECK(num_is(f, p->age_ms), "age_ms is %u", p->age_ms);
+        } else if (strcmp(k, "text") == 0) {
+            saw_text = true;
+            CHECK(str_is(f, p->text), "text is '%s'", p->text);
+        } else if (strcmp(k, "battery_mv") == 0) {
+            saw_battery = true;
+            CHECK(p->has_battery && num_is(f, p->battery_mv), "battery_mv is %u", p->battery_mv);
+        } else if (strcmp(k, "rssi") == 0) {
+            saw_rssi = true;
+            CHECK(p->has_rssi && num_is(f, p->rssi), "rssi is %d", p->rssi);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
+    CHECK(saw_text || p->text[0] == '\0', "text should be absent");
+    CHECK(saw_battery || !p->has_battery, "battery_mv should be absent");
+    CHECK(saw_rssi || !p->has_rssi, "rssi should be absent");
+}
+
+static void check_state(int index, const char *decoder, const cb_state *s, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    const char *status = "?";
+    (void)cb_table_status_name(s->status, &status);
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "table") == 0) {
+            CHECK(str_is(f, s->table), "table is '%s'", s->table);
+        } else if (strcmp(k, "status") == 0) {
+            CHECK(str_is(f, status), "status is %s", status);
+        } else if (strcmp(k, "kind") == 0) {
+            CHECK(s->status != CB_IDLE && str_is(f, kind_str(s->kind)), "kind is %s", kind_str(s->kind));
+        } else if (strcmp(k, "call") == 0) {
+            CHECK(num_is(f, (double)s->call), "call is %llu", (unsigned long long)s->call);
+        } else if (strcmp(k, "count") == 0) {
+            CHECK(num_is(f, s->count), "count is %u", s->count);
+        } else if (strcmp(k, "repeats") == 0) {
+            CHECK(num_is(f, s->repeats), "repeats is %u", s->repeats);
+        } else if (strcmp(k, "pressed_at") == 0) {
+            CHECK(num_is(f, (double)s->pressed_at), "pressed_at is %llu", (unsigned long long)s->pressed_at);
+        } else if (strcmp(k, "acked_by") == 0) {
+            CHECK(str_is(f, s->acked_by), "acked_by is '%s'", s->acked_by);
+        } else if (strcmp(k, "acked_at") == 0) {
+            CHECK(num_is(f, (double)s->acked_at), "acked_at is %llu", (unsigned long long)s->acked_at);
+        } else if (strcmp(k, "updated_at") == 0) {
+            CHECK(num_is(f, (double)s->updated_at), "updated_at is %llu", (unsigned long long)s->updated_at);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
+    CHECK(cJSON_GetObjectItemCaseSensitive(fields, "kind") != NULL || s->status == CB_IDLE,
+          "kind listed only when not idle");
+}
+
+static void check_cmd(int index, const char *decoder, const cb_cmd *c, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    bool saw_call = false;
+    const char *action = "?";
+    (void)cb_action_name(c->action, &action);
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "action") == 0) {
+            CHECK(str_is(f, action), "action is %s", action);
+        } else if (strcmp(k, "by") == 0) {
+            CHECK(str_is(f, c->by), "by is '%s'", c->by);
+        } else if (strcmp(k, "call") == 0) {
+            saw_call = true;
+            CHECK(c->has_call && num_is(f, (double)c->call), "call is %llu", (unsigned long long)c->call);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
+    CHECK(saw_call || !c->has_call, "call should be absent");
+}
+
+static void check_info(int index, const char *decoder, const cb_info *in, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    bool saw_rssi = false, saw_battery = false, saw_tables = false, saw_low = false;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "fw") == 0) {
+            CHECK(str_is(f, in->fw), "fw is '%s'", in->fw);
+        } else if (strcmp(k, "tables") == 0) {
+            saw_tables = true;
+            CHECK(str_is(f, in->tables), "tables is '%s'", in->tables);
+        } else if (strcmp(k, "rssi") == 0) {
+            saw_rssi = true;
+            CHECK(in->has_rssi && num_is(f, in->rssi), "rssi is %d", in->rssi);
+        } else if (strcmp(k, "battery_mv") == 0) {
+            saw_battery = true;
+            CHECK(in->has_battery && num_is(f, in->battery_mv), "battery_mv is %u", in->battery_mv);
+        } else if (strcmp(k, "low_battery") == 0) {
+            saw_low = true;
+            CHECK(cJSON_IsBool(f) && cJSON_IsTrue(f) == in->low_battery, "low_battery is %d", in->low_battery);
+        } else if (strcmp(k, "uptime_s") == 0) {
+            CHECK(num_is(f, in->uptime_s), "uptime_s is %u", in->uptime_s);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
+    CHECK(saw_tables || in->tables[0] == '\0', "tables should be absent");
+    CHECK(saw_rssi || !in->has_rssi, "rssi should be absent");
+    CHECK(saw_battery || !in->has_battery, "battery_mv should be absent");
+    CHECK(saw_low || !in->low_battery, "low_battery should be false when absent");
+}
+
+/* Decodes input with `decoder`; for ok results checks fields and the round trip. */
+static void run_vector(int index, const char *decoder, const char *input, const char *expect, const cJSON *fields)
+{
+    size_t len = strlen(input);
+    cb_status st = CB_E_ARG;
+    char buf[CB_PAYLOAD_SIZE];
+    size_t out_len = 0;
+    bool ok_expected = strcmp(expect, "ok") == 0;
+
+    if (strcmp(decoder, "topic") == 0) {
+        cb_topic t;
+        st = cb_topic_parse(input, len, &t);
+        if (st == CB_OK && ok_expected) {
+            check_topic(index, decoder, &t, fields);
+            char built[CB_TOPIC_SIZE];
+            CHECK(cb_topic_build(t.type, t.site, t.id, built, sizeof built) == CB_OK && strcmp(built, input) == 0,
+                  "topic does not rebuild");
+        }
+    } else if (strcmp(decoder, "press") == 0) {
+        cb_press p, p2;
+        st = cb_press_decode(input, len, &p);
+        if (st == CB_OK && ok_expected) {
+            check_press(index, decoder, &p, fields);
+            CHECK(cb_press_encode(&p, buf, sizeof buf, &out_len) == CB_OK &&
+                      cb_press_decode(buf, out_len, &p2) == CB_OK && memcmp(&p, &p2, sizeof p) == 0,
+                  "round trip differs");
+        }
+    } else if (strcmp(decoder, "state") == 0) {
+        cb_state s, s2;
+        st = cb_state_decode(input, len, &s);
+        if (st == CB_OK && ok_expected) {
+            check_state(index, decoder, &s, fields);
+            CHECK(cb_state_encode(&s, buf, sizeof buf, &out_len) == CB_OK &&
+                      cb_state_decode(buf, out_len, &s2) == CB_OK && memcmp(&s, &s2, sizeof s) == 0,
+                  "round trip differs");
+        }
+    } else if (strcmp(decoder, "cmd") == 0) {
+        cb_cmd c, c2;
+        st = cb_cmd_decode(input, len, &c);
+        if (st == CB_OK && ok_expected) {
+            check_cmd(index, decoder, &c, fields);
+            CHECK(cb_cmd_encode(&c, buf, sizeof buf, &out_len) == CB_OK && cb_cmd_decode(buf, out_len, &c2) == CB_OK &&
+                      memcmp(&c, &c2, sizeof c) == 0,
+                  "round trip differs");
+        }
+    } else if (strcmp(decoder, "info") == 0) {
+        cb_info in, in2;
+        st = cb_info_decode(input, len, &in);
+        if (st == CB_OK && ok_expected) {
+            check_info(index, decoder, &in, fields);
+            CHECK(cb_info_encode(&in, buf, sizeof buf, &out_len) == CB_OK &&
+                      cb_info_decode(buf, out_len, &in2) == CB_OK && memcmp(&in, &in2, sizeof in) == 0,
+                  "round trip differs");
+        }
+    } else {
+        CHECK(false, "unknown decoder");
+        return;
+    }
+    CHECK(strcmp(cb_status_str(st), expect) == 0, "got %s, expected %s (input %s)", cb_status_str(st), expect, input);
+}
+
+static void test_all_vectors(void **state)
+{
+    (void)state;
+    char *text = read_file(CALLBELL_VECTORS_PATH);
+    assert_non_null(text);
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    const cJSON *vectors = cJSON_GetObjectItemCaseSensitive(root, "vectors");
+    assert_true(cJSON_IsArray(vectors));
+    int index = 0;
+    int run = 0;
+    failures = 0;
+    const cJSON *v = NULL;
+    cJSON_ArrayForEach(v, vectors)
+    {
+        const cJSON *decoder = cJSON_GetObjectItemCaseSensitive(v, "decode");
+        const cJSON *input = cJSON_GetObjectItemCaseSensitive(v, "input");
+        const cJSON *expect = cJSON_GetObjectItemCaseSensitive(v, "expect");
+        const cJSON *fields = cJSON_GetObjectItemCaseSensitive(v, "fields");
+        assert_true(cJSON_IsString(decoder) && cJSON_IsString(input) && cJSON_IsString(expect));
+        if (strcmp(expect->valuestring, "ok") == 0) {
+            assert_true(cJSON_IsObject(fields));
+        }
+        run_vector(index, decoder->valuestring, input->valuestring, expect->valuestring, fields);
+        index++;
+        run++;
+    }
+    print_message("  %d vectors, %d failures\n", run, failures);
+    assert_true(run >= 60);
+    cJSON_Delete(root);
+    free(text);
+    assert_int_equal(failures, 0);
+}
+
+/* Builds a syntactically valid payload of exactly `total` bytes by padding an
+ * unknown key: {"v":1,<body>,"pad":"xxx"}. */
+static char *padded(const char *body, size_t total)
+{
+    char head[600];
+    int n = snprintf(head, sizeof head, "{\"v\":1,%s,\"pad\":\"", body);
+    assert_true(n > 0 && (size_t)n + 2 <= total);
+    char *p = malloc(total + 1);
+    assert_non_null(p);
+    memcpy(p, head, (size_t)n);
+    memset(p + n, 'x', total - (size_t)n - 2);
+    memcpy(p + total - 2, "\"}", 2);
+    p[total] = '\0';
+    return p;
+}
+
+static const char *const bodies[4] = {
+    "\"device\":\"d\",\"boot\":1,\"seq\":1,\"kind\":\"call\",\"age_ms\":5",
+    ("\"table\":\"4\",\"status\":\"idle\",\"call\":0,\"count\":0,\"repeats\":0,\"pressed_at\":0,\"acked_by\":\"\","
+     "\"acked_at\":0,\"updated_at\":1"),
+    "\"action\":\"ack\",\"by\":\"Ana\"",
+    "\"fw\":\"0.1.0\",\"uptime_s\":1",
+};
+
+static cb_status decode_any(int which, const char *p, size_t len)
+{
+    cb_press press;
+    cb_state state;
+    cb_cmd cmd;
+    cb_info info;
+    switch (which) {
+    case 0:
+        return cb_press_decode(p, len, &press);
+    case 1:
+        return cb_state_decode(p, len, &state);
+    case 2:
+        return cb_cmd_decode(p, len, &cmd);
+    default:
+        return cb_info_decode(p, len, &info);
+    }
+}
+
+static void test_oversize_is_too_long(void **state)
+{
+    (void)state;
+    for (int which = 0; which < 4; which++) {
+        char *at_limit = padded(bodies[which], CB_PAYLOAD_MAX);
+        char *over = padded(bodies[which], CB_PAYLOAD_MAX + 1);
+        char *far_over = padded(bodies[which], 4096);
+        assert_int_equal(decode_any(which, at_limit, strlen(at_limit)), CB_OK);
+        assert_int_equal(decode_any(which, over, strlen(over)), CB_E_TOO_LONG);
+        assert_int_equal(decode_any(which, far_over, strlen(far_over)), CB_E_TOO_LONG);
+        /* too_long wins over malformed JSON: the length is checked first. */
+        over[10] = '{';
+        assert_int_equal(decode_any(which, over, strlen(over)), CB_E_TOO_LONG);
+        free(at_limit);
+        free(over);
+        free(far_over);
+    }
+    /* Topics: 128 bytes is the limit. */
+    char topic[200];
+    memset(topic, 'a', sizeof topic);
+    cb_topic t;
+    assert_int_equal(cb_topic_parse(topic, CB_TOPIC_MAX + 1, &t), CB_E_TOO_LONG);
+    assert_int_equal(cb_topic_parse(topic, CB_TOPIC_MAX, &t), CB_E_BAD_TOPIC);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_vectors),
+        cmocka_unit_test(test_oversize_is_too_long),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
