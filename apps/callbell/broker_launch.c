@@ -1,0 +1,213 @@
+#define _POSIX_C_SOURCE 200809L
+#include "broker_launch.h"
+
+#include "clock.h"
+#include "paths.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *cb_broker_default_http_dir(void)
+{
+    const char *env = getenv("CALLBELL_WEB_DIR");
+    if (env && env[0])
+        return env;
+    return is_dir(CALLBELL_WEB_DIR) ? CALLBELL_WEB_DIR : NULL;
+}
+
+static int find_mosquitto(char *out, size_t cap)
+{
+    const char *path = getenv("PATH");
+    char dirs[8192];
+    snprintf(dirs, sizeof dirs, "%s:/usr/sbin:/usr/local/sbin", path ? path : "/usr/bin");
+    for (char *save, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        snprintf(out, cap, "%s/mosquitto", d);
+        if (access(out, X_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+static bool port_accepts(const char *host, int port)
+{
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
+    if (getaddrinfo(strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, service, &hints, &res) != 0)
+        return false;
+    bool ok = false;
+    for (struct addrinfo *a = res; a && !ok; a = a->ai_next) {
+        int fd = socket(a->ai_family, a->ai_socktype, 0);
+        if (fd < 0)
+            continue;
+        ok = connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+        close(fd);
+    }
+    freeaddrinfo(res);
+    return ok;
+}
+
+static void log_tail(const char *path, char *out, size_t cap)
+{
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[512], last[3][512] = {"", "", ""};
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        memmove(last[0], last[1], sizeof last[0] * 2);
+        snprintf(last[2], sizeof last[2], "%s", line);
+    }
+    fclose(f);
+    snprintf(out, cap, "%s%s%s%s%s", last[0], last[0][0] ? " | " : "", last[1], last[1][0] ? " | " : "", last[2]);
+}
+
+int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t err_cap)
+{
+    memset(b, 0, sizeof *b);
+    char exe[4096];
+    if (find_mosquitto(exe, sizeof exe) != 0) {
+        snprintf(err, err_cap, "mosquitto is not installed (Debian: sudo apt-get install mosquitto)");
+        return -1;
+    }
+    if (cb_mkdir_p(cfg->data_dir, 0700) != 0) {
+        snprintf(err, err_cap, "cannot create %s: %s", cfg->data_dir, strerror(errno));
+        return -1;
+    }
+    const char *bind = cfg->bind ? cfg->bind : "127.0.0.1";
+    if (port_accepts(bind, cfg->port)) {
+        snprintf(err, err_cap, "port %d on %s is already in use (another broker? try --port)", cfg->port, bind);
+        return -1;
+    }
+    if (cfg->ws_port > 0 && port_accepts(bind, cfg->ws_port)) {
+        snprintf(err, err_cap, "port %d on %s is already in use (try --ws-port)", cfg->ws_port, bind);
+        return -1;
+    }
+    const char *http = cfg->http_dir ? cfg->http_dir : cb_broker_default_http_dir();
+    if (cfg->http_dir && !is_dir(cfg->http_dir)) {
+        snprintf(err, err_cap, "--http-dir %s is not a directory", cfg->http_dir);
+        return -1;
+    }
+    b->web_served = cfg->ws_port > 0 && http && is_dir(http);
+    if (b->web_served)
+        snprintf(b->http_dir, sizeof b->http_dir, "%s", http);
+
+    char conf_path[4200];
+    snprintf(conf_path, sizeof conf_path, "%s/mosquitto.conf", cfg->data_dir);
+    snprintf(b->log_path, sizeof b->log_path, "%s/mosquitto.log", cfg->data_dir);
+    FILE *f = fopen(conf_path, "w");
+    if (!f) {
+        snprintf(err, err_cap, "cannot write %s: %s", conf_path, strerror(errno));
+        return -1;
+    }
+    /* Mosquitto started as root switches to user "mosquitto", which could not write our
+     * data directory: tell it to stay who we are. */
+    const struct passwd *pw = getpwuid(geteuid());
+    fprintf(f, "user %s\n", pw ? pw->pw_name : "root");
+    fprintf(f,
+            "# Written by `callbell broker` at every start; edits are overwritten.\n"
+            "per_listener_settings false\n"
+            "allow_anonymous true\n"
+            "persistence true\n"
+            "persistence_location %s/\n"
+            "autosave_interval 30\n"
+            "# the hub's persistent session holds presses made while it is down\n"
+            "max_queued_messages 100000\n"
+            "max_inflight_messages 1000\n"
+            "set_tcp_nodelay true\n"
+            "log_dest file %s\n"
+            "log_type error\nlog_type warning\nlog_type notice\n"
+            "listener %d %s\n",
+            cfg->data_dir, b->log_path, cfg->port, bind);
+    if (cfg->ws_port > 0) {
+        fprintf(f, "listener %d %s\nprotocol websockets\n", cfg->ws_port, bind);
+        if (b->web_served)
+            fprintf(f, "http_dir %s\n", b->http_dir);
+    }
+    fclose(f);
+    /* start from an empty log so an error we report is this run's */
+    FILE *lf = fopen(b->log_path, "w");
+    if (lf)
+        fclose(lf);
+
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, err_cap, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0) {
+            dup2(devnull, 0);
+            dup2(devnull, 1);
+            /* stderr stays: mosquitto reports config errors there before its log opens */
+        }
+        setpgid(0, 0); /* Ctrl-C goes to us; we stop it in order */
+        execl(exe, "mosquitto", "-c", conf_path, (char *)NULL);
+        _exit(127);
+    }
+    b->pid = pid;
+    uint64_t deadline = cb_mono_ms() + 5000;
+    while (cb_mono_ms() < deadline) {
+        if (cb_broker_exited(b, err, err_cap))
+            return -1;
+        if (port_accepts(bind, cfg->port) && (cfg->ws_port <= 0 || port_accepts(bind, cfg->ws_port)))
+            return 0;
+        cb_sleep_ms(50);
+    }
+    snprintf(err, err_cap, "mosquitto did not start listening on %s:%d within 5 s (log: %s)", bind, cfg->port,
+             b->log_path);
+    cb_broker_stop(b);
+    return -1;
+}
+
+bool cb_broker_exited(cb_broker *b, char *err, size_t err_cap)
+{
+    if (b->pid <= 0)
+        return true;
+    int status;
+    pid_t r = waitpid(b->pid, &status, WNOHANG);
+    if (r == 0)
+        return false;
+    b->pid = 0;
+    char tail[1600];
+    log_tail(b->log_path, tail, sizeof tail);
+    snprintf(err, err_cap, "mosquitto exited (%s %d)%s%s", WIFSIGNALED(status) ? "signal" : "status",
+             WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), tail[0] ? ": " : "", tail);
+    return true;
+}
+
+void cb_broker_stop(cb_broker *b)
+{
+    if (b->pid <= 0)
+        return;
+    kill(b->pid, SIGTERM);
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(b->pid, NULL, WNOHANG) == b->pid) {
+            b->pid = 0;
+            return;
+        }
+        cb_sleep_ms(50);
+    }
+    kill(b->pid, SIGKILL);
+    waitpid(b->pid, NULL, 0);
+    b->pid = 0;
+}

@@ -1,0 +1,78 @@
+/* cmd_board.c - `callbell board`: options for the terminal staff board (board/). */
+#include "board.h"
+#include "commands.h"
+#include "common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void help(void)
+{
+    printf("usage: callbell board [--name NAME] [--no-bell] [options]\n\n"
+           "The staff board in the terminal: open calls oldest first with their waiting\n"
+           "time, a tile per table, hub and device warnings, and a bell on every new call\n"
+           "or re-alert. Keys: up/down or j/k select, a acknowledge, d done, q quit.\n\n"
+           "  --name NAME    staff name sent with ack/done (default $USER, or \"staff\")\n"
+           "  --no-bell      don't ring the terminal bell\n" CB_COMMON_HELP);
+}
+
+/* A staff name the protocol accepts: 1-32 bytes, no control characters. */
+static bool name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > CB_NAME_MAX)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+int cb_cmd_board(int argc, char **argv)
+{
+    enum { OPT_NAME = 256, OPT_NO_BELL };
+    static const struct option options[] = {{"name", required_argument, 0, OPT_NAME},
+                                            {"no-bell", no_argument, 0, OPT_NO_BELL},
+                                            CB_COMMON_OPTIONS,
+                                            {0, 0, 0, 0}};
+    cb_common common;
+    cb_common_init(&common, "board");
+    const char *user = getenv("USER");
+    const char *name = user && name_ok(user) ? user : "staff";
+    bool bell = true;
+    int c, rc;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            help();
+            return 0;
+        case OPT_NAME:
+            if (!name_ok(optarg)) {
+                cb_fail(&common, "bad --name '%s': 1-32 bytes, no control characters", optarg);
+                return 2;
+            }
+            name = optarg;
+            break;
+        case OPT_NO_BELL:
+            bell = false;
+            break;
+        default:
+            if ((rc = cb_common_option(&common, c, optarg)) != 0)
+                return rc;
+        }
+    }
+    if (optind < argc) {
+        cb_fail(&common, "unexpected argument '%s'", argv[optind]);
+        return cb_usage_error(&common);
+    }
+    if ((rc = cb_common_finish(&common)) != 0)
+        return rc;
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        cb_fail(&common, "needs a terminal; for scripts use `callbell calls`");
+        return 2;
+    }
+    cb_board_options o = {.broker = common.broker, .site = common.site, .name = name, .bell = bell};
+    return cb_board_run(&o);
+}

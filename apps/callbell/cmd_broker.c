@@ -1,0 +1,112 @@
+/* cmd_broker.c - `callbell broker`: the local broker, so nothing else is needed. */
+#include "broker_launch.h"
+#include "clock.h"
+#include "commands.h"
+#include "common.h"
+#include "paths.h"
+#include "signals.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: callbell broker [options]\n\n"
+    "Runs Debian's Mosquitto with a generated configuration: MQTT for tables, hub and\n"
+    "boards, WebSockets for the web board (served by the broker itself), persistence in\n"
+    "callbell's data directory. Prints its URLs; stops on Ctrl-C.\n\n"
+    "  --port N         MQTT port (default 1883)\n"
+    "  --ws-port N      WebSockets + web board port (default 9001; 0 = none)\n"
+    "  --bind ADDR      listen address (default 127.0.0.1; 0.0.0.0 lets phones on the\n"
+    "                   restaurant Wi-Fi open the web board -- anyone there can then\n"
+    "                   connect, so use it only on a staff network)\n"
+    "  --data-dir DIR   persistence, config and log (default $XDG_STATE_HOME/callbell/broker-<port>)\n"
+    "  --http-dir DIR   web board files to serve (default: the built web board)\n"
+    "  -h, --help       show this help\n";
+
+int cb_cmd_broker(int argc, char **argv)
+{
+    cb_common c;
+    cb_common_init(&c, "broker");
+    cb_broker_config cfg = {.bind = "127.0.0.1", .port = 1883, .ws_port = 9001};
+    char data_dir[4096] = "";
+    static const struct option longopts[] = {{"port", required_argument, 0, 'p'},
+                                             {"ws-port", required_argument, 0, 'w'},
+                                             {"bind", required_argument, 0, 'b'},
+                                             {"data-dir", required_argument, 0, 'd'},
+                                             {"http-dir", required_argument, 0, 'H'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
+    int opt;
+    unsigned long n;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            fputs(help, stdout);
+            return 0;
+        case 'p':
+        case 'w':
+            if (cb_parse_uint(&c, opt == 'p' ? "--port" : "--ws-port", optarg, 65535, &n) != 0)
+                return 2;
+            if (opt == 'p' && n == 0) {
+                cb_fail(&c, "--port must be 1-65535");
+                return 2;
+            }
+            *(opt == 'p' ? &cfg.port : &cfg.ws_port) = (int)n;
+            break;
+        case 'b':
+            cfg.bind = optarg;
+            break;
+        case 'd':
+            snprintf(data_dir, sizeof data_dir, "%s", optarg);
+            break;
+        case 'H':
+            cfg.http_dir = optarg;
+            break;
+        default:
+            return cb_usage_error(&c);
+        }
+    }
+    if (optind < argc) {
+        cb_fail(&c, "unexpected argument '%s'", argv[optind]);
+        return cb_usage_error(&c);
+    }
+    if (cfg.ws_port == cfg.port) {
+        cb_fail(&c, "--port and --ws-port must differ");
+        return 2;
+    }
+    if (!data_dir[0]) {
+        char name[32], err[512];
+        snprintf(name, sizeof name, "broker-%d", cfg.port);
+        if (cb_state_path(name, data_dir, sizeof data_dir, err, sizeof err) != 0) {
+            cb_fail(&c, "%s", err);
+            return 1;
+        }
+    }
+    cfg.data_dir = data_dir;
+    cb_install_stop_handlers();
+    cb_broker b;
+    char err[2048];
+    if (cb_broker_start(&cfg, &b, err, sizeof err) != 0) {
+        cb_fail(&c, "%s", err);
+        return 1;
+    }
+    const char *shown = strcmp(cfg.bind, "0.0.0.0") == 0 ? "127.0.0.1" : cfg.bind;
+    printf("broker: mqtt://%s:%d\n", shown, cfg.port);
+    if (cfg.ws_port > 0)
+        printf("websockets: ws://%s:%d/\n", shown, cfg.ws_port);
+    if (b.web_served)
+        printf("web board: http://%s:%d/\n", shown, cfg.ws_port);
+    else if (cfg.ws_port > 0)
+        printf("web board: not built (cmake --build build), WebSockets only\n");
+    printf("data: %s (log: %s)\nCtrl-C stops it.\n", data_dir, b.log_path);
+    fflush(stdout);
+    while (!cb_stop_requested) {
+        if (cb_broker_exited(&b, err, sizeof err)) {
+            cb_fail(&c, "%s", err);
+            return 1;
+        }
+        cb_sleep_ms(200);
+    }
+    cb_broker_stop(&b);
+    return 0;
+}

@@ -1,0 +1,115 @@
+/* cmd_hub.c - `callbell hub`: options, then the hub's loop (hub/hub.c). */
+#include "commands.h"
+#include "common.h"
+#include "hub.h"
+#include "paths.h"
+#include "signals.h"
+#include "table_list.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: callbell hub [options]\n\n"
+    "The authority on call state: takes presses and staff commands, keeps every call in\n"
+    "SQLite, publishes each table's retained state. Runs until Ctrl-C.\n\n"
+    "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
+    "                   else ~/.local/state/callbell/hub-<site>.db)\n"
+    "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
+    "                   default 1-4, the seed's four buttons). Presses for other tables\n"
+    "                   are rejected and logged.\n"
+    "  --realert S      re-alert a call still waiting after S seconds (default 60)\n"
+    "  --ack-timeout S  an acknowledged call not done after S seconds calls again (default 300)\n"
+    "  --sync MODE      full (default: every commit reaches the disk, survives power loss)\n"
+    "                   or normal (survives a crash of the hub, not of the machine)\n"
+    "  --quiet          log only problems, not every event\n" CB_COMMON_HELP;
+
+int cb_cmd_hub(int argc, char **argv)
+{
+    cb_common c;
+    cb_common_init(&c, "hub");
+    const char *env_tables = getenv("CALLBELL_TABLES");
+    cb_hub_options o = {.tables_spec = env_tables && env_tables[0] ? env_tables : "1-4",
+                        .sync = CB_SYNC_FULL,
+                        .log_events = true};
+    cb_call_config_default(&o.call);
+    char db_path[4096] = "";
+    static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
+                                             {"tables", required_argument, 0, 't'},
+                                             {"realert", required_argument, 0, 'r'},
+                                             {"ack-timeout", required_argument, 0, 'a'},
+                                             {"sync", required_argument, 0, 'y'},
+                                             {"quiet", no_argument, 0, 'q'},
+                                             CB_COMMON_OPTIONS,
+                                             {0, 0, 0, 0}};
+    int opt;
+    unsigned long n;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            fputs(help, stdout);
+            return 0;
+        case 'd':
+            snprintf(db_path, sizeof db_path, "%s", optarg);
+            break;
+        case 't':
+            o.tables_spec = optarg;
+            break;
+        case 'r':
+        case 'a':
+            if (cb_parse_uint(&c, opt == 'r' ? "--realert" : "--ack-timeout", optarg, 86400, &n) != 0)
+                return 2;
+            if (n == 0) {
+                cb_fail(&c, "%s must be at least 1 second", opt == 'r' ? "--realert" : "--ack-timeout");
+                return 2;
+            }
+            if (opt == 'r')
+                o.call.realert_s = (uint32_t)n;
+            else
+                o.call.ack_timeout_s = (uint32_t)n;
+            break;
+        case 'y':
+            if (strcmp(optarg, "full") == 0)
+                o.sync = CB_SYNC_FULL;
+            else if (strcmp(optarg, "normal") == 0)
+                o.sync = CB_SYNC_NORMAL;
+            else {
+                cb_fail(&c, "bad --sync '%s': want full or normal", optarg);
+                return 2;
+            }
+            break;
+        case 'q':
+            o.log_events = false;
+            break;
+        default:
+            if (cb_common_option(&c, opt, optarg) != 0)
+                return 2;
+        }
+    }
+    if (optind < argc) {
+        cb_fail(&c, "unexpected argument '%s'", argv[optind]);
+        return cb_usage_error(&c);
+    }
+    if (cb_common_finish(&c) != 0)
+        return 2;
+    o.site = c.site;
+    cb_table_list tables;
+    char err[512];
+    if (cb_table_list_parse(o.tables_spec, &tables, err, sizeof err) != 0) {
+        cb_fail(&c, "%s", err);
+        return 2;
+    }
+    cb_table_list_free(&tables);
+    if (!db_path[0]) {
+        char name[64];
+        snprintf(name, sizeof name, "hub-%s.db", c.site);
+        if (cb_state_path(name, db_path, sizeof db_path, err, sizeof err) != 0) {
+            cb_fail(&c, "%s", err);
+            return 1;
+        }
+    }
+    o.db_path = db_path;
+    cb_install_stop_handlers();
+    return cb_hub_main(&o, &c.broker, &cb_stop_requested);
+}

@@ -1,0 +1,679 @@
+/* cmd_table.c - `callbell table`: a simulated table device running the firmware's
+ * engine (cb_device) over libmosquitto, so the PC exercises the same debouncer,
+ * outbox and LED logic as the Pico W.
+ *
+ * Keys stand for buttons. Each key becomes a real press on a simulated pin: an active
+ * edge, then the release 60 ms later, fed through cb_device_edge. Presses of one
+ * button are spaced past the debounce time, so typing (or piping) "ccc" is three
+ * presses, as three deliberate pushes would be, while the debouncer still decides. */
+#ifndef _DEFAULT_SOURCE /* ncursesw's pkg-config flags define it already */
+#define _DEFAULT_SOURCE
+#endif
+#include "callbell/device.h"
+#include "clock.h"
+#include "commands.h"
+#include "common.h"
+#include "device_port.h"
+#include "mqtt_client.h"
+#include "signals.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PRESS_HOLD_MS 60   /* how long a simulated finger holds the button */
+#define KEY_QUEUE_CAP 1024 /* typed-ahead presses not yet on a pin */
+#define QUIT_FLUSH_MS 2000 /* on `q`, how long to try delivering queued presses */
+#define FW_NAME "sim-" CALLBELL_VERSION
+
+typedef struct sim_button {
+    char key;
+    bool down;
+    bool used;
+    uint32_t release_at;
+    uint32_t ready_at; /* next press may start here: past the debounce window */
+} sim_button;
+
+typedef struct sim {
+    cb_common common;
+    cb_device dev;
+    cb_device_link link;
+    sim_button buttons[CB_DEVICE_MAX_BUTTONS];
+    uint32_t debounce_ms;
+    uint8_t keyq[KEY_QUEUE_CAP];
+    size_t keyq_head, keyq_len;
+    bool raw; /* stdin is a terminal: keys act at once, no echo */
+    bool tty; /* and stdout too: status block, coloured LED */
+    bool utf8;
+    bool connected;
+    bool input_eof;
+    bool has_battery;
+    uint16_t battery_mv;
+    uint64_t started_ms;
+    cb_led_mode led[CB_DEVICE_MAX_TABLES];
+    bool led_known[CB_DEVICE_MAX_TABLES];
+    /* terminal status block */
+    int status_lines;
+    char last_status[2048];
+} sim;
+
+static struct termios saved_termios;
+static bool termios_saved;
+
+static void restore_terminal(void)
+{
+    if (termios_saved) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+        termios_saved = false;
+    }
+}
+
+/* Raw enough to get single keys without echo; ISIG stays so Ctrl-C is SIGINT and OPOST
+ * stays so "\n" still returns the carriage. */
+static int enter_raw_mode(void)
+{
+    if (tcgetattr(STDIN_FILENO, &saved_termios) != 0)
+        return -1;
+    struct termios raw = saved_termios;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+    raw.c_cc[VMIN] = 0;
+    raw.c_cc[VTIME] = 0;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) != 0)
+        return -1;
+    termios_saved = true;
+    atexit(restore_terminal);
+    return 0;
+}
+
+static const char *const led_names[] = {"off", "slow", "on", "fast"};
+
+static const char *kind_str(cb_kind k)
+{
+    const char *name = "?";
+    cb_kind_name(k, &name);
+    return name;
+}
+
+/* ---- output: one line per event, under a redrawn status block on a terminal ---- */
+
+static void clear_status(sim *s)
+{
+    if (s->status_lines > 0)
+        printf("\033[%dA\033[J", s->status_lines);
+    s->status_lines = 0;
+    s->last_status[0] = '\0';
+}
+
+static void event(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void event(sim *s, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (s->tty) {
+        clear_status(s);
+        uint64_t wall = cb_wall_ms();
+        time_t secs = (time_t)(wall / 1000);
+        struct tm tm;
+        localtime_r(&secs, &tm);
+        printf("%02d:%02d:%02d  %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec, line);
+    } else {
+        printf("%s\n", line);
+    }
+    fflush(stdout);
+}
+
+static int terminal_cols(void)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
+static uint32_t outbox_for_table(const cb_outbox *ob, uint8_t table)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < ob->count; i++)
+        n += ob->e[(ob->head + i) % CB_OUTBOX_CAP].table_index == table;
+    return n;
+}
+
+static const char *table_status_text(const cb_device_table *t)
+{
+    const char *name = "unknown";
+    if (t->has_state)
+        cb_table_status_name(t->status, &name);
+    return name;
+}
+
+/* One table's line. Colour codes wrap only the LED field, so the visible width is
+ * that of the plain text and can be clipped to the terminal. */
+static void status_line(sim *s, uint8_t i, uint32_t now, int cols, char *out, size_t cap)
+{
+    static const char *const colour[] = {"\033[2m", "\033[1;33m", "\033[1;32m", "\033[1;31m"};
+    static const char *const text[] = {"off", "blinking (calling)", "on (acknowledged)", "fast blink (offline)"};
+    cb_led_mode mode = CB_LED_OFF;
+    bool lit = false;
+    cb_device_led_mode(&s->dev, i, now, &mode);
+    cb_led_lit(mode, now, &lit);
+    const char *dot = s->utf8 ? (lit ? "\u25cf" : "\u25cb") : (lit ? "*" : ".");
+    char led[64], rest[160];
+    snprintf(led, sizeof led, "%s %s", dot, text[mode]);
+    snprintf(rest, sizeof rest, "  %-12s outbox %-2u %s", table_status_text(&s->dev.tables[i]),
+             (unsigned)outbox_for_table(&s->dev.outbox, i), s->connected ? "connected" : "OFFLINE, reconnecting");
+    char head[48];
+    snprintf(head, sizeof head, "table %-4s LED ", s->dev.tables[i].id);
+    int led_w = 2 + (int)strlen(text[mode]);
+    int width = (int)strlen(head) + 22 + (int)strlen(rest);
+    if (width <= cols)
+        snprintf(out, cap, "%s%s%-22s\033[0m%s", head, colour[mode], led, rest);
+    else if ((int)strlen(head) + led_w <= cols)
+        snprintf(out, cap, "%s%s%s\033[0m", head, colour[mode], led);
+    else
+        snprintf(out, cap, "%.*s", cols > 1 ? cols - 1 : 0, head);
+}
+
+static void draw_status(sim *s, uint32_t now)
+{
+    if (!s->tty)
+        return;
+    int cols = terminal_cols();
+    char block[sizeof s->last_status];
+    size_t used = 0;
+    int lines = 0;
+    for (uint8_t i = 0; i < s->dev.table_count; i++) {
+        char line[512];
+        status_line(s, i, now, cols, line, sizeof line);
+        used += (size_t)snprintf(block + used, sizeof block - used, "%s\n", line);
+        lines++;
+    }
+    char keys[160] = "keys:";
+    for (uint8_t b = 0; b < s->dev.cfg.button_count; b++) {
+        const cb_button *btn = &s->dev.cfg.buttons[b];
+        size_t k = strlen(keys);
+        if (s->dev.table_count > 1)
+            snprintf(keys + k, sizeof keys - k, "  [%c] table %s", s->buttons[b].key, btn->table);
+        else
+            snprintf(keys + k, sizeof keys - k, "  [%c] %s", s->buttons[b].key, kind_str(btn->kind));
+    }
+    size_t k = strlen(keys);
+    snprintf(keys + k, sizeof keys - k, "  [q] quit");
+    used += (size_t)snprintf(block + used, sizeof block - used, "\033[2m%.*s\033[0m\n", cols > 1 ? cols - 1 : 0, keys);
+    lines++;
+    if (used >= sizeof block)
+        used = sizeof block - 1;
+    if (s->status_lines == lines && strcmp(block, s->last_status) == 0)
+        return;
+    if (s->status_lines > 0)
+        printf("\033[%dA\033[J", s->status_lines);
+    fputs(block, stdout);
+    fflush(stdout);
+    s->status_lines = lines;
+    snprintf(s->last_status, sizeof s->last_status, "%s", block);
+}
+
+/* ---- engine and MQTT events ---- */
+
+static void on_device_event(void *ctx, cb_device_event ev, const char *table, cb_kind kind, uint32_t detail)
+{
+    sim *s = ctx;
+    const char *t = table ? table : "";
+    switch (ev) {
+    case CB_EV_PRESS_QUEUED:
+        event(s, "queued table=%s kind=%s seq=%u", t, kind_str(kind), (unsigned)detail);
+        break;
+    case CB_EV_PRESS_MERGED:
+        event(s, "merged table=%s kind=%s seq=%u", t, kind_str(kind), (unsigned)detail);
+        break;
+    case CB_EV_PRESS_DROPPED:
+        event(s, "dropped table=%s kind=%s (outbox full)", t, kind_str(kind));
+        break;
+    case CB_EV_PRESS_SENT:
+        event(s, "sent seq=%u table=%s kind=%s", (unsigned)detail, t, kind_str(kind));
+        break;
+    case CB_EV_PRESS_ACKED:
+        event(s, "acked seq=%u table=%s kind=%s", (unsigned)detail, t, kind_str(kind));
+        break;
+    case CB_EV_STATE:
+        for (uint8_t i = 0; i < s->dev.table_count; i++)
+            if (strcmp(s->dev.tables[i].id, t) == 0)
+                event(s, "state table=%s status=%s", t, table_status_text(&s->dev.tables[i]));
+        break;
+    case CB_EV_BAD_MESSAGE:
+        event(s, "rejected table=%s error=%s", t, cb_status_str((cb_status)detail));
+        break;
+    }
+}
+
+static void publish_info(sim *s)
+{
+    cb_info info;
+    memset(&info, 0, sizeof info);
+    snprintf(info.fw, sizeof info.fw, "%s", FW_NAME);
+    size_t used = 0;
+    for (uint8_t i = 0; i < s->dev.table_count; i++)
+        used +=
+            (size_t)snprintf(info.tables + used, sizeof info.tables - used, "%s%s", i ? "," : "", s->dev.tables[i].id);
+    if (used >= sizeof info.tables)
+        info.tables[0] = '\0'; /* optional field: better absent than cut */
+    info.uptime_s = (uint32_t)((cb_mono_ms() - s->started_ms) / 1000);
+    if (s->has_battery) {
+        info.has_battery = true;
+        info.battery_mv = s->battery_mv;
+        info.low_battery = s->battery_mv < 3400;
+    }
+    cb_status st = cb_device_publish_info(&s->dev, &info);
+    if (st != CB_OK)
+        event(s, "info not published: %s", cb_status_str(st));
+}
+
+static void on_connect(void *ctx)
+{
+    sim *s = ctx;
+    s->connected = true;
+    event(s, "connected");
+    publish_info(s);
+}
+
+static void on_disconnect(void *ctx)
+{
+    sim *s = ctx;
+    s->connected = false;
+    event(s, "disconnected");
+}
+
+static void report_led_changes(sim *s, uint32_t now)
+{
+    for (uint8_t i = 0; i < s->dev.table_count; i++) {
+        cb_led_mode mode;
+        if (cb_device_led_mode(&s->dev, i, now, &mode) != CB_OK)
+            continue;
+        if (!s->led_known[i] || s->led[i] != mode) {
+            s->led[i] = mode;
+            s->led_known[i] = true;
+            if (!s->tty) /* the terminal shows the LED in the status line instead */
+                event(s, "led table=%s mode=%s", s->dev.tables[i].id, led_names[mode]);
+        }
+    }
+}
+
+/* ---- keys to pin edges ---- */
+
+static int button_for_key(const sim *s, char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        c = (char)(c - 'A' + 'a');
+    for (uint8_t b = 0; b < s->dev.cfg.button_count; b++)
+        if (s->buttons[b].key == c)
+            return b;
+    return -1;
+}
+
+/* Returns false when the key asks to quit. */
+static bool handle_key(sim *s, char c)
+{
+    if (c == 'q' || c == 'Q' || c == 4 /* Ctrl-D on a raw terminal */)
+        return false;
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+        return true;
+    int b = button_for_key(s, c);
+    if (b < 0) {
+        if (s->tty)
+            event(s, "key '%c' is no button (see keys below)", c >= 32 && c < 127 ? c : '?');
+        else
+            fprintf(stderr, "callbell table: ignored key 0x%02x\n", (unsigned char)c);
+        return true;
+    }
+    if (s->keyq_len == KEY_QUEUE_CAP) {
+        event(s, "too many keys ahead; key '%c' ignored", c);
+        return true;
+    }
+    s->keyq[(s->keyq_head + s->keyq_len++) % KEY_QUEUE_CAP] = (uint8_t)b;
+    return true;
+}
+
+static bool due(uint32_t now, uint32_t at)
+{
+    return (int32_t)(now - at) >= 0;
+}
+
+/* Releases that are due (at their exact time, so the debouncer sees real spacing),
+ * then starts the queued presses in typing order as their buttons become free. */
+static void feed_edges(sim *s, uint32_t now)
+{
+    for (uint8_t b = 0; b < s->dev.cfg.button_count; b++) {
+        sim_button *btn = &s->buttons[b];
+        if (btn->down && due(now, btn->release_at)) {
+            cb_device_edge(&s->dev, b, false, btn->release_at);
+            btn->down = false;
+            btn->ready_at = btn->release_at + s->debounce_ms + 1;
+        }
+    }
+    while (s->keyq_len > 0) {
+        uint8_t b = s->keyq[s->keyq_head];
+        sim_button *btn = &s->buttons[b];
+        if (btn->down || (btn->used && !due(now, btn->ready_at)))
+            break;
+        s->keyq_head = (s->keyq_head + 1) % KEY_QUEUE_CAP;
+        s->keyq_len--;
+        btn->down = true;
+        btn->used = true;
+        btn->release_at = now + PRESS_HOLD_MS;
+        cb_device_edge(&s->dev, b, true, now); /* a full outbox is reported by the engine's log */
+    }
+}
+
+static bool keys_idle(const sim *s)
+{
+    if (s->keyq_len > 0)
+        return false;
+    for (uint8_t b = 0; b < s->dev.cfg.button_count; b++)
+        if (s->buttons[b].down)
+            return false;
+    return true;
+}
+
+static uint32_t outbox_len(const sim *s)
+{
+    uint32_t n = 0;
+    cb_outbox_count(&s->dev.outbox, &n);
+    return n;
+}
+
+/* Reads what stdin has; returns false when a key asks to quit. */
+static bool read_keys(sim *s)
+{
+    char buf[256];
+    ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+    if (n == 0) {
+        s->input_eof = true;
+        return true;
+    }
+    if (n < 0) {
+        if (errno != EINTR && errno != EAGAIN)
+            s->input_eof = true;
+        return true;
+    }
+    for (ssize_t i = 0; i < n; i++)
+        if (!handle_key(s, buf[i]))
+            return false;
+    return true;
+}
+
+/* One round: edges, engine, network. Waits at most wait_ms for keys or traffic. */
+static void step(sim *s, int wait_ms, bool want_keys)
+{
+    uint32_t now = cb_device_link_now();
+    feed_edges(s, now);
+    cb_device_poll(&s->dev, now);
+    report_led_changes(s, now);
+    draw_status(s, now);
+
+    struct pollfd fds[2];
+    nfds_t n = 0;
+    if (want_keys && !s->input_eof)
+        fds[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+    struct mosquitto *mosq = cb_mqtt_handle(s->link.mqtt);
+    int sock = cb_mqtt_connected(s->link.mqtt) ? mosquitto_socket(mosq) : -1;
+    if (sock >= 0)
+        fds[n++] = (struct pollfd){.fd = sock, .events = POLLIN | (mosquitto_want_write(mosq) ? POLLOUT : 0)};
+    if (!keys_idle(s) && wait_ms > 10)
+        wait_ms = 10; /* a release or a spaced press is coming up */
+    poll(fds, n, wait_ms);
+    cb_mqtt_run(s->link.mqtt, 0);
+}
+
+static int run(sim *s, bool exit_when_empty)
+{
+    while (!cb_stop_requested) {
+        step(s, 50, true);
+        if (!s->input_eof) {
+            struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+            if (poll(&p, 1, 0) > 0 && !read_keys(s))
+                break;
+        } else if (exit_when_empty && keys_idle(s) && outbox_len(s) == 0) {
+            return 0;
+        }
+    }
+    /* `q`: give queued presses a short chance, as a guest would wait for the LED; a
+     * signal means now. */
+    uint64_t end = cb_mono_ms() + QUIT_FLUSH_MS;
+    while ((!keys_idle(s) || outbox_len(s) > 0) && s->connected && cb_mono_ms() < end && !cb_stop_requested)
+        step(s, 20, false);
+    return 0;
+}
+
+/* ---- setup ---- */
+
+static uint32_t random_boot(void)
+{
+    uint32_t r = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(&r, sizeof r, 1, f) != 1)
+        r = (uint32_t)cb_mono_us() ^ ((uint32_t)getpid() << 16) ^ (uint32_t)cb_wall_ms();
+    if (f)
+        fclose(f);
+    return r;
+}
+
+static void help(void)
+{
+    printf("usage: callbell table --table N [--device ID] [options]\n"
+           "       callbell table --seed [options]\n\n"
+           "A simulated table device running the firmware's engine: debounced buttons, an\n"
+           "outbox that survives broker outages, and the LED answer from the hub.\n\n"
+           "  --table N          the table this device sits on; keys c call, b bill,\n"
+           "                     w water, x cancel\n"
+           "  --seed             the seed's board instead: one device, tables 1-4, kind\n"
+           "                     call, keys 1-4 (buttons GP16-GP19)\n"
+           "  --device ID        device id (default sim-<table>, or sim-seed)\n"
+           "  --debounce-ms N    debounce quiet time, 1-1000 (default %d)\n"
+           "  --exit-when-empty  with keys from a pipe: exit once input ended and every\n"
+           "                     press was acknowledged by the broker\n" CB_COMMON_HELP
+           "\nOn a terminal, keys act at once and a status line per table shows the LED.\n"
+           "Otherwise keys are read from stdin (whitespace ignored) and every event is one\n"
+           "line on stdout, e.g. `queued table=3 kind=bill seq=4`, `sent seq=4`, `acked seq=4`,\n"
+           "`led table=3 mode=slow`, `connected`. q quits.\n",
+           CB_DEBOUNCE_DEFAULT_MS);
+}
+
+typedef struct table_opts {
+    const char *table;
+    const char *device;
+    bool seed;
+    bool exit_when_empty;
+    unsigned long debounce_ms;
+    unsigned long keepalive_s;
+    unsigned long battery_mv;
+    bool has_battery;
+} table_opts;
+
+static int parse(sim *s, table_opts *o, int argc, char **argv)
+{
+    enum { OPT_TABLE = 256, OPT_DEVICE, OPT_SEED, OPT_DEBOUNCE, OPT_EXIT_EMPTY, OPT_KEEPALIVE, OPT_BATTERY };
+    static const struct option options[] = {{"table", required_argument, 0, OPT_TABLE},
+                                            {"device", required_argument, 0, OPT_DEVICE},
+                                            {"seed", no_argument, 0, OPT_SEED},
+                                            {"debounce-ms", required_argument, 0, OPT_DEBOUNCE},
+                                            {"exit-when-empty", no_argument, 0, OPT_EXIT_EMPTY},
+                                            /* hidden, for tests: notice a dead link sooner */
+                                            {"keepalive", required_argument, 0, OPT_KEEPALIVE},
+                                            /* hidden, for demos: report this battery voltage */
+                                            {"battery-mv", required_argument, 0, OPT_BATTERY},
+                                            CB_COMMON_OPTIONS,
+                                            {0, 0, 0, 0}};
+    int c, rc;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            help();
+            return -1;
+        case OPT_TABLE:
+            o->table = optarg;
+            break;
+        case OPT_DEVICE:
+            o->device = optarg;
+            break;
+        case OPT_SEED:
+            o->seed = true;
+            break;
+        case OPT_EXIT_EMPTY:
+            o->exit_when_empty = true;
+            break;
+        case OPT_DEBOUNCE:
+            if ((rc = cb_parse_uint(&s->common, "--debounce-ms", optarg, 1000, &o->debounce_ms)) != 0)
+                return rc;
+            if (o->debounce_ms == 0) {
+                cb_fail(&s->common, "bad --debounce-ms '0': want 1 to 1000");
+                return 2;
+            }
+            break;
+        case OPT_KEEPALIVE:
+            if ((rc = cb_parse_uint(&s->common, "--keepalive", optarg, 65535, &o->keepalive_s)) != 0)
+                return rc;
+            if (o->keepalive_s < 5) { /* libmosquitto refuses shorter ones at every connect */
+                cb_fail(&s->common, "bad --keepalive '%s': want 5 to 65535 seconds", optarg);
+                return 2;
+            }
+            break;
+        case OPT_BATTERY:
+            if ((rc = cb_parse_uint(&s->common, "--battery-mv", optarg, 10000, &o->battery_mv)) != 0)
+                return rc;
+            o->has_battery = true;
+            break;
+        default:
+            if ((rc = cb_common_option(&s->common, c, optarg)) != 0)
+                return rc;
+        }
+    }
+    if (optind < argc) {
+        cb_fail(&s->common, "unexpected argument '%s'", argv[optind]);
+        return cb_usage_error(&s->common);
+    }
+    if (o->seed == (o->table != NULL)) {
+        cb_fail(&s->common, o->seed ? "--seed and --table exclude each other" : "--table N (or --seed) is required");
+        return cb_usage_error(&s->common);
+    }
+    if (o->table && cb_id_check(o->table) != CB_OK) {
+        cb_fail(&s->common, "bad --table '%s': use 1-32 characters of a-z 0-9 _ -", o->table);
+        return 2;
+    }
+    if (o->device && cb_id_check(o->device) != CB_OK) {
+        cb_fail(&s->common, "bad --device '%s': use 1-32 characters of a-z 0-9 _ -", o->device);
+        return 2;
+    }
+    return cb_common_finish(&s->common);
+}
+
+static int configure(sim *s, const table_opts *o, cb_device_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->site, sizeof cfg->site, "%s", s->common.site);
+    if (o->device)
+        snprintf(cfg->device, sizeof cfg->device, "%s", o->device);
+    else if (snprintf(cfg->device, sizeof cfg->device, "sim-%s", o->seed ? "seed" : o->table) >=
+             (int)sizeof cfg->device) {
+        cb_fail(&s->common, "device id 'sim-%s' is too long; give --device ID", o->table);
+        return 2;
+    }
+    cfg->boot = random_boot();
+    cfg->debounce_ms = (uint32_t)o->debounce_ms;
+    cfg->active_high = true; /* the seed's wiring: pull-down, press = high */
+    cfg->log = on_device_event;
+    cfg->log_ctx = s;
+    if (o->seed) {
+        for (uint8_t b = 0; b < 4; b++) {
+            snprintf(cfg->buttons[b].table, sizeof cfg->buttons[b].table, "%u", b + 1u);
+            cfg->buttons[b].kind = CB_KIND_CALL;
+            s->buttons[b].key = (char)('1' + b);
+        }
+    } else {
+        static const cb_kind kinds[] = {CB_KIND_CALL, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL};
+        static const char keys[] = "cbwx";
+        for (uint8_t b = 0; b < 4; b++) {
+            snprintf(cfg->buttons[b].table, sizeof cfg->buttons[b].table, "%s", o->table);
+            cfg->buttons[b].kind = kinds[b];
+            s->buttons[b].key = keys[b];
+        }
+    }
+    cfg->button_count = 4;
+    return 0;
+}
+
+int cb_cmd_table(int argc, char **argv)
+{
+    static sim s; /* large (engine + key queue), one per process */
+    memset(&s, 0, sizeof s);
+    cb_common_init(&s.common, "table");
+    table_opts o = {.debounce_ms = CB_DEBOUNCE_DEFAULT_MS};
+    int rc = parse(&s, &o, argc, argv);
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+
+    cb_device_config cfg;
+    if ((rc = configure(&s, &o, &cfg)) != 0)
+        return rc;
+    s.debounce_ms = (uint32_t)o.debounce_ms;
+    s.started_ms = cb_mono_ms();
+    cb_mqtt_port port = cb_device_link_port(&s.link);
+    cb_status st = cb_device_init(&s.dev, &cfg, &port);
+    if (st != CB_OK) {
+        cb_fail(&s.common, "bad device configuration: %s", cb_status_str(st));
+        return 2;
+    }
+    if (o.has_battery) {
+        s.has_battery = true;
+        s.battery_mv = (uint16_t)o.battery_mv;
+        cb_device_set_vitals(&s.dev, s.battery_mv, -55);
+    }
+
+    s.raw = isatty(STDIN_FILENO);
+    s.tty = s.raw && isatty(STDOUT_FILENO);
+    setlocale(LC_CTYPE, "");
+    s.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    if (!s.tty)
+        setvbuf(stdout, NULL, _IOLBF, 0);
+
+    cb_mqtt_options mo = {.client_id = cfg.device, /* one session per device, as the firmware */
+                          .clean_session = true,   /* the outbox resends; the broker need not */
+                          .keepalive_s = (int)o.keepalive_s,
+                          .quiet = s.tty};
+    cb_mqtt_handlers after = {.ctx = &s, .on_connect = on_connect, .on_disconnect = on_disconnect};
+    char err[512];
+    if (cb_device_link_open(&s.link, &s.dev, &s.common.broker, &mo, &after, err, sizeof err) != 0) {
+        cb_fail(&s.common, "%s", err);
+        return 1;
+    }
+
+    cb_install_stop_handlers();
+    if (s.raw && enter_raw_mode() != 0)
+        s.raw = s.tty = false;
+
+    char shown[400];
+    cb_url_format(&s.common.broker, shown, sizeof shown);
+    event(&s, "device %s boot %u site %s broker %s", cfg.device, (unsigned)cfg.boot, s.common.site, shown);
+    rc = run(&s, o.exit_when_empty);
+
+    uint32_t left = outbox_len(&s);
+    clear_status(&s);
+    draw_status(&s, cb_device_link_now());
+    fflush(stdout);
+    restore_terminal();
+    if (left > 0)
+        fprintf(stderr, "callbell table: quitting with %u press%s not delivered\n", (unsigned)left,
+                left == 1 ? "" : "es");
+    cb_device_link_close(&s.link);
+    return rc;
+}

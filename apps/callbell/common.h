@@ -1,0 +1,51 @@
+/* common.h - what every `callbell` subcommand shares: --broker, --site, --help,
+ * defaults from the environment, and the error/exit conventions.
+ *
+ * Exit codes: 0 success, 1 failure at run time (broker unreachable, no hub answer,
+ * no open call...), 2 bad usage (unknown option, bad value). Errors go to stderr as
+ * "callbell <command>: <what is wrong>". */
+#ifndef CALLBELL_APP_COMMON_H
+#define CALLBELL_APP_COMMON_H
+
+#include "callbell/protocol.h"
+#include "url.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#define CB_DEFAULT_BROKER "mqtt://127.0.0.1:1883"
+#define CB_DEFAULT_SITE "demo"
+
+typedef struct cb_common {
+    const char *command; /* "press", "hub", ... for messages */
+    char broker_text[512];
+    cb_url broker;
+    char site[CB_ID_SIZE];
+} cb_common;
+
+/* getopt_long entries every command includes (terminated by its own {0}). */
+#define CB_COMMON_OPTIONS                                                                                             \
+    {"broker", required_argument, 0, 'B'}, {"site", required_argument, 0, 'S'}, {"help", no_argument, 0, 'h'}
+
+/* Help text lines for the common options. */
+#define CB_COMMON_HELP                                                                                                \
+    "  --broker URL   broker: mqtt://[user:pass@]host[:port] or mqtts://... (TLS)\n"                                   \
+    "                 (env CALLBELL_BROKER; default " CB_DEFAULT_BROKER ", see `callbell broker`)\n"                  \
+    "  --site ID      site id, keeps restaurants apart on a shared broker\n"                                          \
+    "                 (env CALLBELL_SITE; default " CB_DEFAULT_SITE ")\n"                                              \
+    "  -h, --help     show this help\n"
+
+/* Sets defaults from CALLBELL_BROKER / CALLBELL_SITE. */
+void cb_common_init(cb_common *c, const char *command);
+/* Handles 'B' and 'S'; returns 0, or 2 after printing the error. */
+int cb_common_option(cb_common *c, int opt, const char *arg);
+/* Validates broker URL and site after option parsing; 0 or 2 after printing. */
+int cb_common_finish(cb_common *c);
+/* Prints "callbell <command>: <message>" to stderr. */
+void cb_fail(const cb_common *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports an unknown option / missing argument the getopt way and returns 2. */
+int cb_usage_error(const cb_common *c);
+/* Parses a non-negative integer option; 0 or 2 after printing. */
+int cb_parse_uint(const cb_common *c, const char *name, const char *arg, unsigned long max, unsigned long *out);
+
+#endif

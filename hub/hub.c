@@ -1,0 +1,412 @@
+/* hub.c - the hub's event loop: MQTT in, rules, SQLite, MQTT out. */
+#define _POSIX_C_SOURCE 200809L
+#include "hub_internal.h"
+
+#include "clock.h"
+#include "log.h"
+#include "table_list.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PUBLISH_WINDOW 1000 /* QoS 1 states in flight at once; bounds the client's memory */
+#define BURST_PACKETS 512   /* messages handled in one transaction at most */
+
+static void fail_db(cb_hub *hub, const char *err)
+{
+    cb_log("FATAL %s; stopping so that no state is published that the database does not hold", err);
+    hub->fatal = true;
+}
+
+/* ---- devices: de-duplication windows ------------------------------------ */
+
+static uint32_t hash_id(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+static cb_hub_device *device_slot(cb_hub_device *slots, size_t n, const char *id)
+{
+    for (size_t i = hash_id(id) & (n - 1);; i = (i + 1) & (n - 1))
+        if (slots[i].id[0] == '\0' || strcmp(slots[i].id, id) == 0)
+            return &slots[i];
+}
+
+static cb_hub_device *device_get(cb_hub *hub, const char *id)
+{
+    if ((hub->device_count + 1) * 2 > hub->device_slots) {
+        size_t n = hub->device_slots ? hub->device_slots * 2 : 64;
+        cb_hub_device *slots = calloc(n, sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < hub->device_slots; i++)
+            if (hub->devices[i].id[0])
+                *device_slot(slots, n, hub->devices[i].id) = hub->devices[i];
+        free(hub->devices);
+        hub->devices = slots;
+        hub->device_slots = n;
+    }
+    cb_hub_device *d = device_slot(hub->devices, hub->device_slots, id);
+    if (d->id[0] == '\0') {
+        snprintf(d->id, sizeof d->id, "%s", id);
+        cb_dedup_init(&d->dedup);
+        hub->device_count++;
+    }
+    return d;
+}
+
+/* ---- events ---------------------------------------------------------------- */
+
+static void reject(cb_hub *hub, const char *topic, const char *what, cb_status why)
+{
+    hub->rejected++;
+    cb_log("rejected %s on '%.128s': %s", what, topic, cb_status_str(why));
+}
+
+/* Stores the change from `before` to the table's state and queues its publish. */
+static void commit_change(cb_hub *hub, uint32_t i, const cb_table *before, cb_effect effect, const char *who,
+                          uint32_t boot, uint32_t seq, uint64_t now)
+{
+    cb_table *t = &hub->tables.tables[i];
+    char err[512];
+    if (cb_store_begin(hub->store, err, sizeof err) != 0 || cb_store_put_table(hub->store, t, err, sizeof err) != 0 ||
+        cb_store_record(hub->store, before, t, effect, who, boot, seq, now, err, sizeof err) != 0) {
+        fail_db(hub, err);
+        return;
+    }
+    cb_table_index_mark_dirty(&hub->tables, i);
+    hub->stats_changed = true;
+    hub->accepted++;
+    if (hub->opt->log_events) {
+        const char *effect_name = "?", *kind = "?";
+        cb_effect_name(effect, &effect_name);
+        const cb_state *call = effect == CB_EFFECT_DONE || effect == CB_EFFECT_CANCELLED ? &before->state : &t->state;
+        cb_kind_name(call->kind, &kind);
+        cb_log("table %s: %s call %llu (%s) by %s", t->state.table, effect_name, (unsigned long long)call->call, kind,
+               who && who[0] ? who : "hub");
+    }
+}
+
+static void handle_press(cb_hub *hub, const char *topic, const cb_topic *tp, const void *payload, size_t len)
+{
+    cb_press press;
+    cb_status st = cb_press_decode(payload, len, &press);
+    if (st != CB_OK) {
+        reject(hub, topic, "press", st);
+        return;
+    }
+    uint32_t i = cb_table_index_find(&hub->tables, tp->id);
+    if (i == CB_NO_TABLE) {
+        hub->rejected++;
+        cb_log("rejected press on '%s': unknown table '%s' (not in this hub's --tables)", topic, tp->id);
+        return;
+    }
+    cb_hub_device *dev = device_get(hub, press.device);
+    if (!dev) {
+        fail_db(hub, "out of memory for device table");
+        return;
+    }
+    st = cb_dedup_check(&dev->dedup, press.boot, press.seq);
+    if (st == CB_E_DUPLICATE) {
+        hub->duplicates++;
+        if (hub->opt->log_events)
+            cb_log("table %s: duplicate press %s/%u/%u dropped", tp->id, press.device, press.boot, press.seq);
+        return;
+    }
+    if (st != CB_OK) {
+        reject(hub, topic, "press", st);
+        return;
+    }
+    uint64_t now = cb_wall_ms();
+    uint64_t pressed_at = press.age_ms < now ? now - press.age_ms : now;
+    cb_table before = hub->tables.tables[i];
+    cb_effect effect = CB_EFFECT_NONE;
+    cb_table_press(&hub->tables.tables[i], press.kind, pressed_at, now, hub->next_call_id, &effect);
+    if (effect == CB_EFFECT_OPENED)
+        hub->next_call_id++;
+    char err[512];
+    /* the window is saved with the event in the same transaction: a replay after a
+     * restart is still recognised */
+    if (cb_store_begin(hub->store, err, sizeof err) != 0 ||
+        cb_store_put_device(hub->store, press.device, &dev->dedup, now, err, sizeof err) != 0) {
+        fail_db(hub, err);
+        return;
+    }
+    if (effect != CB_EFFECT_NONE)
+        commit_change(hub, i, &before, effect, press.device, press.boot, press.seq, now);
+}
+
+static void handle_cmd(cb_hub *hub, const char *topic, const cb_topic *tp, const void *payload, size_t len)
+{
+    cb_cmd cmd;
+    cb_status st = cb_cmd_decode(payload, len, &cmd);
+    if (st != CB_OK) {
+        reject(hub, topic, "command", st);
+        return;
+    }
+    uint32_t i = cb_table_index_find(&hub->tables, tp->id);
+    if (i == CB_NO_TABLE) {
+        hub->rejected++;
+        cb_log("rejected command on '%s': unknown table '%s'", topic, tp->id);
+        return;
+    }
+    uint64_t now = cb_wall_ms();
+    cb_table before = hub->tables.tables[i];
+    cb_effect effect;
+    st = cb_table_cmd(&hub->tables.tables[i], &cmd, now, &effect);
+    if (st != CB_OK) {
+        const char *action = "?";
+        cb_action_name(cmd.action, &action);
+        hub->rejected++;
+        cb_log("rejected %s for table %s by %s: %s", action, tp->id, cmd.by,
+               st == CB_E_NO_CALL ? "no open call" : st == CB_E_STALE ? "names a call that is not open" : cb_status_str(st));
+        return;
+    }
+    commit_change(hub, i, &before, effect, cmd.by, 0, 0, now);
+}
+
+static void on_message(void *ctx, const struct mosquitto_message *msg)
+{
+    cb_hub *hub = ctx;
+    if (hub->fatal)
+        return;
+    cb_topic tp;
+    cb_status st = cb_topic_parse(msg->topic, strlen(msg->topic), &tp);
+    if (st != CB_OK) {
+        reject(hub, msg->topic, "message", st);
+        return;
+    }
+    if (strcmp(tp.site, hub->opt->site) != 0)
+        return;
+    size_t len = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
+    switch (tp.type) {
+    case CB_TOPIC_PRESS:
+        handle_press(hub, msg->topic, &tp, msg->payload, len);
+        break;
+    case CB_TOPIC_CMD:
+        handle_cmd(hub, msg->topic, &tp, msg->payload, len);
+        break;
+    case CB_TOPIC_HUB_REQUEST:
+        cb_hub_handle_request(hub, msg->payload, len);
+        break;
+    default:
+        break;
+    }
+}
+
+static void on_publish(void *ctx, int mid)
+{
+    (void)mid;
+    cb_hub *hub = ctx;
+    if (hub->outstanding > 0)
+        hub->outstanding--;
+}
+
+static void mark_all_dirty(cb_hub *hub)
+{
+    for (uint32_t i = 0; i < hub->tables.count; i++)
+        cb_table_index_mark_dirty(&hub->tables, i);
+    hub->stats_changed = true;
+}
+
+static void on_connect(void *ctx)
+{
+    cb_hub *hub = ctx;
+    hub->outstanding = 0;
+    /* the broker may have lost its retained store while we were away: say it again */
+    mark_all_dirty(hub);
+}
+
+/* ---- publishing ------------------------------------------------------------ */
+
+static void publish_dirty(cb_hub *hub)
+{
+    while (hub->outstanding < PUBLISH_WINDOW && cb_mqtt_connected(hub->mqtt)) {
+        uint32_t i = cb_table_index_pop_dirty(&hub->tables);
+        if (i == CB_NO_TABLE)
+            return;
+        const cb_state *st = &hub->tables.tables[i].state;
+        char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
+        size_t len;
+        if (cb_topic_build(CB_TOPIC_STATE, hub->opt->site, st->table, topic, sizeof topic) != CB_OK ||
+            cb_state_encode(st, payload, sizeof payload, &len) != CB_OK) {
+            cb_log("cannot encode state of table %s (bug)", st->table);
+            continue;
+        }
+        if (cb_mqtt_publish(hub->mqtt, topic, payload, len, 1, true, NULL) != 0) {
+            cb_table_index_mark_dirty(&hub->tables, i); /* retried after reconnect */
+            return;
+        }
+        hub->outstanding++;
+    }
+}
+
+static void escalate(cb_hub *hub)
+{
+    uint64_t now = cb_wall_ms();
+    for (uint32_t i = 0; i < hub->tables.count && !hub->fatal; i++) {
+        cb_table *t = &hub->tables.tables[i];
+        if (t->state.status == CB_IDLE)
+            continue;
+        cb_table before = *t;
+        cb_effect effect;
+        if (cb_table_tick(t, &hub->opt->call, now, &effect) == CB_OK && effect != CB_EFFECT_NONE)
+            commit_change(hub, i, &before, effect, "", 0, 0, now);
+    }
+}
+
+/* ---- start-up ------------------------------------------------------------ */
+
+static void load_table(void *ctx, const cb_table *t)
+{
+    cb_hub *hub = ctx;
+    if (cb_table_index_find(&hub->tables, t->state.table) == CB_NO_TABLE)
+        cb_table_index_add(&hub->tables, t);
+}
+
+static void load_device(void *ctx, const char *id, const cb_dedup *d)
+{
+    cb_hub_device *dev = device_get(ctx, id);
+    if (dev)
+        dev->dedup = *d;
+}
+
+static int load(cb_hub *hub, char *err, size_t err_cap)
+{
+    cb_table_list list;
+    if (cb_table_list_parse(hub->opt->tables_spec, &list, err, err_cap) != 0)
+        return -1;
+    cb_table_index stored;
+    if (cb_table_index_init(&hub->tables) != 0 || cb_table_index_init(&stored) != 0) {
+        snprintf(err, err_cap, "out of memory");
+        cb_table_list_free(&list);
+        return -1;
+    }
+    cb_hub tmp = {.tables = stored};
+    if (cb_store_load_tables(hub->store, load_table, &tmp, err, err_cap) != 0 ||
+        cb_store_load_devices(hub->store, load_device, hub, err, err_cap) != 0 ||
+        cb_store_max_call_id(hub->store, &hub->next_call_id, err, err_cap) != 0) {
+        cb_table_list_free(&list);
+        cb_table_index_free(&tmp.tables);
+        return -1;
+    }
+    hub->next_call_id++;
+    uint64_t now = cb_wall_ms();
+    int rc = cb_store_begin(hub->store, err, err_cap);
+    for (size_t k = 0; k < list.count && rc == 0; k++) {
+        uint32_t j = cb_table_index_find(&tmp.tables, list.ids[k]);
+        cb_table t;
+        if (j != CB_NO_TABLE) {
+            t = tmp.tables.tables[j];
+        } else {
+            cb_table_init(&t, list.ids[k], now);
+            rc = cb_store_put_table(hub->store, &t, err, err_cap);
+        }
+        if (rc == 0 && cb_table_index_find(&hub->tables, t.state.table) == CB_NO_TABLE &&
+            cb_table_index_add(&hub->tables, &t) == CB_NO_TABLE) {
+            snprintf(err, err_cap, "out of memory for %zu tables", list.count);
+            rc = -1;
+        }
+    }
+    /* an open call is never dropped, even if its table left the configuration */
+    for (uint32_t j = 0; j < tmp.tables.count && rc == 0; j++) {
+        const cb_table *t = &tmp.tables.tables[j];
+        if (t->state.status != CB_IDLE && cb_table_index_find(&hub->tables, t->state.table) == CB_NO_TABLE) {
+            cb_log("table %s is not in --tables but has an open call; keeping it until it is done", t->state.table);
+            cb_table_index_add(&hub->tables, t);
+        }
+    }
+    if (rc == 0)
+        rc = cb_store_commit(hub->store, err, err_cap);
+    cb_table_list_free(&list);
+    cb_table_index_free(&tmp.tables);
+    return rc;
+}
+
+int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_atomic_t *stop)
+{
+    cb_hub hub;
+    memset(&hub, 0, sizeof hub);
+    hub.opt = opt;
+    cb_log_set_prefix("hub");
+    char err[600];
+    hub.store = cb_store_open(opt->db_path, opt->site, opt->sync, err, sizeof err);
+    if (!hub.store) {
+        fprintf(stderr, "callbell hub: %s\n", err);
+        return 1;
+    }
+    if (load(&hub, err, sizeof err) != 0) {
+        fprintf(stderr, "callbell hub: %s\n", err);
+        cb_store_close(hub.store);
+        return 1;
+    }
+    unsigned open_calls = 0;
+    for (uint32_t i = 0; i < hub.tables.count; i++)
+        open_calls += hub.tables.tables[i].state.status != CB_IDLE;
+    cb_log("site %s: %u tables, %u open calls, database %s", opt->site, hub.tables.count, open_calls, opt->db_path);
+
+    char status_topic[CB_TOPIC_SIZE], client_id[64];
+    cb_topic_build(CB_TOPIC_HUB_STATUS, opt->site, NULL, status_topic, sizeof status_topic);
+    /* a fixed id and a persistent session: presses sent while the hub is down wait in
+     * the broker's queue for it. A second hub for the same site takes over the session. */
+    snprintf(client_id, sizeof client_id, "callbell-hub-%s", opt->site);
+    cb_mqtt_options mo = {.client_id = client_id,
+                          .clean_session = false,
+                          .keepalive_s = 30,
+                          .will_topic = status_topic,
+                          .will_payload = "offline",
+                          .birth_payload = "online"};
+    cb_mqtt_handlers mh = {.ctx = &hub, .on_message = on_message, .on_publish = on_publish, .on_connect = on_connect};
+    hub.mqtt = cb_mqtt_open(broker, &mo, &mh, err, sizeof err);
+    if (!hub.mqtt) {
+        fprintf(stderr, "callbell hub: %s\n", err);
+        cb_store_close(hub.store);
+        return 1;
+    }
+    char filter[CB_TOPIC_SIZE];
+    snprintf(filter, sizeof filter, "callbell/%s/table/+/press", opt->site);
+    cb_mqtt_subscribe(hub.mqtt, filter, 1);
+    snprintf(filter, sizeof filter, "callbell/%s/table/+/cmd", opt->site);
+    cb_mqtt_subscribe(hub.mqtt, filter, 1);
+    cb_topic_build(CB_TOPIC_HUB_REQUEST, opt->site, NULL, filter, sizeof filter);
+    cb_mqtt_subscribe(hub.mqtt, filter, 1);
+    if (cb_mqtt_connect(hub.mqtt, 5000, err, sizeof err) != 0)
+        cb_log("%s; will keep trying", err); /* the hub outlives broker restarts */
+    else
+        cb_log("connected to the broker as %s", client_id);
+
+    uint64_t next_tick = cb_mono_ms() + 1000;
+    while (!*stop && !hub.fatal) {
+        uint64_t now = cb_mono_ms();
+        int wait = next_tick > now ? (int)(next_tick - now) : 0;
+        if (hub.tables.dirty_count && hub.outstanding < PUBLISH_WINDOW && cb_mqtt_connected(hub.mqtt))
+            wait = 0;
+        cb_mqtt_run_burst(hub.mqtt, wait, BURST_PACKETS);
+        if (cb_mono_ms() >= next_tick) {
+            next_tick = cb_mono_ms() + 1000;
+            escalate(&hub);
+        }
+        /* commit before publishing: a board never sees a state the hub could forget */
+        if (cb_store_commit(hub.store, err, sizeof err) != 0) {
+            fail_db(&hub, err);
+            break;
+        }
+        publish_dirty(&hub);
+        if (hub.stats_changed && cb_mono_ms() - hub.stats_published_ms >= 10000 && cb_mqtt_connected(hub.mqtt))
+            cb_hub_publish_stats(&hub);
+    }
+    if (!hub.fatal && hub.stats_changed && cb_mqtt_connected(hub.mqtt))
+        cb_hub_publish_stats(&hub); /* boards keep today's figures while the hub is away */
+    cb_log("stopping: %lu events accepted, %lu messages rejected, %lu duplicates dropped", hub.accepted,
+           hub.rejected, hub.duplicates);
+    cb_store_commit(hub.store, err, sizeof err);
+    cb_mqtt_close(hub.mqtt, hub.fatal ? NULL : "offline");
+    cb_store_close(hub.store);
+    cb_table_index_free(&hub.tables);
+    free(hub.devices);
+    return hub.fatal ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+/* hub.h - the one authority on call state for a site.
+ *
+ * Takes presses and staff commands from MQTT, applies the call rules of the core
+ * (lib/include/callbell/call.h), stores every change in SQLite, then publishes each
+ * changed table's retained state. Bad messages are logged with the reason and dropped;
+ * nothing a bad message contains can stop the hub. */
+#ifndef CALLBELL_HUB_H
+#define CALLBELL_HUB_H
+
+#include "callbell/call.h"
+#include "store.h"
+#include "url.h"
+
+#include <signal.h>
+#include <stdbool.h>
+
+typedef struct cb_hub_options {
+    const char *site;
+    const char *db_path;
+    const char *tables_spec; /* "1-4,bar" */
+    cb_call_config call;
+    cb_store_sync sync;
+    bool log_events; /* one log line per accepted event */
+} cb_hub_options;
+
+/* Runs until *stop becomes non-zero. Returns the process exit code. */
+int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_atomic_t *stop);
+
+#endif

@@ -1,0 +1,36 @@
+/* hub_internal.h - the hub's running state, shared by hub.c (events) and
+ * hub_reports.c (statistics and request/reply). Not for other directories. */
+#ifndef CALLBELL_HUB_INTERNAL_H
+#define CALLBELL_HUB_INTERNAL_H
+
+#include "hub.h"
+#include "mqtt_client.h"
+#include "table_index.h"
+
+#include <mosquitto.h>
+
+typedef struct cb_hub_device {
+    char id[CB_ID_SIZE];
+    cb_dedup dedup;
+} cb_hub_device;
+
+typedef struct cb_hub {
+    const cb_hub_options *opt;
+    cb_store *store;
+    cb_mqtt *mqtt;
+    cb_table_index tables;
+    cb_hub_device *devices; /* open addressing by id; id[0] == 0 = empty */
+    size_t device_slots, device_count;
+    uint64_t next_call_id;
+    int outstanding; /* state publishes not yet acknowledged by the broker */
+    bool stats_changed;
+    uint64_t stats_published_ms; /* monotonic */
+    bool fatal;                  /* the database failed: stop, don't publish */
+    unsigned long accepted, rejected, duplicates;
+} cb_hub;
+
+/* hub_reports.c */
+void cb_hub_publish_stats(cb_hub *hub);
+void cb_hub_handle_request(cb_hub *hub, const char *payload, size_t len);
+
+#endif

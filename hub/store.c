@@ -1,0 +1,410 @@
+/* store.c - SQLite persistence for the hub. */
+#include "store.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEMA_VERSION 1
+
+enum { ST_BEGIN, ST_COMMIT, ST_PUT_TABLE, ST_PUT_DEVICE, ST_EVENT, ST_CALL, ST_COUNT };
+
+static const char *const statement_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_PUT_TABLE] = "INSERT OR REPLACE INTO tables(id,status,kind,call,count,repeats,pressed_at,acked_by,acked_at,"
+                     "updated_at,last_alert_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [ST_PUT_DEVICE] = "INSERT OR REPLACE INTO devices(id,boot,max_seq,window,last_seen) VALUES(?1,?2,?3,?4,?5)",
+    [ST_EVENT] = "INSERT INTO events(at,table_id,call,effect,kind,who,boot,seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+    /* One row per call, kept in step with every event; the first ack is kept for the
+     * response-time figures even when a call is re-opened and acked again. */
+    [ST_CALL] = "INSERT INTO calls(id,table_id,kind,pressed_at,count,repeats,acked_at,acked_by,closed_at,closed_by,"
+                "outcome) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(id) DO UPDATE SET "
+                "kind=excluded.kind,count=excluded.count,repeats=excluded.repeats,"
+                "acked_at=CASE WHEN calls.acked_at>0 THEN calls.acked_at ELSE excluded.acked_at END,"
+                "acked_by=CASE WHEN calls.acked_at>0 THEN calls.acked_by ELSE excluded.acked_by END,"
+                "closed_at=excluded.closed_at,closed_by=excluded.closed_by,outcome=excluded.outcome",
+};
+
+struct cb_store {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    bool in_txn;
+};
+
+static int db_fail(cb_store *s, const char *what, char *err, size_t cap)
+{
+    snprintf(err, cap, "database: %s: %s", what, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS tables(id TEXT PRIMARY KEY, status INT, kind INT, call INT, count INT, repeats INT,"
+    " pressed_at INT, acked_by TEXT, acked_at INT, updated_at INT, last_alert_at INT) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS devices(id TEXT PRIMARY KEY, boot INT, max_seq INT, window INT, last_seen INT)"
+    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS calls(id INTEGER PRIMARY KEY, table_id TEXT, kind INT, pressed_at INT, count INT,"
+    " repeats INT, acked_at INT, acked_by TEXT, closed_at INT, closed_by TEXT, outcome TEXT);"
+    "CREATE INDEX IF NOT EXISTS calls_pressed_at ON calls(pressed_at);"
+    "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, at INT, table_id TEXT, call INT, effect TEXT,"
+    " kind INT, who TEXT, boot INT, seq INT);";
+
+static int check_meta(cb_store *s, const char *site, char *err, size_t cap)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta", -1, &q, NULL) != SQLITE_OK)
+        return db_fail(s, "reading meta", err, cap);
+    char found_site[64] = "";
+    int version = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(q, 0);
+        const char *v = (const char *)sqlite3_column_text(q, 1);
+        if (k && v && strcmp(k, "site") == 0)
+            snprintf(found_site, sizeof found_site, "%s", v);
+        if (k && v && strcmp(k, "schema") == 0)
+            version = atoi(v);
+    }
+    sqlite3_finalize(q);
+    if (found_site[0] && strcmp(found_site, site) != 0) {
+        snprintf(err, cap, "this database belongs to site '%s', not '%s' (use --db for another file)", found_site,
+                 site);
+        return -1;
+    }
+    if (version > SCHEMA_VERSION) {
+        snprintf(err, cap, "database schema %d is newer than this callbell understands (%d)", version,
+                 SCHEMA_VERSION);
+        return -1;
+    }
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES('site','%s'),('schema','%d')", site,
+             SCHEMA_VERSION); /* site is [a-z0-9_-]: validated by the caller */
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(s, "writing meta", err, cap);
+    return 0;
+}
+
+cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, char *err, size_t err_cap)
+{
+    cb_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, err_cap, "out of memory");
+        return NULL;
+    }
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        snprintf(err, err_cap, "cannot open database %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        cb_store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    /* WAL: readers (callbell stats on the same file) never block the hub. FULL syncs the
+     * WAL at every commit (survives power loss); NORMAL survives a crashed or killed hub. */
+    char pragmas[160];
+    snprintf(pragmas, sizeof pragmas, "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=OFF;",
+             sync == CB_SYNC_FULL ? "FULL" : "NORMAL");
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(s->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, err_cap, "cannot use database %s: %s", path, msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        cb_store_close(s);
+        return NULL;
+    }
+    if (check_meta(s, site, err, err_cap) != 0) {
+        cb_store_close(s);
+        return NULL;
+    }
+    for (int i = 0; i < ST_COUNT; i++) {
+        if (sqlite3_prepare_v3(s->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
+            SQLITE_OK) {
+            db_fail(s, "preparing statements", err, err_cap);
+            cb_store_close(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+void cb_store_close(cb_store *s)
+{
+    if (!s)
+        return;
+    if (s->in_txn) {
+        char err[256];
+        cb_store_commit(s, err, sizeof err);
+    }
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static int run(cb_store *s, int which, const char *what, char *err, size_t cap)
+{
+    sqlite3_stmt *q = s->st[which];
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, what, err, cap);
+    return 0;
+}
+
+int cb_store_begin(cb_store *s, char *err, size_t err_cap)
+{
+    if (s->in_txn)
+        return 0;
+    if (run(s, ST_BEGIN, "begin", err, err_cap) != 0)
+        return -1;
+    s->in_txn = true;
+    return 0;
+}
+
+int cb_store_commit(cb_store *s, char *err, size_t err_cap)
+{
+    if (!s->in_txn)
+        return 0;
+    s->in_txn = false;
+    return run(s, ST_COMMIT, "commit", err, err_cap);
+}
+
+static void text_or_empty(sqlite3_stmt *q, int col, char *dst, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(q, col);
+    snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err,
+                         size_t err_cap)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id,status,kind,call,count,repeats,pressed_at,acked_by,acked_at,updated_at,"
+                           "last_alert_at FROM tables",
+                           -1, &q, NULL) != SQLITE_OK)
+        return db_fail(s, "loading tables", err, err_cap);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        cb_table t;
+        memset(&t, 0, sizeof t);
+        text_or_empty(q, 0, t.state.table, sizeof t.state.table);
+        int status = sqlite3_column_int(q, 1), kind = sqlite3_column_int(q, 2);
+        if (cb_id_check(t.state.table) != CB_OK || status < CB_IDLE || status > CB_ACKNOWLEDGED || kind < 0 ||
+            kind >= CB_KIND_COUNT)
+            continue; /* a row we did not write: skip rather than trust */
+        t.state.status = (cb_table_status)status;
+        t.state.kind = (cb_kind)kind;
+        t.state.call = (uint64_t)sqlite3_column_int64(q, 3);
+        t.state.count = (uint32_t)sqlite3_column_int64(q, 4);
+        t.state.repeats = (uint32_t)sqlite3_column_int64(q, 5);
+        t.state.pressed_at = (uint64_t)sqlite3_column_int64(q, 6);
+        text_or_empty(q, 7, t.state.acked_by, sizeof t.state.acked_by);
+        t.state.acked_at = (uint64_t)sqlite3_column_int64(q, 8);
+        t.state.updated_at = (uint64_t)sqlite3_column_int64(q, 9);
+        t.last_alert_at = (uint64_t)sqlite3_column_int64(q, 10);
+        fn(ctx, &t);
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, "loading tables", err, err_cap);
+}
+
+int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device, const cb_dedup *d), void *ctx,
+                          char *err, size_t err_cap)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "SELECT id,boot,max_seq,window FROM devices", -1, &q, NULL) != SQLITE_OK)
+        return db_fail(s, "loading devices", err, err_cap);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        char id[CB_ID_SIZE];
+        text_or_empty(q, 0, id, sizeof id);
+        cb_dedup d;
+        d.boot = (uint32_t)sqlite3_column_int64(q, 1);
+        d.max_seq = (uint32_t)sqlite3_column_int64(q, 2);
+        d.window = (uint64_t)sqlite3_column_int64(q, 3);
+        if (cb_id_check(id) == CB_OK)
+            fn(ctx, id, &d);
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, "loading devices", err, err_cap);
+}
+
+int cb_store_max_call_id(cb_store *s, uint64_t *out, char *err, size_t err_cap)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(id),0) FROM calls", -1, &q, NULL) != SQLITE_OK)
+        return db_fail(s, "reading call ids", err, err_cap);
+    int rc = sqlite3_step(q);
+    *out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? 0 : db_fail(s, "reading call ids", err, err_cap);
+}
+
+int cb_store_put_table(cb_store *s, const cb_table *t, char *err, size_t err_cap)
+{
+    sqlite3_stmt *q = s->st[ST_PUT_TABLE];
+    const cb_state *st = &t->state;
+    sqlite3_bind_text(q, 1, st->table, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, (int)st->status);
+    sqlite3_bind_int(q, 3, (int)st->kind);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)st->call);
+    sqlite3_bind_int64(q, 5, st->count);
+    sqlite3_bind_int64(q, 6, st->repeats);
+    sqlite3_bind_int64(q, 7, (sqlite3_int64)st->pressed_at);
+    sqlite3_bind_text(q, 8, st->acked_by, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 9, (sqlite3_int64)st->acked_at);
+    sqlite3_bind_int64(q, 10, (sqlite3_int64)st->updated_at);
+    sqlite3_bind_int64(q, 11, (sqlite3_int64)t->last_alert_at);
+    return run(s, ST_PUT_TABLE, "saving table", err, err_cap);
+}
+
+int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint64_t now, char *err,
+                        size_t err_cap)
+{
+    sqlite3_stmt *q = s->st[ST_PUT_DEVICE];
+    sqlite3_bind_text(q, 1, device, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, d->boot);
+    sqlite3_bind_int64(q, 3, d->max_seq);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)d->window);
+    sqlite3_bind_int64(q, 5, (sqlite3_int64)now);
+    return run(s, ST_PUT_DEVICE, "saving device", err, err_cap);
+}
+
+int cb_store_record(cb_store *s, const cb_table *before, const cb_table *after, cb_effect effect, const char *who,
+                    uint32_t boot, uint32_t seq, uint64_t now, char *err, size_t err_cap)
+{
+    const char *effect_name = "none";
+    cb_effect_name(effect, &effect_name);
+    bool closing = effect == CB_EFFECT_DONE || effect == CB_EFFECT_CANCELLED;
+    /* the call the event is about: a closing event leaves the table idle */
+    const cb_state *call = closing ? &before->state : &after->state;
+
+    sqlite3_stmt *q = s->st[ST_EVENT];
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)now);
+    sqlite3_bind_text(q, 2, after->state.table, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)call->call);
+    sqlite3_bind_text(q, 4, effect_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 5, (int)call->kind);
+    sqlite3_bind_text(q, 6, who ? who : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 7, boot);
+    sqlite3_bind_int64(q, 8, seq);
+    if (run(s, ST_EVENT, "recording event", err, err_cap) != 0)
+        return -1;
+    if (call->call == 0)
+        return 0;
+
+    q = s->st[ST_CALL];
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)call->call);
+    sqlite3_bind_text(q, 2, call->table, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 3, (int)call->kind);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)call->pressed_at);
+    sqlite3_bind_int64(q, 5, call->count);
+    sqlite3_bind_int64(q, 6, call->repeats);
+    sqlite3_bind_int64(q, 7, (sqlite3_int64)call->acked_at);
+    sqlite3_bind_text(q, 8, call->acked_by, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 9, closing ? (sqlite3_int64)now : 0);
+    sqlite3_bind_text(q, 10, closing ? (who ? who : "") : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 11, closing ? effect_name : "open", -1, SQLITE_STATIC);
+    return run(s, ST_CALL, "recording call", err, err_cap);
+}
+
+/* Nearest-rank percentile of sorted ms values, in seconds. */
+static double percentile_s(const int64_t *v, size_t n, double p)
+{
+    size_t rank = (size_t)ceil(p * (double)n);
+    if (rank < 1)
+        rank = 1;
+    return (double)v[rank - 1] / 1000.0;
+}
+
+static int collect(cb_store *s, const char *sql, uint64_t since, const char *table, int64_t **out, size_t *n,
+                   char *err, size_t err_cap)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_fail(s, "reading calls", err, err_cap);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)since);
+    if (table)
+        sqlite3_bind_text(q, 2, table, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            int64_t *p = realloc(*out, cap * sizeof **out);
+            if (!p) {
+                sqlite3_finalize(q);
+                snprintf(err, err_cap, "out of memory");
+                return -1;
+            }
+            *out = p;
+        }
+        int64_t v = sqlite3_column_int64(q, 0);
+        (*out)[(*n)++] = v < 0 ? 0 : v; /* a press dated after its ack (age_ms skew) counts as 0 */
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, "reading calls", err, err_cap);
+}
+
+int cb_store_response_stats(cb_store *s, uint64_t since, const char *table, cb_response_stats *out, char *err,
+                            size_t err_cap)
+{
+    memset(out, 0, sizeof *out);
+    char sql[256];
+    const char *where = table ? "pressed_at >= ?1 AND table_id = ?2" : "pressed_at >= ?1";
+    int64_t *v;
+    size_t n;
+
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM calls WHERE %s", where);
+    if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
+        return -1;
+    out->calls = n ? (uint64_t)v[0] : 0;
+    free(v);
+
+    snprintf(sql, sizeof sql, "SELECT acked_at - pressed_at FROM calls WHERE %s AND acked_at > 0 ORDER BY 1", where);
+    if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
+        return -1;
+    out->acked = n;
+    if (n) {
+        out->has_ack = true;
+        out->ack_p50_s = percentile_s(v, n, 0.5);
+        out->ack_p90_s = percentile_s(v, n, 0.9);
+        out->ack_max_s = (double)v[n - 1] / 1000.0;
+    }
+    free(v);
+
+    snprintf(sql, sizeof sql,
+             "SELECT closed_at - pressed_at FROM calls WHERE %s AND outcome = 'done' ORDER BY 1", where);
+    if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
+        return -1;
+    out->done = n;
+    if (n) {
+        out->has_done = true;
+        out->done_p50_s = percentile_s(v, n, 0.5);
+        out->done_p90_s = percentile_s(v, n, 0.9);
+        out->done_max_s = (double)v[n - 1] / 1000.0;
+    }
+    free(v);
+    return 0;
+}
+
+int cb_store_tables_with_calls(cb_store *s, uint64_t since, void (*fn)(void *ctx, const char *table), void *ctx,
+                               char *err, size_t err_cap)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT table_id FROM calls WHERE pressed_at >= ?1", -1, &q, NULL) !=
+        SQLITE_OK)
+        return db_fail(s, "reading calls", err, err_cap);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)since);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(q, 0);
+        if (t)
+            fn(ctx, (const char *)t);
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, "reading calls", err, err_cap);
+}

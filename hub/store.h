@@ -1,0 +1,66 @@
+/* store.h - the hub's durable memory (SQLite, WAL).
+ *
+ * Everything the hub has accepted is in here before the hub publishes the state that
+ * follows from it: the current state of every table, each device's de-duplication
+ * window, every call (for statistics) and every event (audit log). A batch of events
+ * shares one transaction; the hub commits before it publishes, so a state a board has
+ * seen is never forgotten by a restarted hub. */
+#ifndef CALLBELL_HUB_STORE_H
+#define CALLBELL_HUB_STORE_H
+
+#include "callbell/call.h"
+#include "callbell/protocol.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cb_store cb_store;
+
+typedef enum cb_store_sync { CB_SYNC_NORMAL, CB_SYNC_FULL } cb_store_sync;
+
+/* Opens (creating) the database for `site`. Fails if it belongs to another site. */
+cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, char *err, size_t err_cap);
+void cb_store_close(cb_store *s);
+
+/* Transactions: begin is idempotent (a batch opens it once); commit is a no-op if
+ * none is open. 0 or -1 with err. */
+int cb_store_begin(cb_store *s, char *err, size_t err_cap);
+int cb_store_commit(cb_store *s, char *err, size_t err_cap);
+
+/* Loads every stored table: calls fn for each. 0 or -1. */
+int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err,
+                         size_t err_cap);
+/* Loads every device's dedup window. */
+int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device, const cb_dedup *d), void *ctx,
+                          char *err, size_t err_cap);
+/* Highest call id ever given (0 if none). */
+int cb_store_max_call_id(cb_store *s, uint64_t *out, char *err, size_t err_cap);
+
+/* Writes inside the open transaction. 0 or -1. */
+int cb_store_put_table(cb_store *s, const cb_table *t, char *err, size_t err_cap);
+int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint64_t now, char *err,
+                        size_t err_cap);
+/* Records an event and keeps the calls row of t's call in step with it. `who` is the
+ * staff name or device id, may be "". seq/boot are 0 for staff events. */
+int cb_store_record(cb_store *s, const cb_table *before, const cb_table *after, cb_effect effect, const char *who,
+                    uint32_t boot, uint32_t seq, uint64_t now, char *err, size_t err_cap);
+
+/* Response-time figures for calls first pressed at or after `since` (ms). */
+typedef struct cb_response_stats {
+    uint64_t calls, acked, done;
+    bool has_ack;
+    double ack_p50_s, ack_p90_s, ack_max_s;
+    bool has_done;
+    double done_p50_s, done_p90_s, done_max_s;
+} cb_response_stats;
+
+/* For one table (table != NULL) or all tables. */
+int cb_store_response_stats(cb_store *s, uint64_t since, const char *table, cb_response_stats *out, char *err,
+                            size_t err_cap);
+/* Calls fn for each table id that has calls since `since`. */
+int cb_store_tables_with_calls(cb_store *s, uint64_t since, void (*fn)(void *ctx, const char *table), void *ctx,
+                               char *err, size_t err_cap);
+
+#endif

@@ -1,0 +1,126 @@
+#include "table_index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t hash_id(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+int cb_table_index_init(cb_table_index *ix)
+{
+    memset(ix, 0, sizeof *ix);
+    ix->dirty_head = ix->dirty_tail = CB_NO_TABLE;
+    ix->slot_mask = 63;
+    ix->slots = malloc(64 * sizeof *ix->slots);
+    if (!ix->slots)
+        return -1;
+    memset(ix->slots, 0xff, 64 * sizeof *ix->slots);
+    return 0;
+}
+
+void cb_table_index_free(cb_table_index *ix)
+{
+    free(ix->tables);
+    free(ix->slots);
+    free(ix->dirty_next);
+    free(ix->dirty_flag);
+    memset(ix, 0, sizeof *ix);
+}
+
+uint32_t cb_table_index_find(const cb_table_index *ix, const char *id)
+{
+    for (uint32_t s = hash_id(id) & ix->slot_mask;; s = (s + 1) & ix->slot_mask) {
+        uint32_t i = ix->slots[s];
+        if (i == CB_NO_TABLE || strcmp(ix->tables[i].state.table, id) == 0)
+            return i;
+    }
+}
+
+static void insert_slot(cb_table_index *ix, uint32_t i)
+{
+    uint32_t s = hash_id(ix->tables[i].state.table) & ix->slot_mask;
+    while (ix->slots[s] != CB_NO_TABLE)
+        s = (s + 1) & ix->slot_mask;
+    ix->slots[s] = i;
+}
+
+static int grow(cb_table_index *ix)
+{
+    uint32_t ncap = ix->cap ? ix->cap * 2 : 64;
+    cb_table *t = realloc(ix->tables, (size_t)ncap * sizeof *t);
+    if (!t)
+        return -1;
+    ix->tables = t;
+    uint32_t *dn = realloc(ix->dirty_next, (size_t)ncap * sizeof *dn);
+    if (!dn)
+        return -1;
+    ix->dirty_next = dn;
+    uint8_t *df = realloc(ix->dirty_flag, ncap);
+    if (!df)
+        return -1;
+    ix->dirty_flag = df;
+    memset(df + ix->cap, 0, ncap - ix->cap);
+    ix->cap = ncap;
+    return 0;
+}
+
+static int rehash(cb_table_index *ix)
+{
+    uint32_t nslots = (ix->slot_mask + 1) * 2;
+    uint32_t *s = malloc((size_t)nslots * sizeof *s);
+    if (!s)
+        return -1;
+    memset(s, 0xff, (size_t)nslots * sizeof *s);
+    free(ix->slots);
+    ix->slots = s;
+    ix->slot_mask = nslots - 1;
+    for (uint32_t i = 0; i < ix->count; i++)
+        insert_slot(ix, i);
+    return 0;
+}
+
+uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t)
+{
+    if (ix->count == ix->cap && grow(ix) != 0)
+        return CB_NO_TABLE;
+    /* keep the load factor under 1/2 so probes stay short */
+    if ((ix->count + 1) * 2 > ix->slot_mask + 1 && rehash(ix) != 0)
+        return CB_NO_TABLE;
+    uint32_t i = ix->count++;
+    ix->tables[i] = *t;
+    ix->dirty_flag[i] = 0;
+    insert_slot(ix, i);
+    return i;
+}
+
+void cb_table_index_mark_dirty(cb_table_index *ix, uint32_t i)
+{
+    if (ix->dirty_flag[i])
+        return;
+    ix->dirty_flag[i] = 1;
+    ix->dirty_next[i] = CB_NO_TABLE;
+    if (ix->dirty_tail == CB_NO_TABLE)
+        ix->dirty_head = i;
+    else
+        ix->dirty_next[ix->dirty_tail] = i;
+    ix->dirty_tail = i;
+    ix->dirty_count++;
+}
+
+uint32_t cb_table_index_pop_dirty(cb_table_index *ix)
+{
+    uint32_t i = ix->dirty_head;
+    if (i == CB_NO_TABLE)
+        return i;
+    ix->dirty_head = ix->dirty_next[i];
+    if (ix->dirty_head == CB_NO_TABLE)
+        ix->dirty_tail = CB_NO_TABLE;
+    ix->dirty_flag[i] = 0;
+    ix->dirty_count--;
+    return i;
+}

@@ -1,0 +1,39 @@
+/* table_index.h - the hub's tables in memory: one array of cb_table, a hash index by
+ * id, and a FIFO of tables whose state must be (re)published.
+ *
+ * Sized for 100,000 tables in well under 256 bytes each: the array holds the state
+ * itself (no per-table allocation), the index is 4 bytes a slot, the FIFO 4 bytes a
+ * table. A table marked dirty twice before it is published is published once. */
+#ifndef CALLBELL_HUB_TABLE_INDEX_H
+#define CALLBELL_HUB_TABLE_INDEX_H
+
+#include "callbell/call.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CB_NO_TABLE UINT32_MAX
+
+typedef struct cb_table_index {
+    cb_table *tables;
+    uint32_t count, cap;
+    uint32_t *slots; /* open addressing; CB_NO_TABLE = empty */
+    uint32_t slot_mask;
+    uint32_t *dirty_next; /* FIFO links; CB_NO_TABLE = end; dirty_flag marks members */
+    uint8_t *dirty_flag;
+    uint32_t dirty_head, dirty_tail, dirty_count;
+} cb_table_index;
+
+int cb_table_index_init(cb_table_index *ix);
+void cb_table_index_free(cb_table_index *ix);
+/* Index of table `id`, or CB_NO_TABLE. */
+uint32_t cb_table_index_find(const cb_table_index *ix, const char *id);
+/* Adds a copy of *t (its id must not be present). Returns its index or CB_NO_TABLE
+ * when out of memory. */
+uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t);
+void cb_table_index_mark_dirty(cb_table_index *ix, uint32_t i);
+/* Pops the oldest dirty table; CB_NO_TABLE when none. */
+uint32_t cb_table_index_pop_dirty(cb_table_index *ix);
+
+#endif

@@ -1,0 +1,359 @@
+/* mqtt_client.c - libmosquitto, driven from one thread, with reconnect. */
+#define _POSIX_C_SOURCE 200809L
+#include "mqtt_client.h"
+
+#include "callbell/backoff.h"
+#include "clock.h"
+#include "log.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_SUBS 16
+
+struct cb_mqtt {
+    struct mosquitto *mosq;
+    cb_url url;
+    cb_mqtt_options opt;
+    cb_mqtt_handlers h;
+    char client_id[64];
+    char will_topic[160];
+    char birth[32];
+    char subs[MAX_SUBS][160];
+    int sub_qos[MAX_SUBS];
+    int sub_count;
+    bool connected;
+    bool connack_seen;
+    int connack_rc;
+    cb_backoff backoff;
+    uint64_t next_attempt_ms;
+    bool ever_connected;
+    /* cb_mqtt_wait_puback */
+    int waiting_mid;
+    bool waiting_done;
+    /* cb_mqtt_fence */
+    char fence_topic[160];
+    char fence_token[128];
+    bool fence_seen;
+};
+
+static void on_connect(struct mosquitto *mosq, void *obj, int rc)
+{
+    (void)mosq;
+    cb_mqtt *m = obj;
+    m->connack_seen = true;
+    m->connack_rc = rc;
+    if (rc != 0)
+        return;
+    m->connected = true;
+    m->ever_connected = true;
+    cb_backoff_reset(&m->backoff);
+    for (int i = 0; i < m->sub_count; i++)
+        mosquitto_subscribe(m->mosq, NULL, m->subs[i], m->sub_qos[i]);
+    if (m->will_topic[0] && m->birth[0])
+        mosquitto_publish(m->mosq, NULL, m->will_topic, (int)strlen(m->birth), m->birth, 1, true);
+    if (m->h.on_connect)
+        m->h.on_connect(m->h.ctx);
+}
+
+static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
+{
+    (void)mosq;
+    (void)rc;
+    cb_mqtt *m = obj;
+    bool was = m->connected;
+    m->connected = false;
+    if (was && m->h.on_disconnect)
+        m->h.on_disconnect(m->h.ctx);
+}
+
+static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg)
+{
+    (void)mosq;
+    cb_mqtt *m = obj;
+    if (m->fence_token[0] && strcmp(msg->topic, m->fence_topic) == 0 &&
+        (size_t)msg->payloadlen == strlen(m->fence_token) &&
+        memcmp(msg->payload, m->fence_token, (size_t)msg->payloadlen) == 0) {
+        m->fence_seen = true;
+        return;
+    }
+    if (m->h.on_message)
+        m->h.on_message(m->h.ctx, msg);
+}
+
+static void on_publish(struct mosquitto *mosq, void *obj, int mid)
+{
+    (void)mosq;
+    cb_mqtt *m = obj;
+    if (m->waiting_mid == mid)
+        m->waiting_done = true;
+    if (m->h.on_publish)
+        m->h.on_publish(m->h.ctx, mid);
+}
+
+static void make_client_id(cb_mqtt *m)
+{
+    if (m->opt.client_id) {
+        snprintf(m->client_id, sizeof m->client_id, "%s", m->opt.client_id);
+        return;
+    }
+    FILE *f = fopen("/dev/urandom", "rb");
+    unsigned r = (unsigned)getpid() * 2654435761u ^ (unsigned)cb_mono_us();
+    if (f) {
+        if (fread(&r, sizeof r, 1, f) != 1)
+            r ^= (unsigned)cb_wall_ms();
+        fclose(f);
+    }
+    snprintf(m->client_id, sizeof m->client_id, "%s-%d-%04x", m->opt.id_prefix ? m->opt.id_prefix : "cb",
+             (int)getpid() % 100000, r & 0xffffu);
+}
+
+cb_mqtt *cb_mqtt_open(const cb_url *url, const cb_mqtt_options *opt, const cb_mqtt_handlers *h, char *err,
+                      size_t err_cap)
+{
+    static bool lib_ready;
+    if (!lib_ready) {
+        mosquitto_lib_init();
+        lib_ready = true;
+    }
+    cb_mqtt *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(err, err_cap, "out of memory");
+        return NULL;
+    }
+    m->url = *url;
+    m->opt = *opt;
+    if (h)
+        m->h = *h;
+    m->waiting_mid = -1;
+    make_client_id(m);
+    if (opt->will_topic)
+        snprintf(m->will_topic, sizeof m->will_topic, "%s", opt->will_topic);
+    if (opt->birth_payload)
+        snprintf(m->birth, sizeof m->birth, "%s", opt->birth_payload);
+    cb_backoff_init(&m->backoff, 250, 10000, (uint32_t)cb_mono_us() ^ (uint32_t)getpid());
+    m->mosq = mosquitto_new(m->client_id, opt->clean_session, m);
+    if (!m->mosq) {
+        snprintf(err, err_cap, "cannot create MQTT client: %s", strerror(errno));
+        free(m);
+        return NULL;
+    }
+    mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    /* Nagle would hold a 100-byte press for up to 40 ms behind the previous one. */
+    mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
+    mosquitto_max_inflight_messages_set(m->mosq, 1000);
+    mosquitto_connect_callback_set(m->mosq, on_connect);
+    mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
+    mosquitto_message_callback_set(m->mosq, on_message);
+    mosquitto_publish_callback_set(m->mosq, on_publish);
+    if (url->user[0])
+        mosquitto_username_pw_set(m->mosq, url->user, url->pass[0] ? url->pass : NULL);
+    if (url->tls) {
+        /* the system's CA store: HiveMQ Cloud, EMQX Cloud etc. have public certificates */
+        mosquitto_int_option(m->mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+        const char *ca = getenv("CALLBELL_CA_FILE");
+        if (mosquitto_tls_set(m->mosq, ca, ca ? NULL : "/etc/ssl/certs", NULL, NULL, NULL) != MOSQ_ERR_SUCCESS) {
+            snprintf(err, err_cap, "cannot set up TLS (CALLBELL_CA_FILE=%s)", ca ? ca : "unset");
+            mosquitto_destroy(m->mosq);
+            free(m);
+            return NULL;
+        }
+    }
+    if (m->will_topic[0] && opt->will_payload)
+        mosquitto_will_set(m->mosq, m->will_topic, (int)strlen(opt->will_payload), opt->will_payload, 1, true);
+    return m;
+}
+
+static const char *reason(int rc)
+{
+    if (rc == MOSQ_ERR_ERRNO)
+        return strerror(errno);
+    return mosquitto_strerror(rc);
+}
+
+int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
+{
+    char shown[400];
+    cb_url_format(&m->url, shown, sizeof shown);
+    int keepalive = m->opt.keepalive_s > 0 ? m->opt.keepalive_s : 60;
+    m->connack_seen = false;
+    int rc = mosquitto_connect(m->mosq, m->url.host, m->url.port, keepalive);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        snprintf(err, err_cap, "cannot reach broker %s: %s", shown, reason(rc));
+        return -1;
+    }
+    uint64_t deadline = cb_mono_ms() + (uint64_t)timeout_ms;
+    while (!m->connack_seen && cb_mono_ms() < deadline) {
+        rc = mosquitto_loop(m->mosq, 50, 1);
+        if (rc != MOSQ_ERR_SUCCESS && !m->connack_seen) {
+            snprintf(err, err_cap, "broker %s closed the connection: %s", shown, reason(rc));
+            return -1;
+        }
+    }
+    if (!m->connack_seen) {
+        snprintf(err, err_cap, "broker %s did not answer CONNECT within %d ms", shown, timeout_ms);
+        return -1;
+    }
+    if (m->connack_rc != 0) {
+        snprintf(err, err_cap, "broker %s refused the connection: %s", shown, mosquitto_connack_string(m->connack_rc));
+        return -1;
+    }
+    return 0;
+}
+
+static void connection_lost(cb_mqtt *m, int rc);
+
+int cb_mqtt_run(cb_mqtt *m, int timeout_ms)
+{
+    if (!m->connected) {
+        uint64_t now = cb_mono_ms();
+        if (now < m->next_attempt_ms) {
+            uint64_t wait = m->next_attempt_ms - now;
+            cb_sleep_ms((uint32_t)(wait < (uint64_t)timeout_ms ? wait : (uint64_t)timeout_ms));
+            return 0;
+        }
+        char err[512];
+        if (cb_mqtt_connect(m, 5000, err, sizeof err) != 0) {
+            uint32_t delay;
+            cb_backoff_next(&m->backoff, &delay);
+            m->next_attempt_ms = cb_mono_ms() + delay;
+            if (!m->opt.quiet)
+                cb_log("%s; retrying in %.1f s", err, delay / 1000.0);
+        } else if (!m->opt.quiet) {
+            char shown[400];
+            cb_url_format(&m->url, shown, sizeof shown);
+            cb_log("connected to %s as %s", shown, m->client_id);
+        }
+        return 0;
+    }
+    int rc = mosquitto_loop(m->mosq, timeout_ms, 1);
+    if (rc != MOSQ_ERR_SUCCESS)
+        connection_lost(m, rc);
+    return 0;
+}
+
+static void connection_lost(cb_mqtt *m, int rc)
+{
+    bool was = m->connected;
+    m->connected = false;
+    if (was && m->h.on_disconnect)
+        m->h.on_disconnect(m->h.ctx);
+    uint32_t delay;
+    cb_backoff_next(&m->backoff, &delay);
+    m->next_attempt_ms = cb_mono_ms() + delay;
+    if (!m->opt.quiet)
+        cb_log("lost the broker connection (%s); reconnecting in %.1f s", reason(rc), delay / 1000.0);
+}
+
+int cb_mqtt_run_burst(cb_mqtt *m, int timeout_ms, int max_packets)
+{
+    if (!m->connected)
+        return cb_mqtt_run(m, timeout_ms);
+    struct pollfd pfd = {.fd = mosquitto_socket(m->mosq), .events = POLLIN};
+    if (mosquitto_want_write(m->mosq))
+        pfd.events |= POLLOUT;
+    int n = 0;
+    int ready = poll(&pfd, 1, timeout_ms);
+    while (ready > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)) && n < max_packets) {
+        int rc = mosquitto_loop_read(m->mosq, 1);
+        if (rc != MOSQ_ERR_SUCCESS) {
+            connection_lost(m, rc);
+            return n;
+        }
+        n++;
+        pfd.events = POLLIN;
+        ready = poll(&pfd, 1, 0);
+    }
+    int rc = MOSQ_ERR_SUCCESS;
+    if (mosquitto_want_write(m->mosq))
+        rc = mosquitto_loop_write(m->mosq, 1);
+    if (rc == MOSQ_ERR_SUCCESS)
+        rc = mosquitto_loop_misc(m->mosq);
+    if (rc != MOSQ_ERR_SUCCESS && m->connected)
+        connection_lost(m, rc);
+    return n;
+}
+
+bool cb_mqtt_connected(const cb_mqtt *m)
+{
+    return m->connected;
+}
+
+int cb_mqtt_publish(cb_mqtt *m, const char *topic, const void *payload, size_t len, int qos, bool retain, int *mid)
+{
+    if (!m->connected)
+        return -1;
+    int rc = mosquitto_publish(m->mosq, mid, topic, (int)len, payload, qos, retain);
+    return rc == MOSQ_ERR_SUCCESS ? 0 : -1;
+}
+
+int cb_mqtt_subscribe(cb_mqtt *m, const char *filter, int qos)
+{
+    for (int i = 0; i < m->sub_count; i++)
+        if (strcmp(m->subs[i], filter) == 0)
+            return m->connected ? (mosquitto_subscribe(m->mosq, NULL, filter, qos) == 0 ? 0 : -1) : 0;
+    if (m->sub_count == MAX_SUBS || strlen(filter) >= sizeof m->subs[0])
+        return -1;
+    snprintf(m->subs[m->sub_count], sizeof m->subs[0], "%s", filter);
+    m->sub_qos[m->sub_count++] = qos;
+    if (!m->connected)
+        return 0;
+    return mosquitto_subscribe(m->mosq, NULL, filter, qos) == MOSQ_ERR_SUCCESS ? 0 : -1;
+}
+
+int cb_mqtt_wait_puback(cb_mqtt *m, int mid, int timeout_ms)
+{
+    m->waiting_mid = mid;
+    m->waiting_done = false;
+    uint64_t deadline = cb_mono_ms() + (uint64_t)timeout_ms;
+    while (!m->waiting_done && m->connected && cb_mono_ms() < deadline)
+        cb_mqtt_run(m, 50);
+    m->waiting_mid = -1;
+    return m->waiting_done ? 0 : -1;
+}
+
+int cb_mqtt_fence(cb_mqtt *m, const char *topic, int timeout_ms)
+{
+    snprintf(m->fence_topic, sizeof m->fence_topic, "%s", topic);
+    snprintf(m->fence_token, sizeof m->fence_token, "fence-%s-%llu", m->client_id,
+             (unsigned long long)cb_mono_us());
+    m->fence_seen = false;
+    if (cb_mqtt_publish(m, topic, m->fence_token, strlen(m->fence_token), 1, false, NULL) != 0)
+        return -1;
+    uint64_t deadline = cb_mono_ms() + (uint64_t)timeout_ms;
+    while (!m->fence_seen && m->connected && cb_mono_ms() < deadline)
+        cb_mqtt_run(m, 50);
+    m->fence_token[0] = '\0';
+    return m->fence_seen ? 0 : -1;
+}
+
+const char *cb_mqtt_client_id(const cb_mqtt *m)
+{
+    return m->client_id;
+}
+
+struct mosquitto *cb_mqtt_handle(cb_mqtt *m)
+{
+    return m->mosq;
+}
+
+void cb_mqtt_close(cb_mqtt *m, const char *final_payload)
+{
+    if (!m)
+        return;
+    if (m->connected) {
+        if (final_payload && m->will_topic[0]) {
+            int mid;
+            if (cb_mqtt_publish(m, m->will_topic, final_payload, strlen(final_payload), 1, true, &mid) == 0)
+                cb_mqtt_wait_puback(m, mid, 2000);
+        }
+        mosquitto_disconnect(m->mosq);
+        mosquitto_loop(m->mosq, 100, 1);
+    }
+    mosquitto_destroy(m->mosq);
+    free(m);
+}

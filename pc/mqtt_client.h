@@ -1,0 +1,67 @@
+/* mqtt_client.h - the PC's MQTT shell: libmosquitto behind a small, blocking-when-asked
+ * interface, with reconnect (core backoff + jitter), re-subscribe and a "birth"
+ * message republished on every connect (retained "online" beside the will "offline").
+ *
+ * Single-threaded: the caller drives it with cb_mqtt_run() or its own poll() on
+ * cb_mqtt_socket(). All callbacks run inside those calls. */
+#ifndef CALLBELL_PC_MQTT_CLIENT_H
+#define CALLBELL_PC_MQTT_CLIENT_H
+
+#include "url.h"
+
+#include <mosquitto.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct cb_mqtt_handlers {
+    void *ctx;
+    void (*on_connect)(void *ctx);    /* after CONNACK and re-subscribe, also on reconnect */
+    void (*on_disconnect)(void *ctx); /* connection lost (not called by cb_mqtt_close) */
+    void (*on_message)(void *ctx, const struct mosquitto_message *msg);
+    void (*on_publish)(void *ctx, int mid); /* PUBACK for QoS 1 (or sent, for QoS 0) */
+} cb_mqtt_handlers;
+
+typedef struct cb_mqtt_options {
+    const char *client_id; /* NULL: generated from id_prefix, pid and randomness */
+    const char *id_prefix; /* e.g. "cb-press" */
+    bool clean_session;    /* false: the broker queues QoS 1 messages while we are away */
+    int keepalive_s;       /* 0: 60 */
+    const char *will_topic;   /* optional: retained QoS 1 will ... */
+    const char *will_payload; /* ... with this payload (e.g. "offline") */
+    const char *birth_payload; /* optional: published retained to will_topic after connect */
+    bool quiet;            /* don't log reconnect attempts */
+} cb_mqtt_options;
+
+typedef struct cb_mqtt cb_mqtt;
+
+/* Creates the client (does not connect). Returns NULL with err filled on failure. */
+cb_mqtt *cb_mqtt_open(const cb_url *url, const cb_mqtt_options *opt, const cb_mqtt_handlers *h, char *err,
+                      size_t err_cap);
+/* Connects and waits for CONNACK up to timeout_ms. 0 or -1 with err. */
+int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap);
+/* One round of network work, waiting up to timeout_ms for traffic. When the
+ * connection is down it reconnects after the backoff delay. Returns 0. */
+int cb_mqtt_run(cb_mqtt *m, int timeout_ms);
+/* Like cb_mqtt_run, but reads every packet already waiting (up to max_packets)
+ * before returning, so a caller can handle a burst of messages as one batch
+ * (the hub: one transaction, one publish round). Returns the packets read. */
+int cb_mqtt_run_burst(cb_mqtt *m, int timeout_ms, int max_packets);
+bool cb_mqtt_connected(const cb_mqtt *m);
+/* Queue a publish. 0 and *mid (optional), or -1 (not connected / too large / error). */
+int cb_mqtt_publish(cb_mqtt *m, const char *topic, const void *payload, size_t len, int qos, bool retain, int *mid);
+/* Subscribe now (if connected) and again after every reconnect. 0 or -1. */
+int cb_mqtt_subscribe(cb_mqtt *m, const char *filter, int qos);
+/* Runs the loop until PUBACK for mid arrives: 0, or -1 on timeout / disconnect. */
+int cb_mqtt_wait_puback(cb_mqtt *m, int mid, int timeout_ms);
+/* Publishes a marker to `topic` (which this client must be subscribed to) and runs the
+ * loop until it comes back: by then every retained message the broker queued for our
+ * earlier subscriptions has been delivered. 0, or -1 on timeout. */
+int cb_mqtt_fence(cb_mqtt *m, const char *topic, int timeout_ms);
+/* The client id in use (stable for the life of the object). */
+const char *cb_mqtt_client_id(const cb_mqtt *m);
+struct mosquitto *cb_mqtt_handle(cb_mqtt *m);
+/* Disconnects cleanly (the will is not sent) after publishing `final_payload`
+ * (optional, retained, QoS 1) to the will topic, and frees. NULL-safe. */
+void cb_mqtt_close(cb_mqtt *m, const char *final_payload);
+
+#endif

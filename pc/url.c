@@ -1,0 +1,83 @@
+/* url.c - parse broker URLs given on the command line or in CALLBELL_BROKER. */
+#include "url.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(char *err, size_t cap, const char *text, const char *why)
+{
+    snprintf(err, cap, "bad broker URL '%s': %s", text, why);
+    return -1;
+}
+
+int cb_url_parse(const char *text, cb_url *out, char *err, size_t err_cap)
+{
+    memset(out, 0, sizeof *out);
+    const char *p = text;
+    if (strncmp(p, "mqtt://", 7) == 0) {
+        p += 7;
+        out->port = 1883;
+    } else if (strncmp(p, "mqtts://", 8) == 0) {
+        p += 8;
+        out->tls = true;
+        out->port = 8883;
+    } else if (strstr(p, "://")) {
+        return fail(err, err_cap, text, "scheme must be mqtt:// or mqtts:// (WebSockets are for the web board)");
+    } else {
+        out->port = 1883; /* bare host[:port] is accepted, as the firmware takes it */
+    }
+    const char *at = strrchr(p, '@');
+    if (at) {
+        const char *colon = memchr(p, ':', (size_t)(at - p));
+        size_t ulen = (size_t)((colon ? colon : at) - p);
+        if (ulen >= sizeof out->user)
+            return fail(err, err_cap, text, "user name too long");
+        memcpy(out->user, p, ulen);
+        if (colon) {
+            size_t plen = (size_t)(at - colon - 1);
+            if (plen >= sizeof out->pass)
+                return fail(err, err_cap, text, "password too long");
+            memcpy(out->pass, colon + 1, plen);
+        }
+        p = at + 1;
+    }
+    const char *host_end;
+    const char *rest;
+    if (*p == '[') {
+        host_end = strchr(p, ']');
+        if (!host_end)
+            return fail(err, err_cap, text, "missing ']' after IPv6 address");
+        p++;
+        rest = host_end + 1;
+    } else {
+        host_end = p + strcspn(p, ":/");
+        rest = host_end;
+    }
+    size_t hlen = (size_t)(host_end - p);
+    if (hlen == 0)
+        return fail(err, err_cap, text, "no host");
+    if (hlen >= sizeof out->host)
+        return fail(err, err_cap, text, "host name too long");
+    memcpy(out->host, p, hlen);
+    if (*rest == ':') {
+        char *end;
+        long port = strtol(rest + 1, &end, 10);
+        if (end == rest + 1 || port < 1 || port > 65535)
+            return fail(err, err_cap, text, "port must be 1-65535");
+        out->port = (int)port;
+        rest = end;
+    }
+    if (*rest == '/')
+        rest++;
+    if (*rest != '\0')
+        return fail(err, err_cap, text, "unexpected text after host:port");
+    return 0;
+}
+
+void cb_url_format(const cb_url *url, char *buf, size_t cap)
+{
+    bool v6 = strchr(url->host, ':') != NULL;
+    snprintf(buf, cap, "%s://%s%s%s%s%s:%d", url->tls ? "mqtts" : "mqtt", url->user, url->user[0] ? "@" : "",
+             v6 ? "[" : "", url->host, v6 ? "]" : "", url->port);
+}

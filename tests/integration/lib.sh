@@ -1,0 +1,105 @@
+# lib.sh - shared by the integration tests: a real Mosquitto on a free loopback port,
+# the real `callbell` binary, and small assertions. Source it; it cleans up on exit.
+#
+# Environment: CALLBELL (path to the binary, set by ctest), TEST_TMP (made here).
+set -euo pipefail
+
+CALLBELL=${CALLBELL:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/callbell}
+TEST_NAME=$(basename "$0" .sh)
+TEST_TMP=$(mktemp -d "/tmp/callbell-${TEST_NAME}.XXXXXX")
+export XDG_STATE_HOME="$TEST_TMP/state"
+export CALLBELL_SITE=t$$
+unset CALLBELL_BROKER
+PIDS=()
+BROKER_PID=
+
+cleanup() {
+    local rc=$?
+    for pid in "${PIDS[@]}" $BROKER_PID; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}" $BROKER_PID; do wait "$pid" 2>/dev/null || true; done
+    tmux -L "cb-$TEST_NAME-$$" kill-server 2>/dev/null || true
+    if [ $rc -ne 0 ]; then
+        echo "--- $TEST_NAME failed (rc=$rc); logs in $TEST_TMP:" >&2
+        for f in "$TEST_TMP"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -n 40 "$f" >&2; }; done
+    else
+        rm -rf "$TEST_TMP"
+    fi
+    exit $rc
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+log() { echo "[$TEST_NAME] $*" >&2; }
+
+# A TCP port nobody listens on now (the kernel picks it).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_broker [port]: a real Mosquitto on 127.0.0.1 with persistence in TEST_TMP.
+start_broker() {
+    PORT=${1:-${PORT:-$(free_port)}}
+    mkdir -p "$TEST_TMP/mosq"
+    cat >"$TEST_TMP/mosquitto.conf" <<CONF
+listener $PORT 127.0.0.1
+allow_anonymous true
+persistence true
+persistence_location $TEST_TMP/mosq/
+max_queued_messages 100000
+set_tcp_nodelay true
+CONF
+    mosquitto -c "$TEST_TMP/mosquitto.conf" >>"$TEST_TMP/broker.log" 2>&1 &
+    BROKER_PID=$!
+    export BROKER="mqtt://127.0.0.1:$PORT"
+    export CALLBELL_BROKER="$BROKER"
+    wait_for "broker listening on $PORT" "(echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null"
+}
+
+stop_broker() {
+    kill "$BROKER_PID" 2>/dev/null || true
+    wait "$BROKER_PID" 2>/dev/null || true
+    BROKER_PID=
+}
+
+# bg NAME cmd...: run in background with output in $TEST_TMP/NAME.log; pid in LAST_PID.
+bg() {
+    local name=$1
+    shift
+    "$@" >>"$TEST_TMP/$name.log" 2>&1 &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+}
+
+# wait_for DESCRIPTION 'shell condition' [seconds=10]
+wait_for() {
+    local what=$1 cond=$2 secs=${3:-10}
+    local end=$((SECONDS + secs))
+    while ! eval "$cond"; do
+        [ $SECONDS -ge $end ] && fail "timed out after ${secs}s waiting for: $what"
+        sleep 0.1
+    done
+}
+
+# mqtt_get TOPIC: the retained payload of TOPIC now ("" if none).
+mqtt_get() {
+    mosquitto_sub -h 127.0.0.1 -p "$PORT" -t "$1" -C 1 -W 2 2>/dev/null || true
+}
+
+assert_eq() { [ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"; }
+assert_contains() { case "$1" in *"$2"*) ;; *) fail "${3:-output} should contain '$2'; got: $1" ;; esac; }
+
+# json_get JSON PYTHON-EXPR: evaluates EXPR with `d` = the parsed JSON, prints result.
+json_get() {
+    python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# start_hub [args...]: the hub on $BROKER with a db in TEST_TMP; waits for "online".
+start_hub() {
+    bg hub "$CALLBELL" hub --db "$TEST_TMP/hub.db" "$@"
+    HUB_PID=$LAST_PID
+    wait_for "hub online" '[ "$(mqtt_get "callbell/$CALLBELL_SITE/hub/status")" = online ]'
+}
+
+# state TABLE: the retained state JSON of TABLE.
+state() { mqtt_get "callbell/$CALLBELL_SITE/table/$1/state"; }
+state_field() { json_get "$(state "$1")" "d['$2']"; }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `callbell stats` asks the hub; the retained stats topic carries today's figures.
+source "$(dirname "$0")/lib.sh"
+start_broker
+start_hub --tables 1-4
+for t in 1 2; do "$CALLBELL" press $t >/dev/null; done
+wait_for "calls" '[ "$(state_field 2 status)" = calling ]'
+sleep 0.3
+"$CALLBELL" ack 1 --by A >/dev/null
+"$CALLBELL" done 1 --by A >/dev/null
+"$CALLBELL" ack 2 --by B >/dev/null
+json=$("$CALLBELL" stats --json --since all)
+assert_eq "$(json_get "$json" "d['overall']['calls'], d['overall']['acked'], d['overall']['done']")" "(2, 2, 1)" "overall"
+assert_eq "$(json_get "$json" "sorted(t['table'] for t in d['tables'])")" "['1', '2']" "tables"
+[ "$(json_get "$json" "d['overall']['ack_p90_s'] >= 0.3")" = True ] || fail "ack p90 should be >= 0.3 s: $json"
+text=$("$CALLBELL" stats)
+assert_contains "$text" "ACK p50"
+assert_contains "$text" "all"
+if "$CALLBELL" stats --since yesterday-ish 2>/dev/null; then fail "bad --since accepted"; fi
+kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true
+if out=$("$CALLBELL" stats 2>&1); then fail "stats without hub should fail"; fi
+assert_contains "$out" "no answer from the hub"
+stats=$(mqtt_get "callbell/$CALLBELL_SITE/hub/stats")
+assert_eq "$(json_get "$stats" "d['v'], d['calls']")" "(1, 2)" "retained stats"
+echo ok
