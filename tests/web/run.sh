@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# tests/web/run.sh - the web board's tests: protocol vectors (node) and Playwright
+# end-to-end tests against a real `callbell broker` + `callbell hub` on loopback.
+#
+#   bash tests/web/run.sh            # from anywhere; CALLBELL_BIN defaults to build/callbell
+#
+# Installs what is missing (Debian's chromium, the npm packages from web/package-lock.json),
+# builds the page into tests/web/out/www (or takes $CALLBELL_WEB_DIR, the page CMake
+# built), starts the broker (serving that folder over http_dir) and a hub with a
+# temporary database on free 127.0.0.1 ports, runs `node --test tests/web/*.test.mjs`,
+# and stops everything on exit. Screenshots and logs land in
+# tests/web/out/ (gitignored). Exits non-zero when a test fails.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+CALLBELL_BIN="${CALLBELL_BIN:-build/callbell}"
+case "$CALLBELL_BIN" in /*) ;; */*) CALLBELL_BIN="$root/$CALLBELL_BIN" ;; esac
+CB_SITE="${CB_SITE:-demo}"
+out="$root/tests/web/out"
+
+log() { printf 'web-tests: %s\n' "$*" >&2; }
+
+# ---- what the tests need ------------------------------------------------------
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  log "installing nodejs and npm"
+  apt-get install -y nodejs npm >/dev/null || { apt-get update >/dev/null && apt-get install -y nodejs npm >/dev/null; }
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing chromium"
+  apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
+fi
+if [ ! -f web/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -d web/node_modules/playwright-core ]; then
+  log "npm ci --prefix web"
+  npm ci --prefix web --no-audit --no-fund >&2
+fi
+if [ ! -x "$CALLBELL_BIN" ]; then
+  log "$CALLBELL_BIN not found: build the project first (cmake --build build) or set CALLBELL_BIN"
+  exit 1
+fi
+
+# ---- page ------------------------------------------------------------------------
+# The page as CMake built it (CALLBELL_WEB_DIR, e.g. build/web) when given, else built here.
+rm -rf "$out"
+mkdir -p "$out"
+www="${CALLBELL_WEB_DIR:-}"
+case "$www" in ''|/*) ;; *) www="$root/$www" ;; esac
+if [ -n "$www" ] && [ -f "$www/index.html" ] && [ -f "$www/mqtt.min.js" ]; then
+  log "serving the board built in $www"
+else
+  if [ -n "$www" ]; then log "$www has no built board; building it here"; fi
+  www="$out/www"
+  node web/build.mjs "$www" >&2
+fi
+
+# ---- broker and hub on free loopback ports -------------------------------------------
+tmp="$(mktemp -d /tmp/callbell-web.XXXXXX)"
+broker_pid=""
+hub_pid=""
+cleanup() {
+  rc=$?
+  for pid in $hub_pid $broker_pid; do
+    # each runs in its own session (setsid): stop the whole group, children included
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in $hub_pid $broker_pid; do
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+mqtt_port="$(free_port)"
+ws_port="$(free_port)"
+while [ "$ws_port" = "$mqtt_port" ]; do ws_port="$(free_port)"; done
+
+mkdir -p "$tmp/broker"
+log "broker: MQTT 127.0.0.1:$mqtt_port, WebSockets/HTTP 127.0.0.1:$ws_port"
+setsid "$CALLBELL_BIN" broker --port "$mqtt_port" --ws-port "$ws_port" --http-dir "$www" \
+  --data-dir "$tmp/broker" >"$out/broker.log" 2>&1 &
+broker_pid=$!
+
+wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
+  local secs="$1" what="$2"; shift 2
+  for _ in $(seq 1 $((secs * 10))); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  log "timed out waiting for $what"
+  return 1
+}
+http_ok() { node -e '
+  require("http").get(process.argv[1], (r) => { process.exit(r.statusCode === 200 ? 0 : 1); })
+    .on("error", () => process.exit(1));' "$1"; }
+if ! wait_for 15 "the broker's web listener" http_ok "http://127.0.0.1:$ws_port/index.html"; then
+  cat "$out/broker.log" >&2
+  exit 1
+fi
+
+hub_db="$tmp/hub.db"
+setsid "$CALLBELL_BIN" hub --broker "mqtt://127.0.0.1:$mqtt_port" --db "$hub_db" --tables 1-4 \
+  --site "$CB_SITE" >"$out/hub.log" 2>&1 &
+hub_pid=$!
+
+export CALLBELL_BIN CB_SITE
+export CB_MQTT_URL="mqtt://127.0.0.1:$mqtt_port"
+export CB_BOARD_URL="http://127.0.0.1:$ws_port/"
+export CB_HUB_PID="$hub_pid"
+export CB_HUB_DB="$hub_db"
+export CB_TABLES="1-4"
+export CB_OUT="$out"
+
+log "running node --test tests/web/*.test.mjs"
+set +e
+node --test tests/web/*.test.mjs
+rc=$?
+set -e
+if [ "$rc" -ne 0 ]; then
+  log "FAILED (rc=$rc); logs: $out/broker.log $out/hub.log"
+  tail -n 30 "$out/hub.log" >&2 || true
+fi
+log "screenshots: $(cd "$out" && ls -1 ./*.png 2>/dev/null | tr '\n' ' ')"
+exit "$rc"

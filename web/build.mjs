@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Builds the static board into OUTDIR: the page files of web/src/ plus mqtt.js's
+// browser bundle from node_modules (installed from package-lock.json by `npm ci`).
+//
+//   node web/build.mjs OUTDIR
+//
+// `callbell broker --http-dir OUTDIR` then serves it through mosquitto's http_dir.
+// Nothing is transformed: the page is plain classic scripts (mosquitto sends no
+// Content-Type, which rules out ES modules in the browser).
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = process.argv[2];
+if (!out || process.argv.length > 3) {
+  console.error('usage: node web/build.mjs OUTDIR');
+  process.exit(2);
+}
+const outDir = resolve(out);
+const srcDir = join(here, 'src');
+const mqttBundle = join(here, 'node_modules', 'mqtt', 'dist', 'mqtt.min.js');
+
+if (!existsSync(mqttBundle)) {
+  console.error(`build.mjs: ${mqttBundle} is missing; run \`npm ci --prefix ${here}\` first`);
+  process.exit(1);
+}
+if (outDir === srcDir || outDir === here) {
+  console.error('build.mjs: OUTDIR must not be web/ or web/src/');
+  process.exit(2);
+}
+
+// Start clean so a file removed from src/ does not linger in the served folder.
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+
+const files = [];
+for (const name of readdirSync(srcDir)) {
+  const from = join(srcDir, name);
+  if (!statSync(from).isFile()) continue;
+  copyFileSync(from, join(outDir, name));
+  files.push(name);
+}
+copyFileSync(mqttBundle, join(outDir, 'mqtt.min.js'));
+files.push('mqtt.min.js');
+
+// Record what was built with which mqtt.js (shown in the settings panel's footer).
+const mqttVersion = JSON.parse(readFileSync(join(here, 'node_modules', 'mqtt', 'package.json'), 'utf8')).version;
+const pageVersion = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')).version;
+writeFileSync(join(outDir, 'build-info.js'),
+  `window.CALLBELL_BUILD = ${JSON.stringify({ version: pageVersion, mqtt: mqttVersion })};\n`);
+files.push('build-info.js');
+
+console.log(`build.mjs: ${files.length} files -> ${outDir}`);

@@ -1,0 +1,466 @@
+/* protocol.js - callbell MQTT protocol v1 for the web board (docs/protocol.md).
+ *
+ * Same rules as the C core (lib/include/callbell/protocol.h): every decoder returns
+ * the name of the first rule broken, in the order of protocol.md's tables, so the
+ * shared vectors in docs/protocol-vectors.json give the same answer on both sides.
+ *
+ * A classic script, not an ES module: mosquitto's http_dir sends files without a
+ * Content-Type, and browsers refuse module scripts without a JavaScript MIME type.
+ * It defines globalThis.CallbellProtocol; Node tests load it with node:vm.
+ *
+ * Decoders return {ok:true, value} or {ok:false, error:"<error name>"}.
+ */
+(function (root) {
+  'use strict';
+
+  var PAYLOAD_MAX = 512;
+  var TOPIC_MAX = 128;
+  var ID_MAX = 32;
+  var NAME_MAX = 32;
+  var TEXT_MAX = 64;
+  var FW_MAX = 16;
+  var MAX_MEMBERS = 16;
+  var MAX_DEPTH = 8;
+  var U32 = 4294967295n;
+  var I64_MAX = 9223372036854775807n;
+  var I64_MIN = -9223372036854775808n;
+  var U64_MAX = 18446744073709551615n;
+
+  var KINDS = ['call', 'bill', 'water', 'cancel'];
+  var CALL_KINDS = ['call', 'bill', 'water'];
+  var STATUSES = ['idle', 'calling', 'acknowledged'];
+  var ACTIONS = ['ack', 'done'];
+  var ID_RE = /^[a-z0-9_-]{1,32}$/;
+
+  function Fail(name) { this.name = name; }
+  function fail(name) { throw new Fail(name); }
+
+  var encoder = new TextEncoder();
+  function utf8Length(s) { return encoder.encode(s).length; }
+
+  /* ---- strict JSON reader for one object ------------------------------------
+   * Top-level members keep their JSON type: 'string', 'int' (no fraction/exponent,
+   * fits int64; value is a BigInt), 'number', 'bool', 'null', 'nested'. */
+  function parseObject(text) {
+    var i = 0;
+    var n = text.length;
+
+    function ws() {
+      while (i < n) {
+        var c = text.charCodeAt(i);
+        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+        else break;
+      }
+    }
+    function expect(ch) {
+      if (text[i] !== ch) fail('json');
+      i++;
+    }
+    function hex4() {
+      if (i + 4 > n) fail('json');
+      var h = text.substr(i, 4);
+      if (!/^[0-9a-fA-F]{4}$/.test(h)) fail('json');
+      i += 4;
+      return parseInt(h, 16);
+    }
+    function string() {
+      expect('"');
+      var out = '';
+      for (;;) {
+        if (i >= n) fail('json');
+        var c = text.charCodeAt(i);
+        if (c === 0x22) { i++; return out; }
+        if (c < 0x20) fail('json');
+        if (c === 0x5c) {
+          i++;
+          if (i >= n) fail('json');
+          var e = text[i++];
+          switch (e) {
+            case '"': out += '"'; break;
+            case '\\': out += '\\'; break;
+            case '/': out += '/'; break;
+            case 'b': out += '\b'; break;
+            case 'f': out += '\f'; break;
+            case 'n': out += '\n'; break;
+            case 'r': out += '\r'; break;
+            case 't': out += '\t'; break;
+            case 'u': {
+              var u = hex4();
+              if (u >= 0xd800 && u <= 0xdbff) {
+                if (text[i] !== '\\' || text[i + 1] !== 'u') fail('json');
+                i += 2;
+                var lo = hex4();
+                if (lo < 0xdc00 || lo > 0xdfff) fail('json');
+                out += String.fromCharCode(u, lo);
+              } else if (u >= 0xdc00 && u <= 0xdfff) {
+                fail('json');
+              } else {
+                out += String.fromCharCode(u);
+              }
+              break;
+            }
+            default: fail('json');
+          }
+          continue;
+        }
+        out += text[i++];
+      }
+    }
+    function number() {
+      var m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i));
+      if (!m || m[0] === '-' || m[0] === '') fail('json');
+      i += m[0].length;
+      if (!m[2] && !m[3]) {
+        var big = BigInt(m[0]);
+        if (big >= I64_MIN && big <= I64_MAX) return { type: 'int', value: big, raw: m[0] };
+      }
+      return { type: 'number', value: Number(m[0]), raw: m[0] };
+    }
+    function literal(word) {
+      if (text.substr(i, word.length) !== word) fail('json');
+      i += word.length;
+    }
+    function value(depth) {
+      ws();
+      if (i >= n) fail('json');
+      var c = text[i];
+      if (c === '"') return { type: 'string', value: string() };
+      if (c === '{' || c === '[') {
+        if (depth >= MAX_DEPTH) fail('json');
+        skipNested(depth + 1);
+        return { type: 'nested', value: null };
+      }
+      if (c === 't') { literal('true'); return { type: 'bool', value: true }; }
+      if (c === 'f') { literal('false'); return { type: 'bool', value: false }; }
+      if (c === 'n') { literal('null'); return { type: 'null', value: null }; }
+      if (c === '-' || (c >= '0' && c <= '9')) return number();
+      fail('json');
+    }
+    function skipNested(depth) {
+      var open = text[i++];
+      var close = open === '{' ? '}' : ']';
+      ws();
+      if (text[i] === close) { i++; return; }
+      for (;;) {
+        if (open === '{') {
+          ws();
+          string();
+          ws();
+          expect(':');
+        }
+        value(depth);
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === close) { i++; return; }
+        fail('json');
+      }
+    }
+
+    ws();
+    expect('{');
+    var members = Object.create(null);
+    var count = 0;
+    var dup = false;
+    ws();
+    if (text[i] === '}') {
+      i++;
+    } else {
+      for (;;) {
+        ws();
+        var key = string();
+        ws();
+        expect(':');
+        var v = value(1);
+        if (key in members) dup = true;
+        else { members[key] = v; count++; }
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; break; }
+        fail('json');
+      }
+    }
+    ws();
+    if (i !== n) fail('json');
+    if (dup) fail('duplicate_key');
+    if (count > MAX_MEMBERS) fail('full');
+    return members;
+  }
+
+  /* Payload (string, Uint8Array or ArrayBuffer) -> members, with the common rules:
+   * too_long, json, duplicate_key, full, then "v". */
+  function payloadText(payload) {
+    var bytes;
+    if (typeof payload === 'string') bytes = encoder.encode(payload);
+    else if (payload instanceof ArrayBuffer) bytes = new Uint8Array(payload);
+    else if (payload && payload.buffer instanceof ArrayBuffer) bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+    else fail('json');
+    if (bytes.length > PAYLOAD_MAX) fail('too_long');
+    try {
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch (e) {
+      fail('json');
+    }
+  }
+
+  function members(payload) {
+    var obj = parseObject(payloadText(payload));
+    var v = obj.v;
+    if (!v) fail('missing');
+    if (v.type !== 'int' || v.value !== 1n) fail('version');
+    return obj;
+  }
+
+  /* ---- field readers (throw the error name) ---- */
+  function get(obj, key, required) {
+    var m = obj[key];
+    if (!m) {
+      if (required) fail('missing');
+      return undefined;
+    }
+    return m;
+  }
+  function str(obj, key, required, maxBytes) {
+    var m = get(obj, key, required);
+    if (!m) return undefined;
+    if (m.type !== 'string') fail('type');
+    if (maxBytes !== undefined && utf8Length(m.value) > maxBytes) fail('too_long');
+    return m.value;
+  }
+  function int(obj, key, required, min, max) {
+    var m = get(obj, key, required);
+    if (!m) return undefined;
+    if (m.type !== 'int') fail('type');
+    if (m.value < min || m.value > max) fail('range');
+    return Number(m.value);
+  }
+  function bool(obj, key, required) {
+    var m = get(obj, key, required);
+    if (!m) return undefined;
+    if (m.type !== 'bool') fail('type');
+    return m.value;
+  }
+  function id(obj, key, required) {
+    var s = str(obj, key, required);
+    if (s === undefined) return undefined;
+    if (!ID_RE.test(s)) fail('bad_id');
+    return s;
+  }
+  function hasControl(s) {
+    for (var k = 0; k < s.length; k++) {
+      var c = s.charCodeAt(k);
+      if (c < 0x20 || c === 0x7f) return true;
+    }
+    return false;
+  }
+  function staffName(obj, key, required, allowEmpty) {
+    var s = str(obj, key, required, NAME_MAX);
+    if (s === undefined) return undefined;
+    if (!allowEmpty && s.length === 0) fail('range');
+    if (hasControl(s)) fail('range');
+    return s;
+  }
+
+  function wrap(fn) {
+    return function (input) {
+      try {
+        return { ok: true, value: fn(input) };
+      } catch (e) {
+        if (e instanceof Fail) return { ok: false, error: e.name };
+        throw e;
+      }
+    };
+  }
+
+  /* ---- topics ---- */
+  var decodeTopic = wrap(function (topic) {
+    if (typeof topic !== 'string') fail('bad_topic');
+    if (utf8Length(topic) > TOPIC_MAX) fail('too_long');
+    var p = topic.split('/');
+    if (p[0] !== 'callbell' || p.length < 4) fail('bad_topic');
+    var type = null;
+    var idPart = '';
+    if (p[2] === 'table' && p.length === 5) {
+      type = { press: 'press', state: 'state', cmd: 'cmd' }[p[4]];
+      idPart = p[3];
+    } else if (p[2] === 'device' && p.length === 5) {
+      type = { status: 'device_status', info: 'device_info' }[p[4]];
+      idPart = p[3];
+    } else if (p[2] === 'hub' && p.length === 4) {
+      type = { status: 'hub_status', stats: 'hub_stats', request: 'hub_request' }[p[3]];
+      idPart = null;
+    } else if (p[2] === 'reply' && p.length === 4) {
+      type = 'reply';
+      idPart = p[3];
+    }
+    if (!type) fail('bad_topic');
+    if (!ID_RE.test(p[1])) fail('bad_id');
+    if (idPart !== null && !ID_RE.test(idPart)) fail('bad_id');
+    return { type: type, site: p[1], id: idPart === null ? '' : idPart };
+  });
+
+  function topicFor(type, site, tid) {
+    if (!ID_RE.test(site)) throw new Error('bad site id: ' + site);
+    var base = 'callbell/' + site + '/';
+    switch (type) {
+      case 'press': case 'state': case 'cmd':
+        if (!ID_RE.test(tid)) throw new Error('bad table id: ' + tid);
+        return base + 'table/' + tid + '/' + type;
+      case 'device_status': case 'device_info':
+        if (!ID_RE.test(tid)) throw new Error('bad device id: ' + tid);
+        return base + 'device/' + tid + '/' + type.slice(7);
+      case 'hub_status': case 'hub_stats': case 'hub_request':
+        return base + 'hub/' + type.slice(4);
+      case 'reply':
+        if (!ID_RE.test(tid)) throw new Error('bad client id: ' + tid);
+        return base + 'reply/' + tid;
+    }
+    throw new Error('unknown topic type ' + type);
+  }
+
+  /* ---- payloads, fields in the order of protocol.md's tables ---- */
+  var decodePress = wrap(function (payload) {
+    var o = members(payload);
+    var out = {};
+    out.device = id(o, 'device', true);
+    out.boot = int(o, 'boot', true, 0n, U32);
+    out.seq = int(o, 'seq', true, 1n, U32);
+    var kind = str(o, 'kind', true);
+    if (KINDS.indexOf(kind) < 0) fail('bad_kind');
+    out.kind = kind;
+    out.age_ms = int(o, 'age_ms', true, 0n, U32);
+    var text = str(o, 'text', false, TEXT_MAX);
+    if (text !== undefined) out.text = text;
+    var mv = int(o, 'battery_mv', false, 0n, 10000n);
+    if (mv !== undefined) out.battery_mv = mv;
+    var rssi = int(o, 'rssi', false, -127n, 0n);
+    if (rssi !== undefined) out.rssi = rssi;
+    return out;
+  });
+
+  var decodeState = wrap(function (payload) {
+    var o = members(payload);
+    var out = {};
+    out.table = id(o, 'table', true);
+    var status = str(o, 'status', true);
+    if (STATUSES.indexOf(status) < 0) fail('range');
+    out.status = status;
+    var kind = str(o, 'kind', status !== 'idle');
+    if (kind !== undefined) {
+      if (CALL_KINDS.indexOf(kind) < 0) fail('bad_kind');
+      out.kind = kind;
+    }
+    out.call = int(o, 'call', true, 0n, U64_MAX);
+    out.count = int(o, 'count', true, 0n, U32);
+    out.repeats = int(o, 'repeats', true, 0n, U32);
+    out.pressed_at = int(o, 'pressed_at', true, 0n, I64_MAX);
+    out.acked_by = staffName(o, 'acked_by', true, true);
+    out.acked_at = int(o, 'acked_at', true, 0n, I64_MAX);
+    out.updated_at = int(o, 'updated_at', true, 0n, I64_MAX);
+    return out;
+  });
+
+  var decodeCmd = wrap(function (payload) {
+    var o = members(payload);
+    var out = {};
+    var action = str(o, 'action', true);
+    if (ACTIONS.indexOf(action) < 0) fail('bad_action');
+    out.action = action;
+    out.by = staffName(o, 'by', true, false);
+    var call = int(o, 'call', false, 0n, U64_MAX);
+    if (call !== undefined) out.call = call;
+    return out;
+  });
+
+  var decodeInfo = wrap(function (payload) {
+    var o = members(payload);
+    var out = {};
+    out.fw = str(o, 'fw', true, FW_MAX);
+    var tables = str(o, 'tables', false, TEXT_MAX);
+    if (tables !== undefined) out.tables = tables;
+    var rssi = int(o, 'rssi', false, -127n, 0n);
+    if (rssi !== undefined) out.rssi = rssi;
+    var mv = int(o, 'battery_mv', false, 0n, 10000n);
+    if (mv !== undefined) out.battery_mv = mv;
+    var low = bool(o, 'low_battery', false);
+    if (low !== undefined) out.low_battery = low;
+    out.uptime_s = int(o, 'uptime_s', true, 0n, U32);
+    return out;
+  });
+
+  /* stats: percentiles are numbers (any JSON number) or null. */
+  var decodeStats = wrap(function (payload) {
+    var o = members(payload);
+    var out = {};
+    out.day = str(o, 'day', true, ID_MAX);
+    out.calls = int(o, 'calls', true, 0n, U32);
+    out.acked = int(o, 'acked', true, 0n, U32);
+    out.done = int(o, 'done', true, 0n, U32);
+    ['ack_p50_s', 'ack_p90_s', 'done_p50_s', 'done_p90_s'].forEach(function (k) {
+      var m = get(o, k, true);
+      if (m.type === 'null') out[k] = null;
+      else if (m.type === 'int' || m.type === 'number') {
+        var x = Number(m.value);
+        if (!(x >= 0)) fail('range');
+        out[k] = x;
+      } else fail('type');
+    });
+    out.updated_at = int(o, 'updated_at', true, 0n, I64_MAX);
+    return out;
+  });
+
+  /* Plain-text status topics: "online" / "offline". */
+  function decodeOnline(payload) {
+    var text;
+    try { text = payloadText(payload); } catch (e) { return { ok: false, error: e instanceof Fail ? e.name : 'json' }; }
+    if (text === 'online' || text === 'offline') return { ok: true, value: text };
+    return { ok: false, error: 'range' };
+  }
+
+  /* ---- encoders ---- */
+  function checkStaffName(by) {
+    if (typeof by !== 'string' || by.length === 0) return 'range';
+    if (utf8Length(by) > NAME_MAX) return 'too_long';
+    if (hasControl(by)) return 'range';
+    return null;
+  }
+
+  /* Builds a cmd payload string; throws Error(<error name>) for invalid input.
+   * `call` is included when it is a positive integer. */
+  function buildCmd(action, by, call) {
+    if (ACTIONS.indexOf(action) < 0) throw new Error('bad_action');
+    var err = checkStaffName(by);
+    if (err) throw new Error(err);
+    var s = '{"v":1,"action":' + JSON.stringify(action) + ',"by":' + JSON.stringify(by);
+    if (call !== undefined && call !== null && call !== 0) {
+      if (!Number.isSafeInteger(call) || call < 1) throw new Error('range');
+      s += ',"call":' + String(call);
+    }
+    return s + '}';
+  }
+
+  root.CallbellProtocol = {
+    VERSION: 1,
+    PAYLOAD_MAX: PAYLOAD_MAX,
+    NAME_MAX: NAME_MAX,
+    KINDS: KINDS.slice(),
+    isId: function (s) { return typeof s === 'string' && ID_RE.test(s); },
+    checkStaffName: checkStaffName,
+    decodeTopic: decodeTopic,
+    topicFor: topicFor,
+    decodePress: decodePress,
+    decodeState: decodeState,
+    decodeCmd: decodeCmd,
+    decodeInfo: decodeInfo,
+    decodeStats: decodeStats,
+    decodeOnline: decodeOnline,
+    buildCmd: buildCmd,
+    decoders: {
+      topic: decodeTopic,
+      press: decodePress,
+      state: decodeState,
+      cmd: decodeCmd,
+      info: decodeInfo,
+      stats: decodeStats
+    }
+  };
+})(typeof globalThis !== 'undefined' ? globalThis : this);
