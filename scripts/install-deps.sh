@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# install-deps.sh [run|test] - installs what callbell needs on Debian, only what is
+# missing: `run` for building and running (`callbell demo`), `test` adds the test
+# tools (cmocka, clang's libFuzzer, the ARM cross compiler, Chromium, tmux).
+set -euo pipefail
+profile=${1:-run}
+cd "$(dirname "$0")/.."
+
+run_pkgs=(build-essential cmake pkg-config mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev
+          libncurses-dev libcjson-dev nodejs npm)
+test_pkgs=(libcmocka-dev clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi tmux chromium
+           python3 sqlite3)
+pkgs=("${run_pkgs[@]}")
+[ "$profile" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The web board's packages (mqtt.js, playwright-core), exactly as locked.
+if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+    echo "install-deps: npm ci (web/)"
+    npm ci --prefix web --no-audit --no-fund --loglevel=error
+fi
