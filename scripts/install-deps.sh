@@ -7,7 +7,7 @@ profile=${1:-run}
 cd "$(dirname "$0")/.."
 
 run_pkgs=(build-essential cmake pkg-config mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev
-          libncurses-dev libcjson-dev nodejs npm)
+          libncurses-dev libcjson-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi tmux chromium
            python3 sqlite3)
 pkgs=("${run_pkgs[@]}")
@@ -17,6 +17,9 @@ missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere than Debian (with npm inside): only the commands matter.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "install-deps: installing ${missing[*]}"
     sudo=""
