@@ -295,6 +295,12 @@ static int load(cb_hub *hub, char *err, size_t err_cap)
         return -1;
     }
     hub->next_call_id++;
+    if (cb_table_index_reserve(&hub->tables, (uint32_t)list.count) != 0) {
+        snprintf(err, err_cap, "out of memory for %zu tables", list.count);
+        cb_table_list_free(&list);
+        cb_table_index_free(&tmp.tables);
+        return -1;
+    }
     uint64_t now = cb_wall_ms();
     int rc = cb_store_begin(hub->store, err, err_cap);
     for (size_t k = 0; k < list.count && rc == 0; k++) {
@@ -313,6 +319,14 @@ static int load(cb_hub *hub, char *err, size_t err_cap)
         }
     }
     /* an open call is never dropped, even if its table left the configuration */
+    uint32_t extra = 0;
+    for (uint32_t j = 0; j < tmp.tables.count; j++)
+        extra += tmp.tables.tables[j].state.status != CB_IDLE &&
+                 cb_table_index_find(&hub->tables, tmp.tables.tables[j].state.table) == CB_NO_TABLE;
+    if (rc == 0 && extra && cb_table_index_reserve(&hub->tables, hub->tables.count + extra) != 0) {
+        snprintf(err, err_cap, "out of memory");
+        rc = -1;
+    }
     for (uint32_t j = 0; j < tmp.tables.count && rc == 0; j++) {
         const cb_table *t = &tmp.tables.tables[j];
         if (t->state.status != CB_IDLE && cb_table_index_find(&hub->tables, t->state.table) == CB_NO_TABLE) {

@@ -49,9 +49,8 @@ static void insert_slot(cb_table_index *ix, uint32_t i)
     ix->slots[s] = i;
 }
 
-static int grow(cb_table_index *ix)
+static int grow_to(cb_table_index *ix, uint32_t ncap)
 {
-    uint32_t ncap = ix->cap ? ix->cap * 2 : 64;
     cb_table *t = realloc(ix->tables, (size_t)ncap * sizeof *t);
     if (!t)
         return -1;
@@ -69,9 +68,13 @@ static int grow(cb_table_index *ix)
     return 0;
 }
 
-static int rehash(cb_table_index *ix)
+static int grow(cb_table_index *ix)
 {
-    uint32_t nslots = (ix->slot_mask + 1) * 2;
+    return grow_to(ix, ix->cap ? ix->cap * 2 : 64);
+}
+
+static int rehash_to(cb_table_index *ix, uint32_t nslots)
+{
     uint32_t *s = malloc((size_t)nslots * sizeof *s);
     if (!s)
         return -1;
@@ -84,12 +87,22 @@ static int rehash(cb_table_index *ix)
     return 0;
 }
 
+int cb_table_index_reserve(cb_table_index *ix, uint32_t n)
+{
+    if (n > ix->cap && grow_to(ix, n) != 0)
+        return -1;
+    uint32_t nslots = ix->slot_mask + 1;
+    while (nslots < 2 * n)
+        nslots *= 2;
+    return nslots > ix->slot_mask + 1 ? rehash_to(ix, nslots) : 0;
+}
+
 uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t)
 {
     if (ix->count == ix->cap && grow(ix) != 0)
         return CB_NO_TABLE;
     /* keep the load factor under 1/2 so probes stay short */
-    if ((ix->count + 1) * 2 > ix->slot_mask + 1 && rehash(ix) != 0)
+    if ((ix->count + 1) * 2 > ix->slot_mask + 1 && rehash_to(ix, (ix->slot_mask + 1) * 2) != 0)
         return CB_NO_TABLE;
     uint32_t i = ix->count++;
     ix->tables[i] = *t;

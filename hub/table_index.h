@@ -27,6 +27,9 @@ typedef struct cb_table_index {
 
 int cb_table_index_init(cb_table_index *ix);
 void cb_table_index_free(cb_table_index *ix);
+/* Makes room for n tables in one allocation (the hub knows its count at start-up:
+ * doubling would leave up to half the array unused). 0 or -1. */
+int cb_table_index_reserve(cb_table_index *ix, uint32_t n);
 /* Index of table `id`, or CB_NO_TABLE. */
 uint32_t cb_table_index_find(const cb_table_index *ix, const char *id);
 /* Adds a copy of *t (its id must not be present). Returns its index or CB_NO_TABLE
