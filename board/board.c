@@ -28,6 +28,7 @@ typedef struct board_run {
     char reply_topic[CB_TOPIC_SIZE];
     bool bell;
     bool dirty;
+    int guest_fd;
 } board_run;
 
 static void say(cb_board *b, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -169,6 +170,21 @@ static bool handle_keys(board_run *r)
         case KEY_RESIZE:
             clear(); /* ncurses resized stdscr; repaint everything */
             break;
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7':
+        case '8':
+        case '9':
+            if (r->guest_fd >= 0) {
+                char key = (char)ch;
+                if (write(r->guest_fd, &key, 1) == 1)
+                    say(&r->b, false, "pressed table %c's call button", key);
+            }
+            break;
         case 12: /* Ctrl-L */
             clear();
             break;
@@ -230,6 +246,8 @@ int cb_board_run(const cb_board_options *opt)
     static board_run r; /* the view's arrays are on the heap; this is just large */
     memset(&r, 0, sizeof r);
     r.bell = opt->bell;
+    r.guest_fd = opt->guest_fd;
+    snprintf(r.b.note, sizeof r.b.note, "%s", opt->note ? opt->note : "");
     r.b.pending_mid = -1;
     if (cb_site_view_init(&r.b.view, opt->site) != 0) {
         fprintf(stderr, "callbell board: bad site '%s'\n", opt->site);

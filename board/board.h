@@ -16,6 +16,8 @@ typedef struct cb_board_options {
     const char *site;
     const char *name; /* staff name sent as "by" */
     bool bell;
+    int guest_fd;     /* demo: digit keys 1-9 are written here (a table's button); -1 = off */
+    const char *note; /* demo: shown in the title bar (e.g. the web board URL); may be NULL */
 } cb_board_options;
 
 #define CB_BOARD_MAX_CALLS 512 /* open calls listed; a site has far fewer tables */
@@ -24,6 +26,7 @@ typedef struct cb_board {
     cb_site_view view;
     char broker_shown[300];
     char name[CB_NAME_SIZE];
+    char note[160];
     bool connected;
     bool synced;               /* retained messages of the first connect are in */
     char selected[CB_ID_SIZE]; /* table of the selected call; kept across reorders */

@@ -118,10 +118,10 @@ size_t cb_board_calls(const cb_board *b, const cb_state **calls, size_t cap, siz
 static void draw_title(const cb_board *b, uint64_t now)
 {
     bar(0, A_REVERSE);
-    char line[512];
+    char line[800];
     const char *hub = !b->view.hub_known ? "hub ?" : b->view.hub_online ? "hub online" : "hub OFFLINE";
-    snprintf(line, sizeof line, " callbell board | site %s | %s | %s", b->view.site, b->broker_shown,
-             b->connected ? hub : "not connected");
+    snprintf(line, sizeof line, " callbell board | site %s | %s | %s%s%s", b->view.site, b->broker_shown,
+             b->connected ? hub : "not connected", b->note[0] ? " | " : "", b->note);
     put(0, 0, A_REVERSE | A_BOLD, line);
     time_t secs = (time_t)(now / 1000);
     struct tm tm;
@@ -235,8 +235,9 @@ static void draw_calls(cb_board *b, int y, int last, uint64_t now)
     for (size_t i = 0; i < n; i++)
         if ((int)strlen(calls[i]->table) > tw)
             tw = (int)strlen(calls[i]->table);
-    if (tw > 16)
-        tw = 16;
+    int tw_max = COLS >= 100 ? CB_ID_MAX : 12; /* long ids only where they fit */
+    if (tw > tw_max)
+        tw = tw_max;
     char line[512];
     snprintf(line, sizeof line, "  %-*s  %-10s %-13s %7s  %-16s %s", tw, "TABLE", "KIND", "STATUS", "WAITING",
              "ACKED BY", "REPEATS");

@@ -179,7 +179,8 @@ int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
 {
     char shown[400];
     cb_url_format(&m->url, shown, sizeof shown);
-    int keepalive = m->opt.keepalive_s > 0 ? m->opt.keepalive_s : 60;
+    /* libmosquitto refuses keepalives under 5 s */
+    int keepalive = m->opt.keepalive_s <= 0 ? 60 : m->opt.keepalive_s < 5 ? 5 : m->opt.keepalive_s;
     m->connack_seen = false;
     int rc = mosquitto_connect(m->mosq, m->url.host, m->url.port, keepalive);
     if (rc != MOSQ_ERR_SUCCESS) {
@@ -351,6 +352,8 @@ void cb_mqtt_close(cb_mqtt *m, const char *final_payload)
             if (cb_mqtt_publish(m, m->will_topic, final_payload, strlen(final_payload), 1, true, &mid) == 0)
                 cb_mqtt_wait_puback(m, mid, 2000);
         }
+        m->connected = false; /* a requested disconnect is not a lost connection */
+        m->h.on_disconnect = NULL;
         mosquitto_disconnect(m->mosq);
         mosquitto_loop(m->mosq, 100, 1);
     }

@@ -32,9 +32,12 @@ static bool name_ok(const char *name)
 
 int cb_cmd_board(int argc, char **argv)
 {
-    enum { OPT_NAME = 256, OPT_NO_BELL };
+    enum { OPT_NAME = 256, OPT_NO_BELL, OPT_GUEST_FD, OPT_NOTE };
+    /* --guest-fd and --note are for `callbell demo`, not documented in --help */
     static const struct option options[] = {{"name", required_argument, 0, OPT_NAME},
                                             {"no-bell", no_argument, 0, OPT_NO_BELL},
+                                            {"guest-fd", required_argument, 0, OPT_GUEST_FD},
+                                            {"note", required_argument, 0, OPT_NOTE},
                                             CB_COMMON_OPTIONS,
                                             {0, 0, 0, 0}};
     cb_common common;
@@ -42,6 +45,9 @@ int cb_cmd_board(int argc, char **argv)
     const char *user = getenv("USER");
     const char *name = user && name_ok(user) ? user : "staff";
     bool bell = true;
+    int guest_fd = -1;
+    const char *note = NULL;
+    unsigned long n;
     int c, rc;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (c) {
@@ -58,6 +64,14 @@ int cb_cmd_board(int argc, char **argv)
         case OPT_NO_BELL:
             bell = false;
             break;
+        case OPT_GUEST_FD:
+            if (cb_parse_uint(&common, "--guest-fd", optarg, 1024, &n) != 0)
+                return 2;
+            guest_fd = (int)n;
+            break;
+        case OPT_NOTE:
+            note = optarg;
+            break;
         default:
             if ((rc = cb_common_option(&common, c, optarg)) != 0)
                 return rc;
@@ -73,6 +87,7 @@ int cb_cmd_board(int argc, char **argv)
         cb_fail(&common, "needs a terminal; for scripts use `callbell calls`");
         return 2;
     }
-    cb_board_options o = {.broker = common.broker, .site = common.site, .name = name, .bell = bell};
+    cb_board_options o = {
+        .broker = common.broker, .site = common.site, .name = name, .bell = bell, .guest_fd = guest_fd, .note = note};
     return cb_board_run(&o);
 }

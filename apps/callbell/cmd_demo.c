@@ -23,17 +23,16 @@
 
 #define TABLES 4
 
-static const char help[] =
-    "usage: callbell demo [options]\n\n"
-    "Starts a local broker, the hub, four simulated tables with guests pressing their\n"
-    "buttons now and then, and the terminal board. Keys on the board: 1-4 press table\n"
-    "1-4's call button, arrows select, a acknowledges, d closes, q quits (and stops all).\n"
-    "The web board is served at the printed URL.\n\n"
-    "  --guests S     a simulated guest presses a button every S seconds on average\n"
-    "                 (default 8; 0 = only your key presses)\n"
-    "  --data-dir DIR where the demo keeps its broker data and database\n"
-    "                 (default $XDG_STATE_HOME/callbell/demo)\n"
-    "  -h, --help     show this help\n";
+static const char help[] = "usage: callbell demo [options]\n\n"
+                           "Starts a local broker, the hub, four simulated tables with guests pressing their\n"
+                           "buttons now and then, and the terminal board. Keys on the board: 1-4 press table\n"
+                           "1-4's call button, arrows select, a acknowledges, d closes, q quits (and stops all).\n"
+                           "The web board is served at the printed URL.\n\n"
+                           "  --guests S     a simulated guest presses a button every S seconds on average\n"
+                           "                 (default 8; 0 = only your key presses)\n"
+                           "  --data-dir DIR where the demo keeps its broker data and database\n"
+                           "                 (default $XDG_STATE_HOME/callbell/demo)\n"
+                           "  -h, --help     show this help\n";
 
 static int port_free(int port)
 {
@@ -136,8 +135,8 @@ int cb_cmd_demo(int argc, char **argv)
     }
 
     cb_install_stop_handlers();
-    cb_broker_config bc = {.bind = "127.0.0.1", .port = pick_port(1883), .ws_port = pick_port(9001),
-                           .data_dir = broker_dir};
+    cb_broker_config bc = {
+        .bind = "127.0.0.1", .port = pick_port(1883), .ws_port = pick_port(9001), .data_dir = broker_dir};
     cb_broker broker;
     if (bc.port < 0 || bc.ws_port < 0 || cb_broker_start(&bc, &broker, err, sizeof err) != 0) {
         cb_fail(&c, "cannot start the broker: %s", bc.port < 0 ? "no free port" : err);
@@ -154,8 +153,8 @@ int cb_cmd_demo(int argc, char **argv)
 
     pid_t pids[TABLES + 2];
     int npids = 0;
-    char *hub_args[] = {"callbell", "hub", "--broker", url, "--site", "demo", "--db", db,
-                        "--tables", "1-4", "--realert", "30", "--ack-timeout", "120", NULL};
+    char *hub_args[] = {"callbell", "hub", "--broker",  url,  "--site",        "demo", "--db", db,
+                        "--tables", "1-4", "--realert", "30", "--ack-timeout", "120",  NULL};
     pids[npids++] = spawn(hub_args, -1, logs);
 
     int table_fd[TABLES];

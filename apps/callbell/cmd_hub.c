@@ -30,9 +30,8 @@ int cb_cmd_hub(int argc, char **argv)
     cb_common c;
     cb_common_init(&c, "hub");
     const char *env_tables = getenv("CALLBELL_TABLES");
-    cb_hub_options o = {.tables_spec = env_tables && env_tables[0] ? env_tables : "1-4",
-                        .sync = CB_SYNC_FULL,
-                        .log_events = true};
+    cb_hub_options o = {
+        .tables_spec = env_tables && env_tables[0] ? env_tables : "1-4", .sync = CB_SYNC_FULL, .log_events = true};
     cb_call_config_default(&o.call);
     char db_path[4096] = "";
     static const struct option longopts[] = {{"db", required_argument, 0, 'd'},

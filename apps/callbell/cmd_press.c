@@ -7,11 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char help[] =
-    "usage: callbell press TABLE [--kind call|bill|water|cancel] [options]\n\n"
-    "Sends one press for TABLE (QoS 1) and exits 0 once the broker has it (PUBACK).\n\n"
-    "  --kind K       what the guest wants (default call)\n"
-    "  --device ID    device id to send as (default: this command's client id)\n" CB_COMMON_HELP;
+static const char help[] = "usage: callbell press TABLE [--kind call|bill|water|cancel] [options]\n\n"
+                           "Sends one press for TABLE (QoS 1) and exits 0 once the broker has it (PUBACK).\n\n"
+                           "  --kind K       what the guest wants (default call)\n"
+                           "  --device ID    device id to send as (default: this command's client id)\n" CB_COMMON_HELP;
 
 int cb_cmd_press(int argc, char **argv)
 {

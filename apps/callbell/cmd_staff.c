@@ -83,8 +83,9 @@ static int run(int argc, char **argv, cb_action action)
         goto out;
     }
     if (!w.have) {
-        cb_fail(&c, "table %s is unknown on site %s (no state from a hub; is the hub running with this table "
-                    "in --tables?)",
+        cb_fail(&c,
+                "table %s is unknown on site %s (no state from a hub; is the hub running with this table "
+                "in --tables?)",
                 table, c.site);
         goto out;
     }

@@ -75,8 +75,7 @@ static void fmt(char *buf, size_t cap, const cJSON *o, const char *key)
 static void print_row(const char *label, const cJSON *o)
 {
     char f[8][16];
-    static const char *const keys[] = {"ack_p50_s",  "ack_p90_s",  "ack_max_s", "done_p50_s",
-                                       "done_p90_s", "done_max_s"};
+    static const char *const keys[] = {"ack_p50_s", "ack_p90_s", "ack_max_s", "done_p50_s", "done_p90_s", "done_max_s"};
     for (int i = 0; i < 6; i++)
         fmt(f[i], sizeof f[i], o, keys[i]);
     const cJSON *calls = cJSON_GetObjectItemCaseSensitive(o, "calls");

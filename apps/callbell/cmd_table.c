@@ -185,6 +185,20 @@ static void status_line(sim *s, uint8_t i, uint32_t now, int cols, char *out, si
         snprintf(out, cap, "%.*s", cols > 1 ? cols - 1 : 0, head);
 }
 
+/* snprintf at buf+*used that never moves *used past the end (output is cut instead). */
+static void append(char *buf, size_t cap, size_t *used, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+{
+    if (*used >= cap - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *used, cap - *used, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *used = *used + (size_t)n < cap ? *used + (size_t)n : cap - 1;
+}
+
 static void draw_status(sim *s, uint32_t now)
 {
     if (!s->tty)
@@ -196,7 +210,7 @@ static void draw_status(sim *s, uint32_t now)
     for (uint8_t i = 0; i < s->dev.table_count; i++) {
         char line[512];
         status_line(s, i, now, cols, line, sizeof line);
-        used += (size_t)snprintf(block + used, sizeof block - used, "%s\n", line);
+        append(block, sizeof block, &used, "%s\n", line);
         lines++;
     }
     char keys[160] = "keys:";
@@ -210,10 +224,8 @@ static void draw_status(sim *s, uint32_t now)
     }
     size_t k = strlen(keys);
     snprintf(keys + k, sizeof keys - k, "  [q] quit");
-    used += (size_t)snprintf(block + used, sizeof block - used, "\033[2m%.*s\033[0m\n", cols > 1 ? cols - 1 : 0, keys);
+    append(block, sizeof block, &used, "\033[2m%.*s\033[0m\n", cols > 1 ? cols - 1 : 0, keys);
     lines++;
-    if (used >= sizeof block)
-        used = sizeof block - 1;
     if (s->status_lines == lines && strcmp(block, s->last_status) == 0)
         return;
     if (s->status_lines > 0)
@@ -262,11 +274,12 @@ static void publish_info(sim *s)
     cb_info info;
     memset(&info, 0, sizeof info);
     snprintf(info.fw, sizeof info.fw, "%s", FW_NAME);
-    size_t used = 0;
-    for (uint8_t i = 0; i < s->dev.table_count; i++)
-        used +=
-            (size_t)snprintf(info.tables + used, sizeof info.tables - used, "%s%s", i ? "," : "", s->dev.tables[i].id);
-    if (used >= sizeof info.tables)
+    size_t used = 0, need = 0;
+    for (uint8_t i = 0; i < s->dev.table_count; i++) {
+        need += (i ? 1 : 0) + strlen(s->dev.tables[i].id);
+        append(info.tables, sizeof info.tables, &used, "%s%s", i ? "," : "", s->dev.tables[i].id);
+    }
+    if (need >= sizeof info.tables)
         info.tables[0] = '\0'; /* optional field: better absent than cut */
     info.uptime_s = (uint32_t)((cb_mono_ms() - s->started_ms) / 1000);
     if (s->has_battery) {
@@ -671,9 +684,10 @@ int cb_cmd_table(int argc, char **argv)
     draw_status(&s, cb_device_link_now());
     fflush(stdout);
     restore_terminal();
-    if (left > 0)
-        fprintf(stderr, "callbell table: quitting with %u press%s not delivered\n", (unsigned)left,
-                left == 1 ? "" : "es");
+    if (left > 0) {
+        cb_fail(&s.common, "quitting with %u press%s not delivered", (unsigned)left, left == 1 ? "" : "es");
+        rc = 1; /* lost presses are a failure for a script, even on request */
+    }
     cb_device_link_close(&s.link);
     return rc;
 }

@@ -41,6 +41,7 @@ start_broker() {
     PORT=${1:-${PORT:-$(free_port)}}
     mkdir -p "$TEST_TMP/mosq"
     cat >"$TEST_TMP/mosquitto.conf" <<CONF
+user $(id -un)
 listener $PORT 127.0.0.1
 allow_anonymous true
 persistence true

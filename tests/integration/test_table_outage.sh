@@ -13,8 +13,6 @@ SUB_ID="sub-$TEST_NAME-$$"
 # survive broker restarts: Mosquitto started as root drops to user "mosquitto",
 # which must be able to write its database.
 mkdir -p "$TEST_TMP/mosq"
-chmod 0711 "$TEST_TMP"
-chmod 0777 "$TEST_TMP/mosq"
 start_broker "$PORT"
 mosquitto_sub -h 127.0.0.1 -p "$PORT" -i "$SUB_ID" -c -q 1 -t "$TOPIC" -C 1 -W 1 >/dev/null 2>&1 || true
 stop_broker
