@@ -14,7 +14,9 @@ static int push(cb_table_list *l, size_t *cap, const char *id)
         l->ids = p;
         *cap = ncap;
     }
-    snprintf(l->ids[l->count++], CB_ID_SIZE, "%s", id);
+    size_t n = strlen(id); /* callers pass validated ids of at most CB_ID_MAX */
+    memcpy(l->ids[l->count], id, n < CB_ID_MAX ? n : CB_ID_MAX);
+    l->ids[l->count++][n < CB_ID_MAX ? n : CB_ID_MAX] = '\0';
     return 0;
 }
 

@@ -37,8 +37,11 @@ build() { # build DIR cmake-args...
     local dir=$1
     shift
     cmake -S . -B "$dir" "$@" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
-    cmake --build "$dir" -j"$jobs" 2>&1 | grep -E "error|warning|Error" || true
-    [ "${PIPESTATUS[0]}" -eq 0 ]
+    if ! cmake --build "$dir" -j"$jobs" >"$dir.build.log" 2>&1; then
+        grep -E -A3 "error|warning" "$dir.build.log" | head -n 60
+        echo "build of $dir failed (full log: $dir.build.log)"
+        return 1
+    fi
 }
 
 release_unit() {
