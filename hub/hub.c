@@ -163,7 +163,9 @@ static void handle_cmd(cb_hub *hub, const char *topic, const cb_topic *tp, const
         cb_action_name(cmd.action, &action);
         hub->rejected++;
         cb_log("rejected %s for table %s by %s: %s", action, tp->id, cmd.by,
-               st == CB_E_NO_CALL ? "no open call" : st == CB_E_STALE ? "names a call that is not open" : cb_status_str(st));
+               st == CB_E_NO_CALL ? "no open call"
+               : st == CB_E_STALE ? "names a call that is not open"
+                                  : cb_status_str(st));
         return;
     }
     commit_change(hub, i, &before, effect, cmd.by, 0, 0, now);
@@ -415,8 +417,8 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     }
     if (!hub.fatal && hub.stats_changed && cb_mqtt_connected(hub.mqtt))
         cb_hub_publish_stats(&hub); /* boards keep today's figures while the hub is away */
-    cb_log("stopping: %lu events accepted, %lu messages rejected, %lu duplicates dropped", hub.accepted,
-           hub.rejected, hub.duplicates);
+    cb_log("stopping: %lu events accepted, %lu messages rejected, %lu duplicates dropped", hub.accepted, hub.rejected,
+           hub.duplicates);
     cb_store_commit(hub.store, err, sizeof err);
     cb_mqtt_close(hub.mqtt, hub.fatal ? NULL : "offline");
     cb_store_close(hub.store);

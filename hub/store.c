@@ -73,8 +73,7 @@ static int check_meta(cb_store *s, const char *site, char *err, size_t cap)
         return -1;
     }
     if (version > SCHEMA_VERSION) {
-        snprintf(err, cap, "database schema %d is newer than this callbell understands (%d)", version,
-                 SCHEMA_VERSION);
+        snprintf(err, cap, "database schema %d is newer than this callbell understands (%d)", version, SCHEMA_VERSION);
         return -1;
     }
     char sql[256];
@@ -116,8 +115,7 @@ cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, 
         return NULL;
     }
     for (int i = 0; i < ST_COUNT; i++) {
-        if (sqlite3_prepare_v3(s->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
-            SQLITE_OK) {
+        if (sqlite3_prepare_v3(s->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
             db_fail(s, "preparing statements", err, err_cap);
             cb_store_close(s);
             return NULL;
@@ -175,8 +173,7 @@ static void text_or_empty(sqlite3_stmt *q, int col, char *dst, size_t cap)
     snprintf(dst, cap, "%s", t ? (const char *)t : "");
 }
 
-int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err,
-                         size_t err_cap)
+int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err, size_t err_cap)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
@@ -259,8 +256,7 @@ int cb_store_put_table(cb_store *s, const cb_table *t, char *err, size_t err_cap
     return run(s, ST_PUT_TABLE, "saving table", err, err_cap);
 }
 
-int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint64_t now, char *err,
-                        size_t err_cap)
+int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint64_t now, char *err, size_t err_cap)
 {
     sqlite3_stmt *q = s->st[ST_PUT_DEVICE];
     sqlite3_bind_text(q, 1, device, -1, SQLITE_STATIC);
@@ -318,8 +314,8 @@ static double percentile_s(const int64_t *v, size_t n, double p)
     return (double)v[rank - 1] / 1000.0;
 }
 
-static int collect(cb_store *s, const char *sql, uint64_t since, const char *table, int64_t **out, size_t *n,
-                   char *err, size_t err_cap)
+static int collect(cb_store *s, const char *sql, uint64_t since, const char *table, int64_t **out, size_t *n, char *err,
+                   size_t err_cap)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
@@ -376,8 +372,8 @@ int cb_store_response_stats(cb_store *s, uint64_t since, const char *table, cb_r
     }
     free(v);
 
-    snprintf(sql, sizeof sql,
-             "SELECT closed_at - pressed_at FROM calls WHERE %s AND outcome = 'done' ORDER BY 1", where);
+    snprintf(sql, sizeof sql, "SELECT closed_at - pressed_at FROM calls WHERE %s AND outcome = 'done' ORDER BY 1",
+             where);
     if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
         return -1;
     out->done = n;

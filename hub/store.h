@@ -30,8 +30,7 @@ int cb_store_begin(cb_store *s, char *err, size_t err_cap);
 int cb_store_commit(cb_store *s, char *err, size_t err_cap);
 
 /* Loads every stored table: calls fn for each. 0 or -1. */
-int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err,
-                         size_t err_cap);
+int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err, size_t err_cap);
 /* Loads every device's dedup window. */
 int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device, const cb_dedup *d), void *ctx,
                           char *err, size_t err_cap);
@@ -40,8 +39,7 @@ int cb_store_max_call_id(cb_store *s, uint64_t *out, char *err, size_t err_cap);
 
 /* Writes inside the open transaction. 0 or -1. */
 int cb_store_put_table(cb_store *s, const cb_table *t, char *err, size_t err_cap);
-int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint64_t now, char *err,
-                        size_t err_cap);
+int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint64_t now, char *err, size_t err_cap);
 /* Records an event and keeps the calls row of t's call in step with it. `who` is the
  * staff name or device id, may be "". seq/boot are 0 for staff events. */
 int cb_store_record(cb_store *s, const cb_table *before, const cb_table *after, cb_effect effect, const char *who,

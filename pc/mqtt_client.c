@@ -320,8 +320,7 @@ int cb_mqtt_wait_puback(cb_mqtt *m, int mid, int timeout_ms)
 int cb_mqtt_fence(cb_mqtt *m, const char *topic, int timeout_ms)
 {
     snprintf(m->fence_topic, sizeof m->fence_topic, "%s", topic);
-    snprintf(m->fence_token, sizeof m->fence_token, "fence-%s-%llu", m->client_id,
-             (unsigned long long)cb_mono_us());
+    snprintf(m->fence_token, sizeof m->fence_token, "fence-%s-%llu", m->client_id, (unsigned long long)cb_mono_us());
     m->fence_seen = false;
     if (cb_mqtt_publish(m, topic, m->fence_token, strlen(m->fence_token), 1, false, NULL) != 0)
         return -1;

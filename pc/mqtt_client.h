@@ -22,14 +22,14 @@ typedef struct cb_mqtt_handlers {
 } cb_mqtt_handlers;
 
 typedef struct cb_mqtt_options {
-    const char *client_id; /* NULL: generated from id_prefix, pid and randomness */
-    const char *id_prefix; /* e.g. "cb-press" */
-    bool clean_session;    /* false: the broker queues QoS 1 messages while we are away */
-    int keepalive_s;       /* 0: 60 */
-    const char *will_topic;   /* optional: retained QoS 1 will ... */
-    const char *will_payload; /* ... with this payload (e.g. "offline") */
+    const char *client_id;     /* NULL: generated from id_prefix, pid and randomness */
+    const char *id_prefix;     /* e.g. "cb-press" */
+    bool clean_session;        /* false: the broker queues QoS 1 messages while we are away */
+    int keepalive_s;           /* 0: 60 */
+    const char *will_topic;    /* optional: retained QoS 1 will ... */
+    const char *will_payload;  /* ... with this payload (e.g. "offline") */
     const char *birth_payload; /* optional: published retained to will_topic after connect */
-    bool quiet;            /* don't log reconnect attempts */
+    bool quiet;                /* don't log reconnect attempts */
 } cb_mqtt_options;
 
 typedef struct cb_mqtt cb_mqtt;

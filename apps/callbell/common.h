@@ -24,14 +24,17 @@ typedef struct cb_common {
 } cb_common;
 
 /* getopt_long entries every command includes (terminated by its own {0}). */
-#define CB_COMMON_OPTIONS                                                                                             \
-    {"broker", required_argument, 0, 'B'}, {"site", required_argument, 0, 'S'}, {"help", no_argument, 0, 'h'}
+#define CB_COMMON_OPTIONS                                                                                              \
+    {"broker", required_argument, 0, 'B'}, {"site", required_argument, 0, 'S'},                                        \
+    {                                                                                                                  \
+        "help", no_argument, 0, 'h'                                                                                    \
+    }
 
 /* Help text lines for the common options. */
-#define CB_COMMON_HELP                                                                                                \
+#define CB_COMMON_HELP                                                                                                 \
     "  --broker URL   broker: mqtt://[user:pass@]host[:port] or mqtts://... (TLS)\n"                                   \
-    "                 (env CALLBELL_BROKER; default " CB_DEFAULT_BROKER ", see `callbell broker`)\n"                  \
-    "  --site ID      site id, keeps restaurants apart on a shared broker\n"                                          \
+    "                 (env CALLBELL_BROKER; default " CB_DEFAULT_BROKER ", see `callbell broker`)\n"                   \
+    "  --site ID      site id, keeps restaurants apart on a shared broker\n"                                           \
     "                 (env CALLBELL_SITE; default " CB_DEFAULT_SITE ")\n"                                              \
     "  -h, --help     show this help\n"
 

@@ -29,9 +29,9 @@ typedef enum cb_effect {
     CB_EFFECT_CHANGED,   /* kind changed on an open call */
     CB_EFFECT_CANCELLED, /* guest cancelled: call closed */
     CB_EFFECT_ACKED,
-    CB_EFFECT_DONE,      /* staff closed the call */
-    CB_EFFECT_REALERT,   /* still calling after realert_s */
-    CB_EFFECT_REOPENED   /* acknowledged but not done after ack_timeout_s */
+    CB_EFFECT_DONE,    /* staff closed the call */
+    CB_EFFECT_REALERT, /* still calling after realert_s */
+    CB_EFFECT_REOPENED /* acknowledged but not done after ack_timeout_s */
 } cb_effect;
 
 typedef struct cb_call_config {

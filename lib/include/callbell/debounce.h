@@ -17,7 +17,7 @@
 
 typedef struct cb_debounce {
     uint32_t quiet_ms;
-    bool active_high;   /* true: pull-down wiring (seed); false: pull-up */
+    bool active_high; /* true: pull-down wiring (seed); false: pull-up */
     bool seen_edge;
     uint32_t last_edge_ms;
     bool pressed_once;

@@ -29,8 +29,8 @@
 
 #define CB_DEVICE_MAX_BUTTONS 8
 #define CB_DEVICE_MAX_TABLES 8
-#define CB_DEVICE_INFLIGHT 4      /* presses in flight at once */
-#define CB_LED_ACK_HOLD_MS 5000   /* LED stays on this long after an ack */
+#define CB_DEVICE_INFLIGHT 4    /* presses in flight at once */
+#define CB_LED_ACK_HOLD_MS 5000 /* LED stays on this long after an ack */
 #define CB_ALL_TABLES 0xFF
 
 typedef enum cb_led_mode { CB_LED_OFF = 0, CB_LED_SLOW, CB_LED_ON, CB_LED_FAST } cb_led_mode;
@@ -58,10 +58,10 @@ typedef struct cb_device_config {
     char device[CB_ID_SIZE];
     uint32_t boot;
     cb_button buttons[CB_DEVICE_MAX_BUTTONS];
-    uint8_t button_count;  /* 1..CB_DEVICE_MAX_BUTTONS */
-    uint32_t debounce_ms;  /* 0 = CB_DEBOUNCE_DEFAULT_MS */
-    bool active_high;      /* seed wiring: pull-down, rising edge = true */
-    cb_device_log_fn log;  /* optional */
+    uint8_t button_count; /* 1..CB_DEVICE_MAX_BUTTONS */
+    uint32_t debounce_ms; /* 0 = CB_DEBOUNCE_DEFAULT_MS */
+    bool active_high;     /* seed wiring: pull-down, rising edge = true */
+    cb_device_log_fn log; /* optional */
     void *log_ctx;
 } cb_device_config;
 

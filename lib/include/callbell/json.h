@@ -29,8 +29,8 @@ typedef struct cb_json_member {
     cb_json_type type;
     const char *str; /* CB_JSON_STRING: raw body; other types: raw token */
     size_t str_len;
-    int64_t i;       /* CB_JSON_INT */
-    bool b;          /* CB_JSON_BOOL */
+    int64_t i; /* CB_JSON_INT */
+    bool b;    /* CB_JSON_BOOL */
 } cb_json_member;
 
 #define CB_JSON_MAX_MEMBERS 16

@@ -30,15 +30,15 @@ typedef struct cb_outbox_entry {
     uint32_t pressed_ms; /* device's monotonic ms clock at the physical press */
     uint16_t merged;     /* extra presses merged into this entry */
     cb_outbox_entry_state state;
-    uint16_t mid;        /* MQTT message id while in flight */
-    bool was_sent;       /* handed to the client at least once: the hub may have it, so
-                            later presses are never merged into it (they would be lost
-                            as duplicates of its seq) */
+    uint16_t mid;  /* MQTT message id while in flight */
+    bool was_sent; /* handed to the client at least once: the hub may have it, so
+                      later presses are never merged into it (they would be lost
+                      as duplicates of its seq) */
 } cb_outbox_entry;
 
 typedef struct cb_outbox {
     cb_outbox_entry e[CB_OUTBOX_CAP];
-    uint32_t head;  /* index of oldest */
+    uint32_t head; /* index of oldest */
     uint32_t count;
     uint32_t next_seq;
 } cb_outbox;

@@ -12,15 +12,15 @@
 #include <stdint.h>
 
 #define CB_PROTOCOL_VERSION 1
-#define CB_ID_MAX 32          /* site, table, device: [a-z0-9_-]{1,32} */
+#define CB_ID_MAX 32 /* site, table, device: [a-z0-9_-]{1,32} */
 #define CB_ID_SIZE (CB_ID_MAX + 1)
-#define CB_NAME_MAX 32        /* staff name in cmd/state */
+#define CB_NAME_MAX 32 /* staff name in cmd/state */
 #define CB_NAME_SIZE (CB_NAME_MAX + 1)
-#define CB_TEXT_MAX 64        /* press "text" */
-#define CB_FW_MAX 16          /* info "fw" */
-#define CB_TOPIC_MAX 128      /* bytes, without NUL */
+#define CB_TEXT_MAX 64   /* press "text" */
+#define CB_FW_MAX 16     /* info "fw" */
+#define CB_TOPIC_MAX 128 /* bytes, without NUL */
 #define CB_TOPIC_SIZE (CB_TOPIC_MAX + 1)
-#define CB_PAYLOAD_MAX 512    /* bytes; longer payloads are CB_E_TOO_LONG */
+#define CB_PAYLOAD_MAX 512 /* bytes; longer payloads are CB_E_TOO_LONG */
 #define CB_PAYLOAD_SIZE (CB_PAYLOAD_MAX + 1)
 
 typedef enum cb_kind { CB_KIND_CALL = 0, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL, CB_KIND_COUNT } cb_kind;
@@ -29,15 +29,15 @@ typedef enum cb_action { CB_ACTION_ACK = 0, CB_ACTION_DONE } cb_action;
 
 /* What a topic is about. */
 typedef enum cb_topic_type {
-    CB_TOPIC_PRESS,        /* callbell/<site>/table/<table>/press */
-    CB_TOPIC_STATE,        /* callbell/<site>/table/<table>/state */
-    CB_TOPIC_CMD,          /* callbell/<site>/table/<table>/cmd */
-    CB_TOPIC_DEVICE_STATUS,/* callbell/<site>/device/<device>/status */
-    CB_TOPIC_DEVICE_INFO,  /* callbell/<site>/device/<device>/info */
-    CB_TOPIC_HUB_STATUS,   /* callbell/<site>/hub/status */
-    CB_TOPIC_HUB_STATS,    /* callbell/<site>/hub/stats */
-    CB_TOPIC_HUB_REQUEST,  /* callbell/<site>/hub/request */
-    CB_TOPIC_REPLY         /* callbell/<site>/reply/<client> */
+    CB_TOPIC_PRESS,         /* callbell/<site>/table/<table>/press */
+    CB_TOPIC_STATE,         /* callbell/<site>/table/<table>/state */
+    CB_TOPIC_CMD,           /* callbell/<site>/table/<table>/cmd */
+    CB_TOPIC_DEVICE_STATUS, /* callbell/<site>/device/<device>/status */
+    CB_TOPIC_DEVICE_INFO,   /* callbell/<site>/device/<device>/info */
+    CB_TOPIC_HUB_STATUS,    /* callbell/<site>/hub/status */
+    CB_TOPIC_HUB_STATS,     /* callbell/<site>/hub/stats */
+    CB_TOPIC_HUB_REQUEST,   /* callbell/<site>/hub/request */
+    CB_TOPIC_REPLY          /* callbell/<site>/reply/<client> */
 } cb_topic_type;
 
 typedef struct cb_topic {
@@ -49,21 +49,21 @@ typedef struct cb_topic {
 typedef struct cb_press {
     char device[CB_ID_SIZE];
     uint32_t boot;
-    uint32_t seq;      /* >= 1 */
+    uint32_t seq; /* >= 1 */
     cb_kind kind;
     uint32_t age_ms;
     char text[CB_TEXT_MAX + 1]; /* "" when absent */
     bool has_battery;
     uint16_t battery_mv; /* 0..10000 */
     bool has_rssi;
-    int8_t rssi;         /* -127..0 */
+    int8_t rssi; /* -127..0 */
 } cb_press;
 
 typedef struct cb_state {
     char table[CB_ID_SIZE];
     cb_table_status status;
-    cb_kind kind;        /* meaningful unless idle */
-    uint64_t call;       /* 0 when idle */
+    cb_kind kind;  /* meaningful unless idle */
+    uint64_t call; /* 0 when idle */
     uint32_t count;
     uint32_t repeats;
     uint64_t pressed_at; /* hub clock, ms since epoch */
