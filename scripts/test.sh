@@ -65,6 +65,7 @@ web() {
     CALLBELL_BIN="$root/build-asan/callbell" CALLBELL_WEB_DIR="$root/build-asan/web" tests/web/run.sh
 }
 
+step "formatting (clang-format)" scripts/check-format.sh
 step "release build + unit tests" release_unit
 step "ASan+UBSan build + unit and integration tests" sanitized_all
 step "portable core for Cortex-M0+" scripts/build-core-arm.sh build-arm
