@@ -89,11 +89,7 @@ int cb_cmd_calls(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        cb_fail(&c, "unexpected argument '%s'", argv[optind]);
-        return cb_usage_error(&c);
-    }
-    if (cb_common_finish(&c) != 0)
+    if (cb_common_end(&c, argc, argv) != 0)
         return 2;
     cb_site_view view;
     cb_site_view_init(&view, c.site);

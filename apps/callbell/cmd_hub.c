@@ -86,11 +86,7 @@ int cb_cmd_hub(int argc, char **argv)
                 return 2;
         }
     }
-    if (optind < argc) {
-        cb_fail(&c, "unexpected argument '%s'", argv[optind]);
-        return cb_usage_error(&c);
-    }
-    if (cb_common_finish(&c) != 0)
+    if (cb_common_end(&c, argc, argv) != 0)
         return 2;
     o.site = c.site;
     cb_table_list tables;

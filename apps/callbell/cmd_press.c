@@ -40,17 +40,10 @@ int cb_cmd_press(int argc, char **argv)
             return 2;
         }
     }
-    if (optind != argc - 1) {
-        cb_fail(&c, optind >= argc ? "which table? e.g. callbell press 3" : "only one TABLE, please");
-        return cb_usage_error(&c);
-    }
-    const char *table = argv[optind];
-    if (cb_id_check(table) != CB_OK) {
-        cb_fail(&c, "bad table '%s': use 1-32 characters of a-z 0-9 _ -", table);
-        return 2;
-    }
-    if (cb_common_finish(&c) != 0)
-        return 2;
+    const char *table;
+    int rc = cb_common_end_table(&c, argc, argv, "callbell press 3", &table);
+    if (rc != 0)
+        return rc;
 
     cb_mqtt *m = cb_cli_connect(&c, "cb-press", NULL);
     if (!m)
@@ -77,7 +70,7 @@ int cb_cmd_press(int argc, char **argv)
         cb_mqtt_close(m, NULL);
         return 1;
     }
-    int rc = cb_mqtt_wait_puback(m, mid, CB_CLI_TIMEOUT_MS);
+    rc = cb_mqtt_wait_puback(m, mid, CB_CLI_TIMEOUT_MS);
     cb_mqtt_close(m, NULL);
     if (rc != 0) {
         cb_fail(&c, "the broker did not acknowledge the press within %d s", CB_CLI_TIMEOUT_MS / 1000);

@@ -56,17 +56,12 @@ static int run(int argc, char **argv, cb_action action)
             return 2;
         }
     }
-    if (optind != argc - 1) {
-        cb_fail(&c, "which table? e.g. callbell %s 3", name);
-        return cb_usage_error(&c);
-    }
-    const char *table = argv[optind];
-    if (cb_id_check(table) != CB_OK) {
-        cb_fail(&c, "bad table '%s': use 1-32 characters of a-z 0-9 _ -", table);
-        return 2;
-    }
-    if (cb_common_finish(&c) != 0)
-        return 2;
+    const char *table;
+    char example[32];
+    snprintf(example, sizeof example, "callbell %s 3", name);
+    int rc = cb_common_end_table(&c, argc, argv, example, &table);
+    if (rc != 0)
+        return rc;
 
     watch w = {.have = false};
     cb_topic_build(CB_TOPIC_STATE, c.site, table, w.topic, sizeof w.topic);
@@ -75,7 +70,7 @@ static int run(int argc, char **argv, cb_action action)
     if (!m)
         return 1;
     char reply[CB_TOPIC_SIZE];
-    int rc = 1;
+    rc = 1;
     if (cb_mqtt_subscribe(m, w.topic, 1) != 0 || cb_cli_reply_topic(&c, m, reply, sizeof reply) != 0)
         goto out;
     if (cb_mqtt_fence(m, reply, CB_CLI_TIMEOUT_MS) != 0) {

@@ -114,11 +114,7 @@ int cb_cmd_stats(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        cb_fail(&c, "unexpected argument '%s'", argv[optind]);
-        return cb_usage_error(&c);
-    }
-    if (cb_common_finish(&c) != 0)
+    if (cb_common_end(&c, argc, argv) != 0)
         return 2;
     answer a = {.reply = NULL};
     cb_mqtt_handlers h = {.ctx = &a, .on_message = on_message};

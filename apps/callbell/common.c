@@ -77,3 +77,30 @@ int cb_parse_uint(const cb_common *c, const char *name, const char *arg, unsigne
     *out = v;
     return 0;
 }
+
+int cb_common_end(cb_common *c, int argc, char **argv)
+{
+    if (optind < argc) {
+        cb_fail(c, "unexpected argument '%s'", argv[optind]);
+        return cb_usage_error(c);
+    }
+    return cb_common_finish(c);
+}
+
+int cb_common_end_table(cb_common *c, int argc, char **argv, const char *example, const char **table)
+{
+    if (optind >= argc) {
+        cb_fail(c, "which table? e.g. %s", example);
+        return cb_usage_error(c);
+    }
+    if (optind < argc - 1) {
+        cb_fail(c, "only one TABLE, please (unexpected '%s')", argv[optind + 1]);
+        return cb_usage_error(c);
+    }
+    *table = argv[optind];
+    if (cb_id_check(*table) != CB_OK) {
+        cb_fail(c, "bad table '%s': use 1-32 characters of a-z 0-9 _ -", *table);
+        return 2;
+    }
+    return cb_common_finish(c);
+}

@@ -44,6 +44,12 @@ void cb_common_init(cb_common *c, const char *command);
 int cb_common_option(cb_common *c, int opt, const char *arg);
 /* Validates broker URL and site after option parsing; 0 or 2 after printing. */
 int cb_common_finish(cb_common *c);
+/* After option parsing, for a command without positional arguments: rejects any,
+ * then cb_common_finish. 0 or 2 after printing. */
+int cb_common_end(cb_common *c, int argc, char **argv);
+/* The same for a command taking exactly one TABLE argument (validated), stored in
+ * *table; `example` is shown when it is missing (e.g. "callbell press 3"). */
+int cb_common_end_table(cb_common *c, int argc, char **argv, const char *example, const char **table);
 /* Prints "callbell <command>: <message>" to stderr. */
 void cb_fail(const cb_common *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reports an unknown option / missing argument the getopt way and returns 2. */
