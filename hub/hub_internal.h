@@ -12,6 +12,8 @@
 typedef struct cb_hub_device {
     char id[CB_ID_SIZE];
     cb_dedup dedup;
+    uint64_t last_seen; /* hub clock ms of the last accepted press */
+    bool unsaved;       /* window changed in the open transaction; saved before COMMIT */
 } cb_hub_device;
 
 typedef struct cb_hub {
@@ -20,7 +22,7 @@ typedef struct cb_hub {
     cb_mqtt *mqtt;
     cb_table_index tables;
     cb_hub_device *devices; /* open addressing by id; id[0] == 0 = empty */
-    size_t device_slots, device_count;
+    size_t device_slots, device_count, devices_unsaved;
     uint64_t next_call_id;
     int outstanding; /* state publishes not yet acknowledged by the broker */
     bool stats_changed;

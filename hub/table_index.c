@@ -3,6 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* dirty_flag bits */
+#define IN_DIRTY 1   /* linked in the dirty FIFO */
+#define IN_CHANGED 2 /* linked in the changed FIFO */
+#define PUBLISHED 4  /* still linked in the dirty FIFO, but already popped from the changed one */
+
 static uint32_t hash_id(const char *s)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -15,6 +20,7 @@ int cb_table_index_init(cb_table_index *ix)
 {
     memset(ix, 0, sizeof *ix);
     ix->dirty_head = ix->dirty_tail = CB_NO_TABLE;
+    ix->changed_head = ix->changed_tail = CB_NO_TABLE;
     ix->slot_mask = 63;
     ix->slots = malloc(64 * sizeof *ix->slots);
     if (!ix->slots)
@@ -29,6 +35,7 @@ void cb_table_index_free(cb_table_index *ix)
     free(ix->slots);
     free(ix->dirty_next);
     free(ix->dirty_flag);
+    free(ix->changed_next);
     memset(ix, 0, sizeof *ix);
 }
 
@@ -59,6 +66,10 @@ static int grow_to(cb_table_index *ix, uint32_t ncap)
     if (!dn)
         return -1;
     ix->dirty_next = dn;
+    uint32_t *cn = realloc(ix->changed_next, (size_t)ncap * sizeof *cn);
+    if (!cn)
+        return -1;
+    ix->changed_next = cn;
     uint8_t *df = realloc(ix->dirty_flag, ncap);
     if (!df)
         return -1;
@@ -111,29 +122,66 @@ uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t)
     return i;
 }
 
+static void link_tail(uint32_t *next, uint32_t *head, uint32_t *tail, uint32_t i)
+{
+    next[i] = CB_NO_TABLE;
+    if (*tail == CB_NO_TABLE)
+        *head = i;
+    else
+        next[*tail] = i;
+    *tail = i;
+}
+
+static uint32_t unlink_head(uint32_t *next, uint32_t *head, uint32_t *tail)
+{
+    uint32_t i = *head;
+    *head = next[i];
+    if (*head == CB_NO_TABLE)
+        *tail = CB_NO_TABLE;
+    return i;
+}
+
 void cb_table_index_mark_dirty(cb_table_index *ix, uint32_t i)
 {
-    if (ix->dirty_flag[i])
+    uint8_t *f = &ix->dirty_flag[i];
+    if (*f & IN_DIRTY) {
+        *f &= (uint8_t)~PUBLISHED; /* dirty again: publish it when its turn comes */
         return;
-    ix->dirty_flag[i] = 1;
-    ix->dirty_next[i] = CB_NO_TABLE;
-    if (ix->dirty_tail == CB_NO_TABLE)
-        ix->dirty_head = i;
-    else
-        ix->dirty_next[ix->dirty_tail] = i;
-    ix->dirty_tail = i;
+    }
+    if (*f & IN_CHANGED)
+        return; /* published soon anyway */
+    *f |= IN_DIRTY;
+    link_tail(ix->dirty_next, &ix->dirty_head, &ix->dirty_tail, i);
+    ix->dirty_count++;
+}
+
+void cb_table_index_mark_changed(cb_table_index *ix, uint32_t i)
+{
+    uint8_t *f = &ix->dirty_flag[i];
+    if (*f & IN_CHANGED)
+        return;
+    *f |= IN_CHANGED;
+    link_tail(ix->changed_next, &ix->changed_head, &ix->changed_tail, i);
     ix->dirty_count++;
 }
 
 uint32_t cb_table_index_pop_dirty(cb_table_index *ix)
 {
-    uint32_t i = ix->dirty_head;
-    if (i == CB_NO_TABLE)
+    if (ix->changed_head != CB_NO_TABLE) {
+        uint32_t i = unlink_head(ix->changed_next, &ix->changed_head, &ix->changed_tail);
+        ix->dirty_count--;
+        ix->dirty_flag[i] &= (uint8_t)~IN_CHANGED;
+        if (ix->dirty_flag[i] & IN_DIRTY)
+            ix->dirty_flag[i] |= PUBLISHED; /* skipped when the dirty FIFO reaches it */
         return i;
-    ix->dirty_head = ix->dirty_next[i];
-    if (ix->dirty_head == CB_NO_TABLE)
-        ix->dirty_tail = CB_NO_TABLE;
-    ix->dirty_flag[i] = 0;
-    ix->dirty_count--;
-    return i;
+    }
+    while (ix->dirty_head != CB_NO_TABLE) {
+        uint32_t i = unlink_head(ix->dirty_next, &ix->dirty_head, &ix->dirty_tail);
+        ix->dirty_count--;
+        uint8_t was = ix->dirty_flag[i];
+        ix->dirty_flag[i] = 0;
+        if (!(was & PUBLISHED))
+            return i;
+    }
+    return CB_NO_TABLE;
 }

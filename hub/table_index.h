@@ -1,9 +1,11 @@
 /* table_index.h - the hub's tables in memory: one array of cb_table, a hash index by
  * id, and a FIFO of tables whose state must be (re)published.
  *
- * Sized for 100,000 tables in well under 256 bytes each: the array holds the state
- * itself (no per-table allocation), the index is 4 bytes a slot, the FIFO 4 bytes a
- * table. A table marked dirty twice before it is published is published once. */
+ * Sized for 100,000 tables in under 256 bytes each: the array holds the state itself
+ * (128 bytes, no per-table allocation), the index 4 bytes a slot (2 slots a table),
+ * the two FIFOs 4 bytes each and a flag byte a table. A table marked twice before it
+ * is published is published once; a table changed by an event goes ahead of a full
+ * republish, so a guest's call never waits behind 100,000 idle states. */
 #ifndef CALLBELL_HUB_TABLE_INDEX_H
 #define CALLBELL_HUB_TABLE_INDEX_H
 
@@ -23,6 +25,10 @@ typedef struct cb_table_index {
     uint32_t *dirty_next; /* FIFO links; CB_NO_TABLE = end; dirty_flag marks members */
     uint8_t *dirty_flag;
     uint32_t dirty_head, dirty_tail, dirty_count;
+    /* tables changed by an event: published before the FIFO above, which after a
+     * (re)connect holds every table (100,000 publishes take seconds) */
+    uint32_t *changed_next;
+    uint32_t changed_head, changed_tail;
 } cb_table_index;
 
 int cb_table_index_init(cb_table_index *ix);
@@ -36,7 +42,9 @@ uint32_t cb_table_index_find(const cb_table_index *ix, const char *id);
  * when out of memory. */
 uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t);
 void cb_table_index_mark_dirty(cb_table_index *ix, uint32_t i);
-/* Pops the oldest dirty table; CB_NO_TABLE when none. */
+/* Like mark_dirty, for a state an event changed: ahead of the tables only marked dirty. */
+void cb_table_index_mark_changed(cb_table_index *ix, uint32_t i);
+/* Pops the oldest changed table, else the oldest dirty one; CB_NO_TABLE when none. */
 uint32_t cb_table_index_pop_dirty(cb_table_index *ix);
 
 #endif

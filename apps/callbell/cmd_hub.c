@@ -21,8 +21,10 @@ static const char help[] =
     "                   are rejected and logged.\n"
     "  --realert S      re-alert a call still waiting after S seconds (default 60)\n"
     "  --ack-timeout S  an acknowledged call not done after S seconds calls again (default 300)\n"
-    "  --sync MODE      full (default: every commit reaches the disk, survives power loss)\n"
-    "                   or normal (survives a crash of the hub, not of the machine)\n"
+    "  --sync MODE      normal (default): every accepted event survives a crash or kill -9\n"
+    "                   of the hub; a power cut may lose the last moments. full: every\n"
+    "                   commit is fsynced first (survives power loss; costs a disk flush,\n"
+    "                   milliseconds on SD cards and virtual disks, per event burst)\n"
     "  --quiet          log only problems, not every event\n" CB_COMMON_HELP;
 
 int cb_cmd_hub(int argc, char **argv)
@@ -31,7 +33,7 @@ int cb_cmd_hub(int argc, char **argv)
     cb_common_init(&c, "hub");
     const char *env_tables = getenv("CALLBELL_TABLES");
     cb_hub_options o = {
-        .tables_spec = env_tables && env_tables[0] ? env_tables : "1-4", .sync = CB_SYNC_FULL, .log_events = true};
+        .tables_spec = env_tables && env_tables[0] ? env_tables : "1-4", .sync = CB_SYNC_NORMAL, .log_events = true};
     cb_call_config_default(&o.call);
     char db_path[4096] = "";
     static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
