@@ -1,0 +1,118 @@
+/* wifi.c - see wifi.h. */
+#include "wifi.h"
+
+#include "callbell/backoff.h"
+#include "callbell_config.h"
+#include "log.h"
+#include "pico/cyw43_arch.h"
+
+#define JOIN_TIMEOUT_MS 30000
+#define RETRY_MIN_MS 1000
+#define RETRY_MAX_MS 60000
+
+typedef enum { WIFI_DOWN, WIFI_JOINING, WIFI_UP } wifi_state;
+
+static wifi_state state;
+static uint32_t next_ms; /* DOWN: when to try again; JOINING: when to give up */
+static cb_backoff backoff;
+
+static bool reached(uint32_t now_ms, uint32_t t_ms)
+{
+    return (int32_t)(now_ms - t_ms) >= 0;
+}
+
+static const char *link_name(int link)
+{
+    switch (link) {
+    case CYW43_LINK_DOWN:
+        return "down";
+    case CYW43_LINK_JOIN:
+        return "joined, no IP yet";
+    case CYW43_LINK_NOIP:
+        return "no IP address";
+    case CYW43_LINK_UP:
+        return "up";
+    case CYW43_LINK_FAIL:
+        return "connection failed";
+    case CYW43_LINK_NONET:
+        return "network not found";
+    case CYW43_LINK_BADAUTH:
+        return "wrong password";
+    default:
+        return "unknown";
+    }
+}
+
+static void retry_later(uint32_t now_ms)
+{
+    uint32_t delay_ms = RETRY_MIN_MS;
+    cb_backoff_next(&backoff, &delay_ms);
+    state = WIFI_DOWN;
+    next_ms = now_ms + delay_ms;
+    log_printf("wifi: next attempt in %lu ms", (unsigned long)delay_ms);
+}
+
+void wifi_init(uint32_t seed, uint32_t now_ms)
+{
+    cb_backoff_init(&backoff, RETRY_MIN_MS, RETRY_MAX_MS, seed);
+    cyw43_arch_enable_sta_mode();
+    state = WIFI_DOWN;
+    next_ms = now_ms;
+}
+
+void wifi_poll(uint32_t now_ms)
+{
+    int link = cyw43_tcpip_link_status(&cyw43_state, CYW43_ITF_STA);
+    switch (state) {
+    case WIFI_DOWN:
+        if (reached(now_ms, next_ms)) {
+            log_printf("wifi: joining \"%s\"", CALLBELL_WIFI_SSID);
+            uint32_t auth = CALLBELL_WIFI_PASSWORD[0] ? CYW43_AUTH_WPA2_AES_PSK : CYW43_AUTH_OPEN;
+            int err = cyw43_arch_wifi_connect_async(CALLBELL_WIFI_SSID, CALLBELL_WIFI_PASSWORD, auth);
+            if (err) {
+                log_printf("wifi: join failed to start (%d)", err);
+                retry_later(now_ms);
+            } else {
+                state = WIFI_JOINING;
+                next_ms = now_ms + JOIN_TIMEOUT_MS;
+            }
+        }
+        break;
+    case WIFI_JOINING:
+        if (link == CYW43_LINK_UP) {
+            state = WIFI_UP;
+            cb_backoff_reset(&backoff);
+            /* The power-save mode (default PM2) again after every join, so it holds
+             * whatever the driver did while (re)associating. */
+            cyw43_wifi_pm(&cyw43_state, CALLBELL_WIFI_PM);
+            log_printf("wifi: up, address %s", ip4addr_ntoa(netif_ip4_addr(&cyw43_state.netif[CYW43_ITF_STA])));
+        } else if (link < 0 || reached(now_ms, next_ms)) {
+            log_printf("wifi: join failed: %s", link < 0 ? link_name(link) : "timeout");
+            cyw43_wifi_leave(&cyw43_state, CYW43_ITF_STA);
+            retry_later(now_ms);
+        }
+        break;
+    case WIFI_UP:
+        if (link != CYW43_LINK_UP) {
+            log_printf("wifi: lost (%s)", link_name(link));
+            cyw43_wifi_leave(&cyw43_state, CYW43_ITF_STA);
+            retry_later(now_ms);
+        }
+        break;
+    }
+}
+
+bool wifi_is_up(void)
+{
+    return state == WIFI_UP;
+}
+
+bool wifi_rssi(int8_t *rssi)
+{
+    int32_t value = 0;
+    if (state != WIFI_UP || cyw43_wifi_get_rssi(&cyw43_state, &value) != 0) {
+        return false;
+    }
+    *rssi = (int8_t)(value < -127 ? -127 : value > 0 ? 0 : value);
+    return true;
+}
