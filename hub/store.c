@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,15 @@ struct cb_store {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     bool in_txn;
+    /* WAL checkpoints (copying the log into the database, with an fsync) run on a
+     * thread of their own with its own connection: done by the hub's commit they
+     * would stall a guest's call for milliseconds now and then. */
+    pthread_t checkpointer;
+    bool checkpointer_running;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stopping;
+    char *path;
 };
 
 static int db_fail(cb_store *s, const char *what, char *err, size_t cap)
@@ -84,6 +94,63 @@ static int check_meta(cb_store *s, const char *site, char *err, size_t cap)
     return 0;
 }
 
+static void *checkpoint_loop(void *arg)
+{
+    cb_store *s = arg;
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 1000);
+        pthread_mutex_lock(&s->lock);
+        while (!s->stopping) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 1;
+            pthread_cond_timedwait(&s->wake, &s->lock, &until);
+            if (s->stopping)
+                break;
+            pthread_mutex_unlock(&s->lock);
+            /* PASSIVE never blocks the hub's writes; it copies what it can */
+            sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+            pthread_mutex_lock(&s->lock);
+        }
+        pthread_mutex_unlock(&s->lock);
+    }
+    sqlite3_close(db);
+    return NULL;
+}
+
+static void start_checkpointer(cb_store *s, const char *path)
+{
+    s->path = strdup(path);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    if (s->path && sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL) == SQLITE_OK &&
+        pthread_create(&s->checkpointer, NULL, checkpoint_loop, s) == 0)
+        s->checkpointer_running = true;
+    else
+        sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint=1000", NULL, NULL, NULL); /* checkpoint inline then */
+}
+
+static void stop_checkpointer(cb_store *s)
+{
+    if (s->checkpointer_running) {
+        pthread_mutex_lock(&s->lock);
+        s->stopping = true;
+        pthread_cond_signal(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->checkpointer, NULL);
+        s->checkpointer_running = false;
+        /* leave a small WAL behind: the next start and `sqlite3` readers are quicker */
+        sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    }
+    if (s->path) {
+        pthread_mutex_destroy(&s->lock);
+        pthread_cond_destroy(&s->wake);
+    }
+    free(s->path);
+    s->path = NULL;
+}
+
 cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, char *err, size_t err_cap)
 {
     cb_store *s = calloc(1, sizeof *s);
@@ -114,6 +181,7 @@ cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, 
         cb_store_close(s);
         return NULL;
     }
+    start_checkpointer(s, path);
     for (int i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(s->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
             db_fail(s, "preparing statements", err, err_cap);
@@ -132,6 +200,7 @@ void cb_store_close(cb_store *s)
         char err[256];
         cb_store_commit(s, err, sizeof err);
     }
+    stop_checkpointer(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
     sqlite3_close(s->db);
