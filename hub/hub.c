@@ -109,6 +109,18 @@ static void commit_change(cb_hub *hub, uint32_t i, const cb_table *before, cb_ef
     }
 }
 
+/* The table a message's topic names, or CB_NO_TABLE (logged) if this hub does not
+ * serve it. */
+static uint32_t known_table(cb_hub *hub, const char *topic, const cb_topic *tp, const char *what)
+{
+    uint32_t i = cb_table_index_find(&hub->tables, tp->id);
+    if (i == CB_NO_TABLE) {
+        hub->rejected++;
+        cb_log("rejected %s on '%s': unknown table '%s' (not in this hub's --tables)", what, topic, tp->id);
+    }
+    return i;
+}
+
 static void handle_press(cb_hub *hub, const char *topic, const cb_topic *tp, const void *payload, size_t len)
 {
     cb_press press;
@@ -117,12 +129,9 @@ static void handle_press(cb_hub *hub, const char *topic, const cb_topic *tp, con
         reject(hub, topic, "press", st);
         return;
     }
-    uint32_t i = cb_table_index_find(&hub->tables, tp->id);
-    if (i == CB_NO_TABLE) {
-        hub->rejected++;
-        cb_log("rejected press on '%s': unknown table '%s' (not in this hub's --tables)", topic, tp->id);
+    uint32_t i = known_table(hub, topic, tp, "press");
+    if (i == CB_NO_TABLE)
         return;
-    }
     cb_hub_device *dev = device_get(hub, press.device);
     if (!dev) {
         fail_db(hub, "out of memory for device table");
@@ -170,12 +179,9 @@ static void handle_cmd(cb_hub *hub, const char *topic, const cb_topic *tp, const
         reject(hub, topic, "command", st);
         return;
     }
-    uint32_t i = cb_table_index_find(&hub->tables, tp->id);
-    if (i == CB_NO_TABLE) {
-        hub->rejected++;
-        cb_log("rejected command on '%s': unknown table '%s'", topic, tp->id);
+    uint32_t i = known_table(hub, topic, tp, "command");
+    if (i == CB_NO_TABLE)
         return;
-    }
     uint64_t now = cb_wall_ms();
     cb_table before = hub->tables.tables[i];
     cb_effect effect;

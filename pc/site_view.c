@@ -34,6 +34,19 @@ int cb_site_view_subscribe(cb_site_view *v, cb_mqtt *m)
     return 0;
 }
 
+/* The array `items` (cap elements of `size`), grown if needed so that one more fits;
+ * NULL (items untouched) when out of memory. */
+static void *room_for_one(void *items, size_t *cap, size_t count, size_t size)
+{
+    if (count < *cap)
+        return items;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *p = realloc(items, ncap * size);
+    if (p)
+        *cap = ncap;
+    return p;
+}
+
 static bool all_digits(const char *s)
 {
     for (; *s; s++)
@@ -87,14 +100,10 @@ static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void
     bool found;
     size_t i = table_slot(v, st.table, &found);
     if (!found) {
-        if (v->table_count == v->table_cap) {
-            size_t ncap = v->table_cap ? v->table_cap * 2 : 64;
-            void *p = realloc(v->tables, ncap * sizeof *v->tables);
-            if (!p)
-                return CB_VIEW_NOTHING;
-            v->tables = p;
-            v->table_cap = ncap;
-        }
+        cb_state *grown = room_for_one(v->tables, &v->table_cap, v->table_count, sizeof *v->tables);
+        if (!grown)
+            return CB_VIEW_NOTHING;
+        v->tables = grown;
         memmove(&v->tables[i + 1], &v->tables[i], (v->table_count - i) * sizeof *v->tables);
         v->table_count++;
         v->tables[i] = st;
@@ -112,14 +121,10 @@ static cb_view_device *device_get(cb_site_view *v, const char *id)
     for (size_t i = 0; i < v->device_count; i++)
         if (strcmp(v->devices[i].id, id) == 0)
             return &v->devices[i];
-    if (v->device_count == v->device_cap) {
-        size_t ncap = v->device_cap ? v->device_cap * 2 : 16;
-        void *p = realloc(v->devices, ncap * sizeof *v->devices);
-        if (!p)
-            return NULL;
-        v->devices = p;
-        v->device_cap = ncap;
-    }
+    cb_view_device *grown = room_for_one(v->devices, &v->device_cap, v->device_count, sizeof *v->devices);
+    if (!grown)
+        return NULL;
+    v->devices = grown;
     cb_view_device *d = &v->devices[v->device_count++];
     memset(d, 0, sizeof *d);
     snprintf(d->id, sizeof d->id, "%s", id);
