@@ -16,225 +16,16 @@
 #include "device_port.h"
 #include "mqtt_client.h"
 #include "signals.h"
+#include "table_sim.h"
 
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
-
-#define PRESS_HOLD_MS 60   /* how long a simulated finger holds the button */
-#define KEY_QUEUE_CAP 1024 /* typed-ahead presses not yet on a pin */
-#define QUIT_FLUSH_MS 2000 /* on `q`, how long to try delivering queued presses */
-#define FW_NAME "sim-" CALLBELL_VERSION
-
-typedef struct sim_button {
-    char key;
-    bool down;
-    bool used;
-    uint32_t release_at;
-    uint32_t ready_at; /* next press may start here: past the debounce window */
-} sim_button;
-
-typedef struct sim {
-    cb_common common;
-    cb_device dev;
-    cb_device_link link;
-    sim_button buttons[CB_DEVICE_MAX_BUTTONS];
-    uint32_t debounce_ms;
-    uint8_t keyq[KEY_QUEUE_CAP];
-    size_t keyq_head, keyq_len;
-    bool raw; /* stdin is a terminal: keys act at once, no echo */
-    bool tty; /* and stdout too: status block, coloured LED */
-    bool utf8;
-    bool connected;
-    bool input_eof;
-    bool has_battery;
-    uint16_t battery_mv;
-    uint64_t started_ms;
-    cb_led_mode led[CB_DEVICE_MAX_TABLES];
-    bool led_known[CB_DEVICE_MAX_TABLES];
-    /* terminal status block */
-    int status_lines;
-    char last_status[2048];
-} sim;
-
-static struct termios saved_termios;
-static bool termios_saved;
-
-static void restore_terminal(void)
-{
-    if (termios_saved) {
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
-        termios_saved = false;
-    }
-}
-
-/* Raw enough to get single keys without echo; ISIG stays so Ctrl-C is SIGINT and OPOST
- * stays so "\n" still returns the carriage. */
-static int enter_raw_mode(void)
-{
-    if (tcgetattr(STDIN_FILENO, &saved_termios) != 0)
-        return -1;
-    struct termios raw = saved_termios;
-    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-    raw.c_cc[VMIN] = 0;
-    raw.c_cc[VTIME] = 0;
-    if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) != 0)
-        return -1;
-    termios_saved = true;
-    atexit(restore_terminal);
-    return 0;
-}
-
-static const char *const led_names[] = {"off", "slow", "on", "fast"};
-
-static const char *kind_str(cb_kind k)
-{
-    const char *name = "?";
-    cb_kind_name(k, &name);
-    return name;
-}
-
-/* ---- output: one line per event, under a redrawn status block on a terminal ---- */
-
-static void clear_status(sim *s)
-{
-    if (s->status_lines > 0)
-        printf("\033[%dA\033[J", s->status_lines);
-    s->status_lines = 0;
-    s->last_status[0] = '\0';
-}
-
-static void event(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void event(sim *s, const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (s->tty) {
-        clear_status(s);
-        uint64_t wall = cb_wall_ms();
-        time_t secs = (time_t)(wall / 1000);
-        struct tm tm;
-        localtime_r(&secs, &tm);
-        printf("%02d:%02d:%02d  %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec, line);
-    } else {
-        printf("%s\n", line);
-    }
-    fflush(stdout);
-}
-
-static int terminal_cols(void)
-{
-    struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    return 80;
-}
-
-static uint32_t outbox_for_table(const cb_outbox *ob, uint8_t table)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < ob->count; i++)
-        n += ob->e[(ob->head + i) % CB_OUTBOX_CAP].table_index == table;
-    return n;
-}
-
-static const char *table_status_text(const cb_device_table *t)
-{
-    const char *name = "unknown";
-    if (t->has_state)
-        cb_table_status_name(t->status, &name);
-    return name;
-}
-
-/* One table's line. Colour codes wrap only the LED field, so the visible width is
- * that of the plain text and can be clipped to the terminal. */
-static void status_line(sim *s, uint8_t i, uint32_t now, int cols, char *out, size_t cap)
-{
-    static const char *const colour[] = {"\033[2m", "\033[1;33m", "\033[1;32m", "\033[1;31m"};
-    static const char *const text[] = {"off", "blinking (calling)", "on (acknowledged)", "fast blink (offline)"};
-    cb_led_mode mode = CB_LED_OFF;
-    bool lit = false;
-    cb_device_led_mode(&s->dev, i, now, &mode);
-    cb_led_lit(mode, now, &lit);
-    const char *dot = s->utf8 ? (lit ? "\u25cf" : "\u25cb") : (lit ? "*" : ".");
-    char led[64], rest[160];
-    snprintf(led, sizeof led, "%s %s", dot, text[mode]);
-    snprintf(rest, sizeof rest, "  %-12s outbox %-2u %s", table_status_text(&s->dev.tables[i]),
-             (unsigned)outbox_for_table(&s->dev.outbox, i), s->connected ? "connected" : "OFFLINE, reconnecting");
-    char head[48];
-    snprintf(head, sizeof head, "table %-4s LED ", s->dev.tables[i].id);
-    int led_w = 2 + (int)strlen(text[mode]);
-    int width = (int)strlen(head) + 22 + (int)strlen(rest);
-    if (width <= cols)
-        snprintf(out, cap, "%s%s%-22s\033[0m%s", head, colour[mode], led, rest);
-    else if ((int)strlen(head) + led_w <= cols)
-        snprintf(out, cap, "%s%s%s\033[0m", head, colour[mode], led);
-    else
-        snprintf(out, cap, "%.*s", cols > 1 ? cols - 1 : 0, head);
-}
-
-/* snprintf at buf+*used that never moves *used past the end (output is cut instead). */
-static void append(char *buf, size_t cap, size_t *used, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void append(char *buf, size_t cap, size_t *used, const char *fmt, ...)
-{
-    if (*used >= cap - 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf + *used, cap - *used, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        *used = *used + (size_t)n < cap ? *used + (size_t)n : cap - 1;
-}
-
-static void draw_status(sim *s, uint32_t now)
-{
-    if (!s->tty)
-        return;
-    int cols = terminal_cols();
-    char block[sizeof s->last_status];
-    size_t used = 0;
-    int lines = 0;
-    for (uint8_t i = 0; i < s->dev.table_count; i++) {
-        char line[512];
-        status_line(s, i, now, cols, line, sizeof line);
-        append(block, sizeof block, &used, "%s\n", line);
-        lines++;
-    }
-    char keys[160] = "keys:";
-    for (uint8_t b = 0; b < s->dev.cfg.button_count; b++) {
-        const cb_button *btn = &s->dev.cfg.buttons[b];
-        size_t k = strlen(keys);
-        if (s->dev.table_count > 1)
-            snprintf(keys + k, sizeof keys - k, "  [%c] table %s", s->buttons[b].key, btn->table);
-        else
-            snprintf(keys + k, sizeof keys - k, "  [%c] %s", s->buttons[b].key, kind_str(btn->kind));
-    }
-    size_t k = strlen(keys);
-    snprintf(keys + k, sizeof keys - k, "  [q] quit");
-    append(block, sizeof block, &used, "\033[2m%.*s\033[0m\n", cols > 1 ? cols - 1 : 0, keys);
-    lines++;
-    if (s->status_lines == lines && strcmp(block, s->last_status) == 0)
-        return;
-    if (s->status_lines > 0)
-        printf("\033[%dA\033[J", s->status_lines);
-    fputs(block, stdout);
-    fflush(stdout);
-    s->status_lines = lines;
-    snprintf(s->last_status, sizeof s->last_status, "%s", block);
-}
 
 /* ---- engine and MQTT events ---- */
 
@@ -244,27 +35,27 @@ static void on_device_event(void *ctx, cb_device_event ev, const char *table, cb
     const char *t = table ? table : "";
     switch (ev) {
     case CB_EV_PRESS_QUEUED:
-        event(s, "queued table=%s kind=%s seq=%u", t, kind_str(kind), (unsigned)detail);
+        cb_sim_event(s, "queued table=%s kind=%s seq=%u", t, cb_sim_kind_name(kind), (unsigned)detail);
         break;
     case CB_EV_PRESS_MERGED:
-        event(s, "merged table=%s kind=%s seq=%u", t, kind_str(kind), (unsigned)detail);
+        cb_sim_event(s, "merged table=%s kind=%s seq=%u", t, cb_sim_kind_name(kind), (unsigned)detail);
         break;
     case CB_EV_PRESS_DROPPED:
-        event(s, "dropped table=%s kind=%s (outbox full)", t, kind_str(kind));
+        cb_sim_event(s, "dropped table=%s kind=%s (outbox full)", t, cb_sim_kind_name(kind));
         break;
     case CB_EV_PRESS_SENT:
-        event(s, "sent seq=%u table=%s kind=%s", (unsigned)detail, t, kind_str(kind));
+        cb_sim_event(s, "sent seq=%u table=%s kind=%s", (unsigned)detail, t, cb_sim_kind_name(kind));
         break;
     case CB_EV_PRESS_ACKED:
-        event(s, "acked seq=%u table=%s kind=%s", (unsigned)detail, t, kind_str(kind));
+        cb_sim_event(s, "acked seq=%u table=%s kind=%s", (unsigned)detail, t, cb_sim_kind_name(kind));
         break;
     case CB_EV_STATE:
         for (uint8_t i = 0; i < s->dev.table_count; i++)
             if (strcmp(s->dev.tables[i].id, t) == 0)
-                event(s, "state table=%s status=%s", t, table_status_text(&s->dev.tables[i]));
+                cb_sim_event(s, "state table=%s status=%s", t, cb_sim_status_text(&s->dev.tables[i]));
         break;
     case CB_EV_BAD_MESSAGE:
-        event(s, "rejected table=%s error=%s", t, cb_status_str((cb_status)detail));
+        cb_sim_event(s, "rejected table=%s error=%s", t, cb_status_str((cb_status)detail));
         break;
     }
 }
@@ -277,7 +68,7 @@ static void publish_info(sim *s)
     size_t used = 0, need = 0;
     for (uint8_t i = 0; i < s->dev.table_count; i++) {
         need += (i ? 1 : 0) + strlen(s->dev.tables[i].id);
-        append(info.tables, sizeof info.tables, &used, "%s%s", i ? "," : "", s->dev.tables[i].id);
+        cb_sim_append(info.tables, sizeof info.tables, &used, "%s%s", i ? "," : "", s->dev.tables[i].id);
     }
     if (need >= sizeof info.tables)
         info.tables[0] = '\0'; /* optional field: better absent than cut */
@@ -289,14 +80,14 @@ static void publish_info(sim *s)
     }
     cb_status st = cb_device_publish_info(&s->dev, &info);
     if (st != CB_OK)
-        event(s, "info not published: %s", cb_status_str(st));
+        cb_sim_event(s, "info not published: %s", cb_status_str(st));
 }
 
 static void on_connect(void *ctx)
 {
     sim *s = ctx;
     s->connected = true;
-    event(s, "connected");
+    cb_sim_event(s, "connected");
     publish_info(s);
 }
 
@@ -304,7 +95,7 @@ static void on_disconnect(void *ctx)
 {
     sim *s = ctx;
     s->connected = false;
-    event(s, "disconnected");
+    cb_sim_event(s, "disconnected");
 }
 
 static void report_led_changes(sim *s, uint32_t now)
@@ -317,7 +108,7 @@ static void report_led_changes(sim *s, uint32_t now)
             s->led[i] = mode;
             s->led_known[i] = true;
             if (!s->tty) /* the terminal shows the LED in the status line instead */
-                event(s, "led table=%s mode=%s", s->dev.tables[i].id, led_names[mode]);
+                cb_sim_event(s, "led table=%s mode=%s", s->dev.tables[i].id, cb_sim_led_names[mode]);
         }
     }
 }
@@ -344,13 +135,13 @@ static bool handle_key(sim *s, char c)
     int b = button_for_key(s, c);
     if (b < 0) {
         if (s->tty)
-            event(s, "key '%c' is no button (see keys below)", c >= 32 && c < 127 ? c : '?');
+            cb_sim_event(s, "key '%c' is no button (see keys below)", c >= 32 && c < 127 ? c : '?');
         else
             fprintf(stderr, "callbell table: ignored key 0x%02x\n", (unsigned char)c);
         return true;
     }
     if (s->keyq_len == KEY_QUEUE_CAP) {
-        event(s, "too many keys ahead; key '%c' ignored", c);
+        cb_sim_event(s, "too many keys ahead; key '%c' ignored", c);
         return true;
     }
     s->keyq[(s->keyq_head + s->keyq_len++) % KEY_QUEUE_CAP] = (uint8_t)b;
@@ -432,7 +223,7 @@ static void step(sim *s, int wait_ms, bool want_keys)
     feed_edges(s, now);
     cb_device_poll(&s->dev, now);
     report_led_changes(s, now);
-    draw_status(s, now);
+    cb_sim_draw_status(s, now);
 
     struct pollfd fds[2];
     nfds_t n = 0;
@@ -671,19 +462,19 @@ int cb_cmd_table(int argc, char **argv)
     }
 
     cb_install_stop_handlers();
-    if (s.raw && enter_raw_mode() != 0)
+    if (s.raw && cb_sim_enter_raw_mode() != 0)
         s.raw = s.tty = false;
 
     char shown[400];
     cb_url_format(&s.common.broker, shown, sizeof shown);
-    event(&s, "device %s boot %u site %s broker %s", cfg.device, (unsigned)cfg.boot, s.common.site, shown);
+    cb_sim_event(&s, "device %s boot %u site %s broker %s", cfg.device, (unsigned)cfg.boot, s.common.site, shown);
     rc = run(&s, o.exit_when_empty);
 
     uint32_t left = outbox_len(&s);
-    clear_status(&s);
-    draw_status(&s, cb_device_link_now());
+    cb_sim_clear_status(&s);
+    cb_sim_draw_status(&s, cb_device_link_now());
     fflush(stdout);
-    restore_terminal();
+    cb_sim_restore_terminal();
     if (left > 0) {
         cb_fail(&s.common, "quitting with %u press%s not delivered", (unsigned)left, left == 1 ? "" : "es");
         rc = 1; /* lost presses are a failure for a script, even on request */
