@@ -6,6 +6,7 @@
 #include "log.h"
 #include "table_list.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #define PUBLISH_WINDOW 1000 /* QoS 1 states in flight at once; bounds the client's memory */
 #define BURST_PACKETS 512   /* messages handled in one transaction at most */
+#define REJECT_LOG_PER_S 20 /* rejection log lines a second at most */
 
 static void fail_db(cb_hub *hub, const char *err)
 {
@@ -79,10 +81,41 @@ static int save_devices(cb_hub *hub, char *err, size_t err_cap)
 
 /* ---- events ---------------------------------------------------------------- */
 
-static void reject(cb_hub *hub, const char *topic, const char *what, cb_status why)
+/* Counts a rejected message and logs why, at most REJECT_LOG_PER_S lines a second:
+ * a broken or hostile device sending thousands of bad messages must not drown the log
+ * (or the disk) -- the lines it suppresses are counted and reported. */
+static void reject_window(cb_hub *hub, bool force)
+{
+    uint64_t now = cb_mono_ms();
+    if (!force && now - hub->reject_window_ms < 1000)
+        return;
+    if (hub->reject_suppressed)
+        cb_log("%u more messages rejected in the last second (not logged)", hub->reject_suppressed);
+    hub->reject_window_ms = now;
+    hub->reject_logged = 0;
+    hub->reject_suppressed = 0;
+}
+
+void cb_hub_reject(cb_hub *hub, const char *fmt, ...)
 {
     hub->rejected++;
-    cb_log("rejected %s on '%.128s': %s", what, topic, cb_status_str(why));
+    reject_window(hub, false);
+    if (hub->reject_logged >= REJECT_LOG_PER_S) {
+        hub->reject_suppressed++;
+        return;
+    }
+    hub->reject_logged++;
+    char line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    cb_log("rejected %s", line);
+}
+
+static void reject(cb_hub *hub, const char *topic, const char *what, cb_status why)
+{
+    cb_hub_reject(hub, "%s on '%.128s': %s", what, topic, cb_status_str(why));
 }
 
 /* Stores the change from `before` to the table's state and queues its publish. */
@@ -115,8 +148,7 @@ static uint32_t known_table(cb_hub *hub, const char *topic, const cb_topic *tp, 
 {
     uint32_t i = cb_table_index_find(&hub->tables, tp->id);
     if (i == CB_NO_TABLE) {
-        hub->rejected++;
-        cb_log("rejected %s on '%s': unknown table '%s' (not in this hub's --tables)", what, topic, tp->id);
+        cb_hub_reject(hub, "%s on '%s': unknown table '%s' (not in this hub's --tables)", what, topic, tp->id);
     }
     return i;
 }
@@ -189,11 +221,10 @@ static void handle_cmd(cb_hub *hub, const char *topic, const cb_topic *tp, const
     if (st != CB_OK) {
         const char *action = "?";
         cb_action_name(cmd.action, &action);
-        hub->rejected++;
-        cb_log("rejected %s for table %s by %s: %s", action, tp->id, cmd.by,
-               st == CB_E_NO_CALL ? "no open call"
-               : st == CB_E_STALE ? "names a call that is not open"
-                                  : cb_status_str(st));
+        cb_hub_reject(hub, "%s for table %s by %s: %s", action, tp->id, cmd.by,
+                      st == CB_E_NO_CALL ? "no open call"
+                      : st == CB_E_STALE ? "names a call that is not open"
+                                         : cb_status_str(st));
         return;
     }
     commit_change(hub, i, &before, effect, cmd.by, 0, 0, now);
@@ -438,6 +469,7 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
         if (cb_mono_ms() >= next_tick) {
             next_tick = cb_mono_ms() + 1000;
             escalate(&hub);
+            reject_window(&hub, false); /* report what a flood suppressed */
         }
         /* commit before publishing: a board never sees a state the hub could forget */
         if (save_devices(&hub, err, sizeof err) != 0 || cb_store_commit(hub.store, err, sizeof err) != 0) {
@@ -450,6 +482,7 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     }
     if (!hub.fatal && hub.stats_changed && cb_mqtt_connected(hub.mqtt))
         cb_hub_publish_stats(&hub); /* boards keep today's figures while the hub is away */
+    reject_window(&hub, true);
     cb_log("stopping: %lu events accepted, %lu messages rejected, %lu duplicates dropped", hub.accepted, hub.rejected,
            hub.duplicates);
     if (save_devices(&hub, err, sizeof err) == 0)

@@ -29,7 +29,12 @@ typedef struct cb_hub {
     uint64_t stats_published_ms; /* monotonic */
     bool fatal;                  /* the database failed: stop, don't publish */
     unsigned long accepted, rejected, duplicates;
+    uint64_t reject_window_ms; /* rate limit of rejection log lines (cb_hub_reject) */
+    unsigned reject_logged, reject_suppressed;
 } cb_hub;
+
+/* hub.c: counts a rejected message and logs "rejected <fmt...>" (rate-limited) */
+void cb_hub_reject(cb_hub *hub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* hub_reports.c */
 void cb_hub_publish_stats(cb_hub *hub);

@@ -143,12 +143,12 @@ static void reply(cb_hub *hub, const char *topic, const char *id, cJSON *result,
 void cb_hub_handle_request(cb_hub *hub, const char *payload, size_t len)
 {
     if (len > CB_PAYLOAD_MAX) {
-        cb_log("rejected request: too_long");
+        cb_hub_reject(hub, "request: too_long");
         return;
     }
     cJSON *req = cJSON_ParseWithLength(payload, len);
     if (!req) {
-        cb_log("rejected request: json");
+        cb_hub_reject(hub, "request: json");
         return;
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "v");
@@ -158,14 +158,14 @@ void cb_hub_handle_request(cb_hub *hub, const char *payload, size_t len)
     const cJSON *since = cJSON_GetObjectItemCaseSensitive(req, "since");
     cb_topic rt;
     if (!cJSON_IsNumber(v) || v->valuedouble != 1) {
-        cb_log("rejected request: version");
+        cb_hub_reject(hub, "request: version");
     } else if (!cJSON_IsString(id) || strlen(id->valuestring) > CB_ID_MAX || !cJSON_IsString(query) ||
                !cJSON_IsString(reply_to)) {
-        cb_log("rejected request: missing or mistyped id, query or reply_to");
+        cb_hub_reject(hub, "request: missing or mistyped id, query or reply_to");
     } else if (cb_topic_parse(reply_to->valuestring, strlen(reply_to->valuestring), &rt) != CB_OK ||
                rt.type != CB_TOPIC_REPLY || strcmp(rt.site, hub->opt->site) != 0) {
-        cb_log("rejected request: reply_to '%.128s' is not callbell/%s/reply/<id>", reply_to->valuestring,
-               hub->opt->site);
+        cb_hub_reject(hub, "request: reply_to '%.128s' is not callbell/%s/reply/<id>", reply_to->valuestring,
+                      hub->opt->site);
     } else if (strcmp(query->valuestring, "stats") == 0) {
         char err[512];
         uint64_t from = cJSON_IsNumber(since) && since->valuedouble > 0 ? (uint64_t)since->valuedouble : 0;

@@ -41,4 +41,15 @@ assert_eq "$(state_field 1 status)" calling "accepted call kept"
 assert_eq "$(state_field 2 status)" idle "table 2 untouched"
 "$CALLBELL" press 2 >/dev/null
 wait_for "hub still works" '[ "$(state_field 2 status)" = calling ]'
+
+# a flood of garbage is counted, not logged line by line
+before=$(grep -c "rejected" "$TEST_TMP/hub.log")
+printf 'button 3 is pressed\n%.0s' $(seq 500) | mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -l -t "callbell/$s/table/3/press"
+wait_for "suppressed rejections reported" 'grep -q "more messages rejected in the last second" "$TEST_TMP/hub.log"' 10
+logged=$(($(grep -c "rejected .*table/3/press': json" "$TEST_TMP/hub.log")))
+[ "$logged" -le 60 ] || fail "500 bad messages gave $logged log lines; the log should be rate-limited"
+[ "$(grep -c "rejected" "$TEST_TMP/hub.log")" -gt "$before" ] || fail "the flood was not logged at all"
+kill -0 "$HUB_PID" || fail "hub died in the flood"
+"$CALLBELL" press 4 >/dev/null
+wait_for "hub works after the flood" '[ "$(state_field 4 status)" = calling ]'
 echo ok
