@@ -22,6 +22,10 @@ static void fail_db(cb_hub *hub, const char *err)
 {
     cb_log("FATAL %s; stopping so that no state is published that the database does not hold", err);
     hub->fatal = true;
+    /* every further message read would be acknowledged and then lost: leave them with
+     * the broker, which delivers them to the next hub */
+    if (hub->mqtt)
+        cb_mqtt_stop_reading(hub->mqtt);
 }
 
 /* ---- devices: de-duplication windows ------------------------------------ */
@@ -471,6 +475,8 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
             escalate(&hub);
             reject_window(&hub, false); /* report what a flood suppressed */
         }
+        if (hub.fatal)
+            break; /* a half-applied burst is rolled back below, never committed */
         /* commit before publishing: a board never sees a state the hub could forget */
         if (save_devices(&hub, err, sizeof err) != 0 || cb_store_commit(hub.store, err, sizeof err) != 0) {
             fail_db(&hub, err);
@@ -485,9 +491,11 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     reject_window(&hub, true);
     cb_log("stopping: %lu events accepted, %lu messages rejected, %lu duplicates dropped", hub.accepted, hub.rejected,
            hub.duplicates);
-    if (save_devices(&hub, err, sizeof err) == 0)
-        cb_store_commit(hub.store, err, sizeof err);
-    cb_mqtt_close(hub.mqtt, hub.fatal ? NULL : "offline");
+    if (hub.fatal)
+        cb_store_rollback(hub.store);
+    else if (save_devices(&hub, err, sizeof err) != 0 || cb_store_commit(hub.store, err, sizeof err) != 0)
+        cb_log("FATAL %s", err);
+    cb_mqtt_close(hub.mqtt, "offline"); /* also after a failure: the boards must know */
     cb_store_close(hub.store);
     cb_table_index_free(&hub.tables);
     free(hub.devices);

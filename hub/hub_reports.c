@@ -167,10 +167,17 @@ void cb_hub_handle_request(cb_hub *hub, const char *payload, size_t len)
         cb_hub_reject(hub, "request: reply_to '%.128s' is not callbell/%s/reply/<id>", reply_to->valuestring,
                       hub->opt->site);
     } else if (strcmp(query->valuestring, "stats") == 0) {
-        char err[512];
-        uint64_t from = cJSON_IsNumber(since) && since->valuedouble > 0 ? (uint64_t)since->valuedouble : 0;
-        cJSON *r = stats_result(hub, from, err, sizeof err);
-        reply(hub, reply_to->valuestring, id->valuestring, r, err);
+        /* ms since the epoch; 2^53 keeps the double exact and far beyond any clock */
+        if (since && (!cJSON_IsNumber(since) || since->valuedouble < 0 || since->valuedouble > 9007199254740992.0 ||
+                      since->valuedouble != (double)(int64_t)since->valuedouble)) {
+            reply(hub, reply_to->valuestring, id->valuestring, NULL,
+                  "since must be a whole number of ms since the epoch");
+        } else {
+            char err[512];
+            uint64_t from = since ? (uint64_t)since->valuedouble : 0;
+            cJSON *r = stats_result(hub, from, err, sizeof err);
+            reply(hub, reply_to->valuestring, id->valuestring, r, err);
+        }
     } else if (strcmp(query->valuestring, "calls") == 0) {
         reply(hub, reply_to->valuestring, id->valuestring, calls_result(hub), NULL);
     } else {

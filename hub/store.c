@@ -58,6 +58,8 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS calls(id INTEGER PRIMARY KEY, table_id TEXT, kind INT, pressed_at INT, count INT,"
     " repeats INT, acked_at INT, acked_by TEXT, closed_at INT, closed_by TEXT, outcome TEXT);"
     "CREATE INDEX IF NOT EXISTS calls_pressed_at ON calls(pressed_at);"
+    /* per-table statistics: without it, one stats request scans all history per table */
+    "CREATE INDEX IF NOT EXISTS calls_table_pressed_at ON calls(table_id, pressed_at);"
     "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, at INT, table_id TEXT, call INT, effect TEXT,"
     " kind INT, who TEXT, boot INT, seq INT);";
 
@@ -196,10 +198,7 @@ void cb_store_close(cb_store *s)
 {
     if (!s)
         return;
-    if (s->in_txn) {
-        char err[256];
-        cb_store_commit(s, err, sizeof err);
-    }
+    cb_store_rollback(s); /* callers commit what they mean to keep */
     stop_checkpointer(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
@@ -234,6 +233,14 @@ int cb_store_commit(cb_store *s, char *err, size_t err_cap)
         return 0;
     s->in_txn = false;
     return run(s, ST_COMMIT, "commit", err, err_cap);
+}
+
+void cb_store_rollback(cb_store *s)
+{
+    if (!s->in_txn)
+        return;
+    s->in_txn = false;
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static void text_or_empty(sqlite3_stmt *q, int col, char *dst, size_t cap)

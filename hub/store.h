@@ -28,6 +28,8 @@ void cb_store_close(cb_store *s);
  * none is open. 0 or -1 with err. */
 int cb_store_begin(cb_store *s, char *err, size_t err_cap);
 int cb_store_commit(cb_store *s, char *err, size_t err_cap);
+/* Drops the open transaction, if any (after a failure: nothing half-applied stays). */
+void cb_store_rollback(cb_store *s);
 
 /* Loads every stored table: calls fn for each. 0 or -1. */
 int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err, size_t err_cap);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define MAX_SUBS 16
@@ -274,7 +275,7 @@ int cb_mqtt_run_burst(cb_mqtt *m, int timeout_ms, int max_packets)
         rc = mosquitto_loop_write(m->mosq, 1);
     if (rc == MOSQ_ERR_SUCCESS)
         rc = mosquitto_loop_misc(m->mosq);
-    if (rc != MOSQ_ERR_SUCCESS && m->connected)
+    if (rc != MOSQ_ERR_SUCCESS) /* libmosquitto may have cleared m->connected already */
         connection_lost(m, rc);
     return n;
 }
@@ -331,6 +332,13 @@ int cb_mqtt_fence(cb_mqtt *m, const char *topic, int timeout_ms)
     return m->fence_seen ? 0 : -1;
 }
 
+void cb_mqtt_stop_reading(cb_mqtt *m)
+{
+    int fd = mosquitto_socket(m->mosq);
+    if (fd >= 0)
+        shutdown(fd, SHUT_RD);
+}
+
 const char *cb_mqtt_client_id(const cb_mqtt *m)
 {
     return m->client_id;
@@ -341,20 +349,49 @@ struct mosquitto *cb_mqtt_handle(cb_mqtt *m)
     return m->mosq;
 }
 
+static void flush_writes(cb_mqtt *m, int timeout_ms)
+{
+    uint64_t deadline = cb_mono_ms() + (uint64_t)timeout_ms;
+    while (mosquitto_want_write(m->mosq) && cb_mono_ms() < deadline) {
+        struct pollfd pfd = {.fd = mosquitto_socket(m->mosq), .events = POLLOUT};
+        if (pfd.fd < 0 || poll(&pfd, 1, 100) < 0 || mosquitto_loop_write(m->mosq, 1) != MOSQ_ERR_SUCCESS)
+            return;
+    }
+}
+
+/* Reads and throws away what the broker is still sending, without acknowledging it,
+ * until it has been quiet for 20 ms (it stops once its in-flight window to us is
+ * full). Closing a TCP socket with unread input sends a reset, and a reset can make
+ * the broker drop the last messages we wrote -- the hub's final states. */
+static void drain_input(cb_mqtt *m)
+{
+    int fd = mosquitto_socket(m->mosq);
+    uint64_t deadline = cb_mono_ms() + 1000;
+    char junk[16384];
+    while (fd >= 0 && cb_mono_ms() < deadline) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, 20) <= 0 || recv(fd, junk, sizeof junk, MSG_DONTWAIT) <= 0)
+            return;
+    }
+}
+
 void cb_mqtt_close(cb_mqtt *m, const char *final_payload)
 {
     if (!m)
         return;
     if (m->connected) {
-        if (final_payload && m->will_topic[0]) {
-            int mid;
-            if (cb_mqtt_publish(m, m->will_topic, final_payload, strlen(final_payload), 1, true, &mid) == 0)
-                cb_mqtt_wait_puback(m, mid, 2000);
-        }
+        /* Write only, never read again: a message read now would be acknowledged to
+         * the broker (libmosquitto sends PUBACK on receipt) and then dropped by a
+         * program that is leaving. Unread messages stay with the broker. The broker
+         * handles the final publish before the DISCONNECT that follows it. */
+        if (final_payload && m->will_topic[0])
+            mosquitto_publish(m->mosq, NULL, m->will_topic, (int)strlen(final_payload), final_payload, 1, true);
         m->connected = false; /* a requested disconnect is not a lost connection */
         m->h.on_disconnect = NULL;
+        flush_writes(m, 2000);
+        drain_input(m);
         mosquitto_disconnect(m->mosq);
-        mosquitto_loop(m->mosq, 100, 1);
+        flush_writes(m, 1000);
     }
     mosquitto_destroy(m->mosq);
     free(m);

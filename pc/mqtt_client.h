@@ -57,6 +57,10 @@ int cb_mqtt_wait_puback(cb_mqtt *m, int mid, int timeout_ms);
  * loop until it comes back: by then every retained message the broker queued for our
  * earlier subscriptions has been delivered. 0, or -1 on timeout. */
 int cb_mqtt_fence(cb_mqtt *m, const char *topic, int timeout_ms);
+/* Reads nothing more from the broker (what it sent stays unacknowledged and is
+ * delivered again to a persistent session); writes still go out. For a program
+ * that cannot keep what it would read, e.g. the hub after a database failure. */
+void cb_mqtt_stop_reading(cb_mqtt *m);
 /* The client id in use (stable for the life of the object). */
 const char *cb_mqtt_client_id(const cb_mqtt *m);
 struct mosquitto *cb_mqtt_handle(cb_mqtt *m);

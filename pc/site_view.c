@@ -112,8 +112,11 @@ static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void
     cb_state old = v->tables[i];
     v->tables[i] = st;
     bool new_call = st.status == CB_CALLING && (old.call != st.call || old.status == CB_IDLE);
-    bool realert = st.status == CB_CALLING && st.call == old.call && st.repeats > old.repeats;
-    return (new_call || realert) ? CB_VIEW_ALERT : CB_VIEW_CHANGED;
+    /* the same call asks again: a re-alert, the guest wants something else (bill after
+     * call), or an acknowledged call came back (new kind, or not done in time) */
+    bool again = st.status == CB_CALLING && st.call == old.call &&
+                 (st.repeats > old.repeats || st.kind != old.kind || old.status == CB_ACKNOWLEDGED);
+    return (new_call || again) ? CB_VIEW_ALERT : CB_VIEW_CHANGED;
 }
 
 static cb_view_device *device_get(cb_site_view *v, const char *id)

@@ -54,6 +54,15 @@ static int pick_port(int preferred)
     return port_free(preferred) > 0 ? preferred : port_free(0);
 }
 
+static int cloexec_pipe(int fds[2])
+{
+    if (pipe(fds) != 0)
+        return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+}
+
 /* fork + exec this binary with args; stdin from in_fd (or /dev/null); output to log. */
 static pid_t spawn(char *const args[], int in_fd, const char *log_path)
 {
@@ -151,50 +160,71 @@ int cb_cmd_demo(int argc, char **argv)
     printf("callbell demo\n  broker: %s\n  %s\n  logs: %s\n", url, web, logs);
     fflush(stdout);
 
+    /* Every pipe is close-on-exec: a child keeps only the end dup2'ed to its stdin,
+     * so a table sees EOF when the demo goes away. */
     pid_t pids[TABLES + 2];
-    int npids = 0;
+    int npids = 0, rc = 1;
+    pid_t guest_pid = -1;
+    int table_fd[TABLES], ctl[2] = {-1, -1};
+    for (int i = 0; i < TABLES; i++)
+        table_fd[i] = -1;
     char *hub_args[] = {"callbell", "hub", "--broker",  url,  "--site",        "demo", "--db", db,
                         "--tables", "1-4", "--realert", "30", "--ack-timeout", "120",  NULL};
-    pids[npids++] = spawn(hub_args, -1, logs);
-
-    int table_fd[TABLES];
+    if ((pids[npids] = spawn(hub_args, -1, logs)) < 0)
+        goto fork_failed;
+    npids++;
     for (int i = 0; i < TABLES; i++) {
         int p[2];
-        if (pipe(p) != 0) {
-            cb_fail(&c, "pipe: %s", strerror(errno));
-            return 1;
-        }
+        if (cloexec_pipe(p) != 0)
+            goto pipe_failed;
+        table_fd[i] = p[1];
         char table[4];
         snprintf(table, sizeof table, "%d", i + 1);
         char *args[] = {"callbell", "table", "--table", table, "--broker", url, "--site", "demo", NULL};
-        pids[npids++] = spawn(args, p[0], logs);
+        pids[npids] = spawn(args, p[0], logs);
         close(p[0]);
-        table_fd[i] = p[1];
+        if (pids[npids] < 0)
+            goto fork_failed;
+        npids++;
     }
-    int ctl[2];
-    if (pipe(ctl) != 0) {
-        cb_fail(&c, "pipe: %s", strerror(errno));
-        return 1;
-    }
-    pid_t guest_pid = fork();
+    if (cloexec_pipe(ctl) != 0)
+        goto pipe_failed;
+    guest_pid = fork();
+    if (guest_pid < 0)
+        goto fork_failed;
     if (guest_pid == 0) {
         close(ctl[1]);
         guests(ctl[0], table_fd, (unsigned)guest_s);
     }
     close(ctl[0]);
-    for (int i = 0; i < TABLES; i++)
+    for (int i = 0; i < TABLES; i++) {
         close(table_fd[i]);
+        table_fd[i] = -1;
+    }
 
     cb_sleep_ms(300); /* let the hub publish the tables before the board draws */
     char fd_text[16];
     snprintf(fd_text, sizeof fd_text, "%d", ctl[1]);
     char *board_args[] = {"board", "--broker", url, "--site", "demo", "--guest-fd", fd_text, "--note", web, NULL};
     optind = 0; /* the board parses its own options with getopt again */
-    int rc = cb_cmd_board(9, board_args);
+    rc = cb_cmd_board(9, board_args);
+    goto stop;
 
-    close(ctl[1]);
-    kill(guest_pid, SIGTERM);
-    waitpid(guest_pid, NULL, 0);
+pipe_failed:
+    cb_fail(&c, "pipe: %s", strerror(errno));
+    goto stop;
+fork_failed:
+    cb_fail(&c, "cannot start a process: %s", strerror(errno));
+stop:
+    if (ctl[1] >= 0)
+        close(ctl[1]);
+    for (int i = 0; i < TABLES; i++)
+        if (table_fd[i] >= 0)
+            close(table_fd[i]);
+    if (guest_pid > 0) {
+        kill(guest_pid, SIGTERM);
+        waitpid(guest_pid, NULL, 0);
+    }
     for (int i = npids - 1; i >= 0; i--)
         kill(pids[i], SIGTERM);
     for (int i = npids - 1; i >= 0; i--)

@@ -17,6 +17,15 @@ text=$("$CALLBELL" stats)
 assert_contains "$text" "ACK p50"
 assert_contains "$text" "all"
 if "$CALLBELL" stats --since yesterday-ish 2>/dev/null; then fail "bad --since accepted"; fi
+# a raw request with an absurd `since` gets an error reply, not undefined behaviour
+reply_topic="callbell/$CALLBELL_SITE/reply/t1"
+mosquitto_sub -h 127.0.0.1 -p "$PORT" -t "$reply_topic" -C 1 -W 5 >"$TEST_TMP/reply.json" 2>/dev/null &
+SUB=$!
+sleep 0.3
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "callbell/$CALLBELL_SITE/hub/request" \
+    -m "{\"v\":1,\"id\":\"x1\",\"query\":\"stats\",\"since\":1e300,\"reply_to\":\"$reply_topic\"}"
+wait "$SUB" || fail "no reply to the request"
+assert_eq "$(json_get "$(cat "$TEST_TMP/reply.json")" "d['id'], d['ok']")" "('x1', False)" "reply to since=1e300"
 kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true
 if out=$("$CALLBELL" stats 2>&1); then fail "stats without hub should fail"; fi
 assert_contains "$out" "no answer from the hub"
