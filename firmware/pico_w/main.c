@@ -23,6 +23,7 @@
 #include "buttons.h"
 #include "callbell/device.h"
 #include "callbell_config.h"
+#include "clock.h"
 #include "hardware/watchdog.h"
 #include "led.h"
 #include "log.h"
@@ -49,16 +50,6 @@ static const button_pin buttons[] = CALLBELL_BUTTONS;
 #define BUTTON_COUNT ((uint8_t)(sizeof buttons / sizeof buttons[0]))
 
 static cb_device device;
-
-static uint32_t now_ms(void)
-{
-    return to_ms_since_boot(get_absolute_time());
-}
-
-static bool reached(uint32_t now, uint32_t t)
-{
-    return (int32_t)(now - t) >= 0;
-}
 
 /* The board's 64-bit unique id (flash chip id) as 16 lowercase hex digits. */
 static void read_device_id(char *out, size_t cap)

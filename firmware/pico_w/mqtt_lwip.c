@@ -8,6 +8,7 @@
  *     +------ failure, timeout, Wi-Fi lost, broker silent: wait cb_backoff_next() ------------+
  */
 #include "mqtt_lwip.h"
+#include "clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -61,16 +62,6 @@ static struct {
     size_t in_len;
     bool in_skip;
 } mq;
-
-static uint32_t now_ms(void)
-{
-    return to_ms_since_boot(get_absolute_time());
-}
-
-static bool reached(uint32_t now, uint32_t t)
-{
-    return (int32_t)(now - t) >= 0;
-}
 
 static const char *status_name(mqtt_connection_status_t status)
 {

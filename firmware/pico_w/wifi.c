@@ -1,5 +1,6 @@
 /* wifi.c - see wifi.h. */
 #include "wifi.h"
+#include "clock.h"
 
 #include "callbell/backoff.h"
 #include "callbell_config.h"
@@ -15,11 +16,6 @@ typedef enum { WIFI_DOWN, WIFI_JOINING, WIFI_UP } wifi_state;
 static wifi_state state;
 static uint32_t next_ms; /* DOWN: when to try again; JOINING: when to give up */
 static cb_backoff backoff;
-
-static bool reached(uint32_t now_ms, uint32_t t_ms)
-{
-    return (int32_t)(now_ms - t_ms) >= 0;
-}
 
 static const char *link_name(int link)
 {
