@@ -4,7 +4,6 @@
 
 #include "clock.h"
 #include "log.h"
-#include "table_list.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -328,9 +327,9 @@ static void escalate(cb_hub *hub)
 
 static void load_table(void *ctx, const cb_table *t)
 {
-    cb_hub *hub = ctx;
-    if (cb_table_index_find(&hub->tables, t->state.table) == CB_NO_TABLE)
-        cb_table_index_add(&hub->tables, t);
+    cb_table_index *stored = ctx;
+    if (cb_table_index_find(stored, t->state.table) == CB_NO_TABLE)
+        cb_table_index_add(stored, t);
 }
 
 static void load_device(void *ctx, const char *id, const cb_dedup *d)
@@ -342,58 +341,52 @@ static void load_device(void *ctx, const char *id, const cb_dedup *d)
 
 static int load(cb_hub *hub, char *err, size_t err_cap)
 {
-    cb_table_list list;
-    if (cb_table_list_parse(hub->opt->tables_spec, &list, err, err_cap) != 0)
-        return -1;
-    cb_table_index stored;
+    const cb_table_list *list = hub->opt->tables;
+    cb_table_index stored; /* what the database had, before the configuration is applied */
     if (cb_table_index_init(&hub->tables) != 0 || cb_table_index_init(&stored) != 0) {
         snprintf(err, err_cap, "out of memory");
-        cb_table_list_free(&list);
         return -1;
     }
-    cb_hub tmp = {.tables = stored};
-    if (cb_store_load_tables(hub->store, load_table, &tmp, err, err_cap) != 0 ||
+    if (cb_store_load_tables(hub->store, load_table, &stored, err, err_cap) != 0 ||
         cb_store_load_devices(hub->store, load_device, hub, err, err_cap) != 0 ||
         cb_store_max_call_id(hub->store, &hub->next_call_id, err, err_cap) != 0) {
-        cb_table_list_free(&list);
-        cb_table_index_free(&tmp.tables);
+        cb_table_index_free(&stored);
         return -1;
     }
     hub->next_call_id++;
-    if (cb_table_index_reserve(&hub->tables, (uint32_t)list.count) != 0) {
-        snprintf(err, err_cap, "out of memory for %zu tables", list.count);
-        cb_table_list_free(&list);
-        cb_table_index_free(&tmp.tables);
+    if (cb_table_index_reserve(&hub->tables, (uint32_t)list->count) != 0) {
+        snprintf(err, err_cap, "out of memory for %zu tables", list->count);
+        cb_table_index_free(&stored);
         return -1;
     }
     uint64_t now = cb_wall_ms();
     int rc = cb_store_begin(hub->store, err, err_cap);
-    for (size_t k = 0; k < list.count && rc == 0; k++) {
-        uint32_t j = cb_table_index_find(&tmp.tables, list.ids[k]);
+    for (size_t k = 0; k < list->count && rc == 0; k++) {
+        uint32_t j = cb_table_index_find(&stored, list->ids[k]);
         cb_table t;
         if (j != CB_NO_TABLE) {
-            t = tmp.tables.tables[j];
+            t = stored.tables[j];
         } else {
-            cb_table_init(&t, list.ids[k], now);
+            cb_table_init(&t, list->ids[k], now);
             rc = cb_store_put_table(hub->store, &t, err, err_cap);
         }
         if (rc == 0 && cb_table_index_find(&hub->tables, t.state.table) == CB_NO_TABLE &&
             cb_table_index_add(&hub->tables, &t) == CB_NO_TABLE) {
-            snprintf(err, err_cap, "out of memory for %zu tables", list.count);
+            snprintf(err, err_cap, "out of memory for %zu tables", list->count);
             rc = -1;
         }
     }
     /* an open call is never dropped, even if its table left the configuration */
     uint32_t extra = 0;
-    for (uint32_t j = 0; j < tmp.tables.count; j++)
-        extra += tmp.tables.tables[j].state.status != CB_IDLE &&
-                 cb_table_index_find(&hub->tables, tmp.tables.tables[j].state.table) == CB_NO_TABLE;
+    for (uint32_t j = 0; j < stored.count; j++)
+        extra += stored.tables[j].state.status != CB_IDLE &&
+                 cb_table_index_find(&hub->tables, stored.tables[j].state.table) == CB_NO_TABLE;
     if (rc == 0 && extra && cb_table_index_reserve(&hub->tables, hub->tables.count + extra) != 0) {
         snprintf(err, err_cap, "out of memory");
         rc = -1;
     }
-    for (uint32_t j = 0; j < tmp.tables.count && rc == 0; j++) {
-        const cb_table *t = &tmp.tables.tables[j];
+    for (uint32_t j = 0; j < stored.count && rc == 0; j++) {
+        const cb_table *t = &stored.tables[j];
         if (t->state.status != CB_IDLE && cb_table_index_find(&hub->tables, t->state.table) == CB_NO_TABLE) {
             cb_log("table %s is not in --tables but has an open call; keeping it until it is done", t->state.table);
             cb_table_index_add(&hub->tables, t);
@@ -401,8 +394,7 @@ static int load(cb_hub *hub, char *err, size_t err_cap)
     }
     if (rc == 0)
         rc = cb_store_commit(hub->store, err, err_cap);
-    cb_table_list_free(&list);
-    cb_table_index_free(&tmp.tables);
+    cb_table_index_free(&stored);
     return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "callbell/call.h"
 #include "store.h"
+#include "table_list.h"
 #include "url.h"
 
 #include <signal.h>
@@ -17,7 +18,7 @@
 typedef struct cb_hub_options {
     const char *site;
     const char *db_path;
-    const char *tables_spec; /* "1-4,bar" */
+    const cb_table_list *tables; /* the configured tables (parsed from "1-4,bar") */
     cb_call_config call;
     cb_store_sync sync;
     bool log_events; /* one log line per accepted event */

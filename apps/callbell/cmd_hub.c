@@ -32,8 +32,8 @@ int cb_cmd_hub(int argc, char **argv)
     cb_common c;
     cb_common_init(&c, "hub");
     const char *env_tables = getenv("CALLBELL_TABLES");
-    cb_hub_options o = {
-        .tables_spec = env_tables && env_tables[0] ? env_tables : "1-4", .sync = CB_SYNC_NORMAL, .log_events = true};
+    const char *tables_spec = env_tables && env_tables[0] ? env_tables : "1-4";
+    cb_hub_options o = {.sync = CB_SYNC_NORMAL, .log_events = true};
     cb_call_config_default(&o.call);
     char db_path[4096] = "";
     static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
@@ -55,7 +55,7 @@ int cb_cmd_hub(int argc, char **argv)
             snprintf(db_path, sizeof db_path, "%s", optarg);
             break;
         case 't':
-            o.tables_spec = optarg;
+            tables_spec = optarg;
             break;
         case 'r':
         case 'a':
@@ -93,20 +93,23 @@ int cb_cmd_hub(int argc, char **argv)
     o.site = c.site;
     cb_table_list tables;
     char err[512];
-    if (cb_table_list_parse(o.tables_spec, &tables, err, sizeof err) != 0) {
+    if (cb_table_list_parse(tables_spec, &tables, err, sizeof err) != 0) {
         cb_fail(&c, "%s", err);
         return 2;
     }
-    cb_table_list_free(&tables);
+    o.tables = &tables;
     if (!db_path[0]) {
         char name[64];
         snprintf(name, sizeof name, "hub-%s.db", c.site);
         if (cb_state_path(name, db_path, sizeof db_path, err, sizeof err) != 0) {
             cb_fail(&c, "%s", err);
+            cb_table_list_free(&tables);
             return 1;
         }
     }
     o.db_path = db_path;
     cb_install_stop_handlers();
-    return cb_hub_main(&o, &c.broker, &cb_stop_requested);
+    int rc = cb_hub_main(&o, &c.broker, &cb_stop_requested);
+    cb_table_list_free(&tables);
+    return rc;
 }
