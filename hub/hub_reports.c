@@ -23,12 +23,19 @@ static uint64_t local_midnight_ms(char *day, size_t day_cap)
     return (uint64_t)mktime(&tm) * 1000u;
 }
 
-static void add_figure(cJSON *o, const char *key, bool has, double v)
+/* "<name>_p50_s", "<name>_p90_s", "<name>_max_s" with one decimal, null without samples. */
+static void add_figures(cJSON *o, const char *name, const cb_duration_stats *d)
 {
-    if (has)
-        cJSON_AddNumberToObject(o, key, (double)(int64_t)(v * 10.0 + 0.5) / 10.0);
-    else
-        cJSON_AddNullToObject(o, key);
+    static const char *const suffix[] = {"p50_s", "p90_s", "max_s"};
+    const double value[] = {d->p50_s, d->p90_s, d->max_s};
+    for (int i = 0; i < 3; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "%s_%s", name, suffix[i]);
+        if (d->count)
+            cJSON_AddNumberToObject(o, key, (double)(int64_t)(value[i] * 10.0 + 0.5) / 10.0);
+        else
+            cJSON_AddNullToObject(o, key);
+    }
 }
 
 /* The response-time object shared by the retained stats and the stats reply. */
@@ -36,14 +43,10 @@ static cJSON *stats_object(const cb_response_stats *s)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "calls", (double)s->calls);
-    cJSON_AddNumberToObject(o, "acked", (double)s->acked);
-    cJSON_AddNumberToObject(o, "done", (double)s->done);
-    add_figure(o, "ack_p50_s", s->has_ack, s->ack_p50_s);
-    add_figure(o, "ack_p90_s", s->has_ack, s->ack_p90_s);
-    add_figure(o, "ack_max_s", s->has_ack, s->ack_max_s);
-    add_figure(o, "done_p50_s", s->has_done, s->done_p50_s);
-    add_figure(o, "done_p90_s", s->has_done, s->done_p90_s);
-    add_figure(o, "done_max_s", s->has_done, s->done_max_s);
+    cJSON_AddNumberToObject(o, "acked", (double)s->ack.count);
+    cJSON_AddNumberToObject(o, "done", (double)s->done.count);
+    add_figures(o, "ack", &s->ack);
+    add_figures(o, "done", &s->done);
     return o;
 }
 

@@ -421,6 +421,25 @@ static int collect(cb_store *s, const char *sql, uint64_t since, const char *tab
     return rc == SQLITE_DONE ? 0 : db_fail(s, "reading calls", err, err_cap);
 }
 
+/* Runs `sql` (sorted durations in ms) and summarises them into *out. */
+static int durations(cb_store *s, const char *sql, uint64_t since, const char *table, cb_duration_stats *out, char *err,
+                     size_t err_cap)
+{
+    int64_t *v;
+    size_t n;
+    memset(out, 0, sizeof *out);
+    if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
+        return -1;
+    out->count = n;
+    if (n) {
+        out->p50_s = percentile_s(v, n, 0.5);
+        out->p90_s = percentile_s(v, n, 0.9);
+        out->max_s = (double)v[n - 1] / 1000.0;
+    }
+    free(v);
+    return 0;
+}
+
 int cb_store_response_stats(cb_store *s, uint64_t since, const char *table, cb_response_stats *out, char *err,
                             size_t err_cap)
 {
@@ -437,30 +456,11 @@ int cb_store_response_stats(cb_store *s, uint64_t since, const char *table, cb_r
     free(v);
 
     snprintf(sql, sizeof sql, "SELECT acked_at - pressed_at FROM calls WHERE %s AND acked_at > 0 ORDER BY 1", where);
-    if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
+    if (durations(s, sql, since, table, &out->ack, err, err_cap) != 0)
         return -1;
-    out->acked = n;
-    if (n) {
-        out->has_ack = true;
-        out->ack_p50_s = percentile_s(v, n, 0.5);
-        out->ack_p90_s = percentile_s(v, n, 0.9);
-        out->ack_max_s = (double)v[n - 1] / 1000.0;
-    }
-    free(v);
-
     snprintf(sql, sizeof sql, "SELECT closed_at - pressed_at FROM calls WHERE %s AND outcome = 'done' ORDER BY 1",
              where);
-    if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
-        return -1;
-    out->done = n;
-    if (n) {
-        out->has_done = true;
-        out->done_p50_s = percentile_s(v, n, 0.5);
-        out->done_p90_s = percentile_s(v, n, 0.9);
-        out->done_max_s = (double)v[n - 1] / 1000.0;
-    }
-    free(v);
-    return 0;
+    return durations(s, sql, since, table, &out->done, err, err_cap);
 }
 
 int cb_store_tables_with_calls(cb_store *s, uint64_t since, void (*fn)(void *ctx, const char *table), void *ctx,

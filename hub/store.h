@@ -48,12 +48,17 @@ int cb_store_record(cb_store *s, const cb_table *before, const cb_table *after, 
                     uint32_t boot, uint32_t seq, uint64_t now, char *err, size_t err_cap);
 
 /* Response-time figures for calls first pressed at or after `since` (ms). */
+/* How long some step took over a set of calls: how many calls got there, and the
+ * nearest-rank p50, p90 and the maximum in seconds (only when count > 0). */
+typedef struct cb_duration_stats {
+    uint64_t count;
+    double p50_s, p90_s, max_s;
+} cb_duration_stats;
+
 typedef struct cb_response_stats {
-    uint64_t calls, acked, done;
-    bool has_ack;
-    double ack_p50_s, ack_p90_s, ack_max_s;
-    bool has_done;
-    double done_p50_s, done_p90_s, done_max_s;
+    uint64_t calls;
+    cb_duration_stats ack;  /* first press to first acknowledgement */
+    cb_duration_stats done; /* first press to done (cancelled calls are not counted) */
 } cb_response_stats;
 
 /* For one table (table != NULL) or all tables. */
