@@ -1,6 +1,7 @@
 /* mqtt_client.c - libmosquitto, driven from one thread, with reconnect. */
 #define _POSIX_C_SOURCE 200809L
 #include "mqtt_client.h"
+#include "random.h"
 
 #include "callbell/backoff.h"
 #include "clock.h"
@@ -102,13 +103,7 @@ static void make_client_id(cb_mqtt *m)
         snprintf(m->client_id, sizeof m->client_id, "%s", m->opt.client_id);
         return;
     }
-    FILE *f = fopen("/dev/urandom", "rb");
-    unsigned r = (unsigned)getpid() * 2654435761u ^ (unsigned)cb_mono_us();
-    if (f) {
-        if (fread(&r, sizeof r, 1, f) != 1)
-            r ^= (unsigned)cb_wall_ms();
-        fclose(f);
-    }
+    uint32_t r = cb_random_u32();
     snprintf(m->client_id, sizeof m->client_id, "%s-%d-%04x", m->opt.id_prefix ? m->opt.id_prefix : "cb",
              (int)getpid() % 100000, r & 0xffffu);
 }

@@ -1,6 +1,7 @@
 /* cmd_press.c - `callbell press TABLE`: one button press, as a device would send it. */
 #include "cli_client.h"
 #include "commands.h"
+#include "random.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +53,7 @@ int cb_cmd_press(int argc, char **argv)
     memset(&p, 0, sizeof p);
     snprintf(p.device, sizeof p.device, "%s", device ? device : cb_mqtt_client_id(m));
     /* a fresh boot per invocation: (device, boot, seq) stays unique without a file */
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(&p.boot, sizeof p.boot, 1, f) != 1)
-        p.boot = (uint32_t)getpid();
-    if (f)
-        fclose(f);
+    p.boot = cb_random_u32();
     p.seq = 1;
     p.kind = kind;
     cb_press_text(table, kind, p.text, sizeof p.text);

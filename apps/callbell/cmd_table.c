@@ -15,6 +15,7 @@
 #include "common.h"
 #include "device_port.h"
 #include "mqtt_client.h"
+#include "random.h"
 #include "signals.h"
 #include "table_sim.h"
 
@@ -261,17 +262,6 @@ static int run(sim *s, bool exit_when_empty)
 
 /* ---- setup ---- */
 
-static uint32_t random_boot(void)
-{
-    uint32_t r = 0;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(&r, sizeof r, 1, f) != 1)
-        r = (uint32_t)cb_mono_us() ^ ((uint32_t)getpid() << 16) ^ (uint32_t)cb_wall_ms();
-    if (f)
-        fclose(f);
-    return r;
-}
-
 static void help(void)
 {
     printf("usage: callbell table --table N [--device ID] [options]\n"
@@ -392,7 +382,7 @@ static int configure(sim *s, const table_opts *o, cb_device_config *cfg)
         cb_fail(&s->common, "device id 'sim-%s' is too long; give --device ID", o->table);
         return 2;
     }
-    cfg->boot = random_boot();
+    cfg->boot = cb_random_u32();
     cfg->debounce_ms = (uint32_t)o->debounce_ms;
     cfg->active_high = true; /* the seed's wiring: pull-down, press = high */
     cfg->log = on_device_event;
