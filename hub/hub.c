@@ -29,17 +29,9 @@ static void fail_db(cb_hub *hub, const char *err)
 
 /* ---- devices: de-duplication windows ------------------------------------ */
 
-static uint32_t hash_id(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 16777619u;
-    return h;
-}
-
 static cb_hub_device *device_slot(cb_hub_device *slots, size_t n, const char *id)
 {
-    for (size_t i = hash_id(id) & (n - 1);; i = (i + 1) & (n - 1))
+    for (size_t i = cb_id_hash(id) & (n - 1);; i = (i + 1) & (n - 1))
         if (slots[i].id[0] == '\0' || strcmp(slots[i].id, id) == 0)
             return &slots[i];
 }

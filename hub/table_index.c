@@ -8,7 +8,7 @@
 #define IN_CHANGED 2 /* linked in the changed FIFO */
 #define PUBLISHED 4  /* still linked in the dirty FIFO, but already popped from the changed one */
 
-static uint32_t hash_id(const char *s)
+uint32_t cb_id_hash(const char *s)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
     for (; *s; s++)
@@ -41,7 +41,7 @@ void cb_table_index_free(cb_table_index *ix)
 
 uint32_t cb_table_index_find(const cb_table_index *ix, const char *id)
 {
-    for (uint32_t s = hash_id(id) & ix->slot_mask;; s = (s + 1) & ix->slot_mask) {
+    for (uint32_t s = cb_id_hash(id) & ix->slot_mask;; s = (s + 1) & ix->slot_mask) {
         uint32_t i = ix->slots[s];
         if (i == CB_NO_TABLE || strcmp(ix->tables[i].state.table, id) == 0)
             return i;
@@ -50,7 +50,7 @@ uint32_t cb_table_index_find(const cb_table_index *ix, const char *id)
 
 static void insert_slot(cb_table_index *ix, uint32_t i)
 {
-    uint32_t s = hash_id(ix->tables[i].state.table) & ix->slot_mask;
+    uint32_t s = cb_id_hash(ix->tables[i].state.table) & ix->slot_mask;
     while (ix->slots[s] != CB_NO_TABLE)
         s = (s + 1) & ix->slot_mask;
     ix->slots[s] = i;

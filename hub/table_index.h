@@ -31,6 +31,9 @@ typedef struct cb_table_index {
     uint32_t changed_head, changed_tail;
 } cb_table_index;
 
+/* FNV-1a of an id: the hub's hash for tables here and for devices in hub.c. */
+uint32_t cb_id_hash(const char *id);
+
 int cb_table_index_init(cb_table_index *ix);
 void cb_table_index_free(cb_table_index *ix);
 /* Makes room for n tables in one allocation (the hub knows its count at start-up:
