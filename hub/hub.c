@@ -21,8 +21,8 @@ static void fail_db(cb_hub *hub, const char *err)
 {
     cb_log("FATAL %s; stopping so that no state is published that the database does not hold", err);
     hub->fatal = true;
-    /* every further message read would be acknowledged and then lost: leave them with
-     * the broker, which delivers them to the next hub */
+    /* nothing read from here on can be kept: leave it unacknowledged with the broker,
+     * which delivers it to the next hub */
     if (hub->mqtt)
         cb_mqtt_stop_reading(hub->mqtt);
 }
@@ -427,7 +427,9 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
                           .keepalive_s = 30,
                           .will_topic = status_topic,
                           .will_payload = "offline",
-                          .birth_payload = "online"};
+                          .birth_payload = "online",
+                          /* a press is acknowledged to the broker only once it is committed */
+                          .hold_writes = true};
     cb_mqtt_handlers mh = {.ctx = &hub, .on_message = on_message, .on_publish = on_publish, .on_connect = on_connect};
     hub.mqtt = cb_mqtt_open(broker, &mo, &mh, err, sizeof err);
     if (!hub.mqtt) {
@@ -469,17 +471,24 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
         publish_dirty(&hub);
         if (hub.stats_changed && cb_mono_ms() - hub.stats_published_ms >= 10000 && cb_mqtt_connected(hub.mqtt))
             cb_hub_publish_stats(&hub);
+        /* PUBACKs for the burst and its states leave together, after the commit */
+        cb_mqtt_flush(hub.mqtt);
     }
     if (!hub.fatal && hub.stats_changed && cb_mqtt_connected(hub.mqtt))
         cb_hub_publish_stats(&hub); /* boards keep today's figures while the hub is away */
     reject_window(&hub, true);
     cb_log("stopping: %lu events accepted, %lu messages rejected, %lu duplicates dropped", hub.accepted, hub.rejected,
            hub.duplicates);
-    if (hub.fatal)
+    if (hub.fatal) {
         cb_store_rollback(hub.store);
-    else if (save_devices(&hub, err, sizeof err) != 0 || cb_store_commit(hub.store, err, sizeof err) != 0)
-        cb_log("FATAL %s", err);
-    cb_mqtt_close(hub.mqtt, "offline"); /* also after a failure: the boards must know */
+        /* no PUBACK for the rolled-back burst may leave: drop the connection, the broker
+         * publishes the will ("offline") and keeps those presses for the next hub */
+        cb_mqtt_abort(hub.mqtt);
+    } else {
+        if (save_devices(&hub, err, sizeof err) != 0 || cb_store_commit(hub.store, err, sizeof err) != 0)
+            cb_log("FATAL %s", err);
+        cb_mqtt_close(hub.mqtt, "offline");
+    }
     cb_store_close(hub.store);
     cb_table_index_free(&hub.tables);
     free(hub.devices);

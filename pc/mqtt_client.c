@@ -142,6 +142,10 @@ cb_mqtt *cb_mqtt_open(const cb_url *url, const cb_mqtt_options *opt, const cb_mq
     /* Nagle would hold a 100-byte press for up to 40 ms behind the previous one. */
     mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
     mosquitto_max_inflight_messages_set(m->mosq, 1000);
+    /* "threaded" only tells libmosquitto not to write from inside its calls: queued
+     * packets (PUBACKs too) then leave in mosquitto_loop_write(), i.e. cb_mqtt_flush() */
+    if (opt->hold_writes)
+        mosquitto_threaded_set(m->mosq, true);
     mosquitto_connect_callback_set(m->mosq, on_connect);
     mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
     mosquitto_message_callback_set(m->mosq, on_message);
@@ -266,13 +270,25 @@ int cb_mqtt_run_burst(cb_mqtt *m, int timeout_ms, int max_packets)
         ready = poll(&pfd, 1, 0);
     }
     int rc = MOSQ_ERR_SUCCESS;
-    if (mosquitto_want_write(m->mosq))
+    if (!m->opt.hold_writes && mosquitto_want_write(m->mosq))
         rc = mosquitto_loop_write(m->mosq, 1);
     if (rc == MOSQ_ERR_SUCCESS)
         rc = mosquitto_loop_misc(m->mosq);
     if (rc != MOSQ_ERR_SUCCESS) /* libmosquitto may have cleared m->connected already */
         connection_lost(m, rc);
     return n;
+}
+
+int cb_mqtt_flush(cb_mqtt *m)
+{
+    if (!m->connected || !mosquitto_want_write(m->mosq))
+        return 0;
+    int rc = mosquitto_loop_write(m->mosq, 1);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        connection_lost(m, rc);
+        return -1;
+    }
+    return 0;
 }
 
 bool cb_mqtt_connected(const cb_mqtt *m)
@@ -342,6 +358,15 @@ const char *cb_mqtt_client_id(const cb_mqtt *m)
 struct mosquitto *cb_mqtt_handle(cb_mqtt *m)
 {
     return m->mosq;
+}
+
+void cb_mqtt_abort(cb_mqtt *m)
+{
+    if (!m)
+        return;
+    /* mosquitto_destroy() closes the socket and frees the queue unwritten */
+    mosquitto_destroy(m->mosq);
+    free(m);
 }
 
 static void flush_writes(cb_mqtt *m, int timeout_ms)

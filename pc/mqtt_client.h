@@ -30,6 +30,10 @@ typedef struct cb_mqtt_options {
     const char *will_payload;  /* ... with this payload (e.g. "offline") */
     const char *birth_payload; /* optional: published retained to will_topic after connect */
     bool quiet;                /* don't log reconnect attempts */
+    /* Hold every outgoing packet, the PUBACKs for received messages included, until
+     * cb_mqtt_flush(): a caller that makes a message durable before acknowledging it
+     * (the hub) loses nothing when it dies in between -- the broker redelivers. */
+    bool hold_writes;
 } cb_mqtt_options;
 
 typedef struct cb_mqtt cb_mqtt;
@@ -46,6 +50,14 @@ int cb_mqtt_run(cb_mqtt *m, int timeout_ms);
  * before returning, so a caller can handle a burst of messages as one batch
  * (the hub: one transaction, one publish round). Returns the packets read. */
 int cb_mqtt_run_burst(cb_mqtt *m, int timeout_ms, int max_packets);
+/* Writes everything queued (hold_writes). Returns 0, or -1 when the connection broke
+ * (it is re-established by the next cb_mqtt_run). */
+int cb_mqtt_flush(cb_mqtt *m);
+/* Drops the connection without writing what is queued and without DISCONNECT, so the
+ * broker publishes the will and redelivers every unacknowledged message to the next
+ * session. For a program that could not keep what it read (hub after a database
+ * failure). Frees. NULL-safe. */
+void cb_mqtt_abort(cb_mqtt *m);
 bool cb_mqtt_connected(const cb_mqtt *m);
 /* Queue a publish. 0 and *mid (optional), or -1 (not connected / too large / error). */
 int cb_mqtt_publish(cb_mqtt *m, const char *topic, const void *payload, size_t len, int qos, bool retain, int *mid);
