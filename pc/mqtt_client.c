@@ -29,6 +29,7 @@ struct cb_mqtt {
     int sub_qos[MAX_SUBS];
     int sub_count;
     bool connected;
+    unsigned long delivered; /* messages and PUBACKs handed to the callbacks so far */
     bool connack_seen;
     int connack_rc;
     cb_backoff backoff;
@@ -77,6 +78,7 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 {
     (void)mosq;
     cb_mqtt *m = obj;
+    m->delivered++;
     if (m->fence_token[0] && strcmp(msg->topic, m->fence_topic) == 0 &&
         (size_t)msg->payloadlen == strlen(m->fence_token) &&
         memcmp(msg->payload, m->fence_token, (size_t)msg->payloadlen) == 0) {
@@ -91,6 +93,7 @@ static void on_publish(struct mosquitto *mosq, void *obj, int mid)
 {
     (void)mosq;
     cb_mqtt *m = obj;
+    m->delivered++;
     if (m->waiting_mid == mid)
         m->waiting_done = true;
     if (m->h.on_publish)
@@ -259,15 +262,21 @@ int cb_mqtt_run_burst(cb_mqtt *m, int timeout_ms, int max_packets)
         pfd.events |= POLLOUT;
     int n = 0;
     int ready = poll(&pfd, 1, timeout_ms);
-    while (ready > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)) && n < max_packets) {
-        int rc = mosquitto_loop_read(m->mosq, 1);
-        if (rc != MOSQ_ERR_SUCCESS) {
-            connection_lost(m, rc);
-            return n;
+    if (ready > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
+        /* read until the socket is empty, without a poll() per packet: a read that
+         * delivers nothing met an empty socket (or a packet without a callback, such
+         * as PINGRESP; the next poll() finds whatever follows it) */
+        while (n < max_packets) {
+            unsigned long before = m->delivered;
+            int rc = mosquitto_loop_read(m->mosq, 1);
+            if (rc != MOSQ_ERR_SUCCESS) {
+                connection_lost(m, rc);
+                return n;
+            }
+            if (m->delivered == before)
+                break;
+            n += (int)(m->delivered - before);
         }
-        n++;
-        pfd.events = POLLIN;
-        ready = poll(&pfd, 1, 0);
     }
     int rc = MOSQ_ERR_SUCCESS;
     if (!m->opt.hold_writes && mosquitto_want_write(m->mosq))
