@@ -4,8 +4,8 @@
  * polls every client's socket itself (no libmosquitto threads), so what it measures
  * is the broker and the hub, not thread hand-offs in the bench.
  *
- *   cb_bench latency    --port P --site S --raw-site R [--table T] [--samples N]
- *                       [--warmup W] [--rate R]
+ *   cb_bench latency    --port P --site S --raw-site R [--relay-site L] [--table T]
+ *                       [--samples N] [--warmup W] [--rate R]
  *       Interleaves, sample by sample, the raw one-hop path (press published on
  *       callbell/R/table/T/press, received by a subscriber of that same topic) and
  *       the hub path (press on callbell/S/table/T/press, answered by the hub's state
@@ -13,6 +13,13 @@
  *       pace of R pairs/s; CLOCK_MONOTONIC from just before mosquitto_publish() to
  *       the subscriber's message callback. Hub presses alternate call / cancel, so
  *       every press changes the state (calling / idle) and is matched by status.
+ *       With --relay-site, a third path in the same rotation: the press on
+ *       callbell/L/table/T/press, answered on .../state by `cb_bench relay`.
+ *
+ *   cb_bench relay      --port P --site L
+ *       Republishes every press of callbell/L/table/+/press on .../state (QoS 1,
+ *       retained) and nothing else, until SIGTERM: a hub that does no work, the
+ *       cost of two hops through a second process on this machine.
  *
  *   cb_bench throughput --port P --site S [--count N] [--first T0] [--tables K]
  *                       [--window W] [--prefix name_] [--no-raw]
@@ -39,6 +46,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -227,7 +235,7 @@ static int press_payload(char *buf, size_t cap, const char *device, unsigned boo
 /* ---- options --------------------------------------------------------------- */
 
 typedef struct opts {
-    const char *site, *raw_site, *prefix, *device, *client_id;
+    const char *site, *raw_site, *relay_site, *prefix, *device, *client_id;
     long samples, warmup, rate, count, first, tables, window, timeout_s, table;
     unsigned boot;
     bool no_raw, no_hub, register_only;
@@ -294,6 +302,7 @@ static void parse(int argc, char **argv, opts *o)
         }
         STR("--site", site)
         STR("--raw-site", raw_site)
+        STR("--relay-site", relay_site)
         STR("--prefix", prefix)
         STR("--device", device)
         STR("--client-id", client_id)
@@ -315,8 +324,9 @@ static void parse(int argc, char **argv, opts *o)
 /* ---- latency ---------------------------------------------------------------- */
 
 typedef struct lat_ctx {
-    char raw_topic[160], state_topic[160];
-    char want_raw[64];    /* "\"seq\":N," of the raw press in flight */
+    char raw_topic[160], state_topic[160], relay_topic[160];
+    char want_raw[64];    /* "\"seq\":N," of the raw (or relayed) press in flight */
+    bool want_relay;      /* the press in flight goes through the relay */
     const char *want_hub; /* "\"status\":\"calling\"" or idle */
     bool got;
     uint64_t t_got;
@@ -334,7 +344,7 @@ static void lat_msg(client *c, const struct mosquitto_message *msg, uint64_t t)
     memcpy(buf, p, (size_t)len);
     buf[len] = '\0';
     bool match = false;
-    if (x->want_raw[0] && strcmp(msg->topic, x->raw_topic) == 0)
+    if (x->want_raw[0] && strcmp(msg->topic, x->want_relay ? x->relay_topic : x->raw_topic) == 0)
         match = strstr(buf, x->want_raw) != NULL;
     else if (x->want_hub && strcmp(msg->topic, x->state_topic) == 0)
         match = strstr(buf, x->want_hub) != NULL;
@@ -400,16 +410,22 @@ static int run_latency(const opts *o)
     snprintf(hub_topic, sizeof hub_topic, "callbell/%s/table/%ld/press", o->site, o->table);
     client_open(&pub, "lat-pub", 20);
     client_open(&sub, "lat-sub", 20);
+    char relay_press[160];
+    snprintf(relay_press, sizeof relay_press, "callbell/%s/table/%ld/press", o->relay_site, o->table);
+    snprintf(x.relay_topic, sizeof x.relay_topic, "callbell/%s/table/%ld/state", o->relay_site, o->table);
     client_subscribe(&sub, x.raw_topic);
     client_subscribe(&sub, x.state_topic);
+    if (o->relay_site)
+        client_subscribe(&sub, x.relay_topic);
     client *cs[2] = {&pub, &sub};
     pump(cs, 2, 100); /* let the retained state arrive */
 
     long total = o->warmup + o->samples;
     uint64_t *raw = calloc((size_t)o->samples, sizeof *raw), *hub = calloc((size_t)o->samples, sizeof *hub);
-    if (!raw || !hub)
+    uint64_t *relay = calloc((size_t)o->samples, sizeof *relay);
+    if (!raw || !hub || !relay)
         die("out of memory");
-    long nraw = 0, nhub = 0, lost_raw = 0, lost_hub = 0;
+    long nraw = 0, nhub = 0, nrelay = 0, lost_raw = 0, lost_hub = 0, lost_relay = 0;
     uint64_t period = 1000000000u / (uint64_t)o->rate, next = now_ns();
     char payload[256];
     for (long k = 0; k < total; k++) {
@@ -428,13 +444,25 @@ static int run_latency(const opts *o)
         snprintf(x.want_raw, sizeof x.want_raw, "\"seq\":%lu,", seq);
         x.want_hub = NULL;
         uint64_t d = one_sample(cs, &x, x.raw_topic, payload);
-        x.want_raw[0] = '\0';
         if (k >= o->warmup) {
             if (d)
                 raw[nraw++] = d;
             else
                 lost_raw++;
         }
+        /* relay: the same press through a process that only republishes it */
+        if (o->relay_site) {
+            x.want_relay = true;
+            d = one_sample(cs, &x, relay_press, payload);
+            x.want_relay = false;
+            if (k >= o->warmup) {
+                if (d)
+                    relay[nrelay++] = d;
+                else
+                    lost_relay++;
+            }
+        }
+        x.want_raw[0] = '\0';
         /* hub: call opens (calling), cancel closes (idle) */
         bool call = k % 2 == 0;
         press_payload(payload, sizeof payload, o->device, o->boot, seq, call ? "call" : "cancel");
@@ -449,6 +477,8 @@ static int run_latency(const opts *o)
         }
     }
     report_lat("raw", raw, nraw, lost_raw);
+    if (o->relay_site)
+        report_lat("relay", relay, nrelay, lost_relay);
     report_lat("hub", hub, nhub, lost_hub);
     if (x.stray)
         fprintf(stderr, "cb_bench: %ld unmatched messages (late answers to lost samples)\n", x.stray);
@@ -456,7 +486,47 @@ static int run_latency(const opts *o)
     client_close(&sub);
     free(raw);
     free(hub);
-    return nraw > 0 && nhub > 0 ? 0 : 1;
+    free(relay);
+    return nraw > 0 && nhub > 0 && (!o->relay_site || nrelay > 0) ? 0 : 1;
+}
+
+/* ---- relay: two hops and nothing else ------------------------------------------
+ * Republishes every press of callbell/S/table/+/press to .../state (QoS 1, retained,
+ * like the hub's state) at once: a hub that does no work, so the latency run can
+ * show what two broker hops through a second process cost on this machine. */
+static volatile sig_atomic_t g_stop;
+static void on_term(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void relay_msg(client *c, const struct mosquitto_message *msg, uint64_t t)
+{
+    (void)t;
+    char topic[200];
+    size_t n = strlen(msg->topic);
+    if (n < 6 || n >= sizeof topic || strcmp(msg->topic + n - 6, "/press") != 0)
+        return;
+    snprintf(topic, sizeof topic, "%.*s/state", (int)(n - 6), msg->topic);
+    mosquitto_publish(c->m, NULL, topic, msg->payloadlen, msg->payload, 1, true);
+}
+
+static int run_relay(const opts *o)
+{
+    client c = {.on_msg = relay_msg};
+    client_open(&c, "relay", 1000);
+    char filter[160];
+    snprintf(filter, sizeof filter, "callbell/%s/table/+/press", o->site);
+    client_subscribe(&c, filter);
+    signal(SIGTERM, on_term);
+    signal(SIGINT, on_term);
+    printf("relay: ready\n");
+    client *cs[1] = {&c};
+    while (!g_stop)
+        pump(cs, 1, 1000);
+    client_close(&c);
+    return 0;
 }
 
 /* ---- throughput ------------------------------------------------------------- */
@@ -653,7 +723,7 @@ static int run_drain(const opts *o)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        die("usage: cb_bench latency|throughput|drain|wait-states [options]");
+        die("usage: cb_bench latency|throughput|drain|wait-states|relay [options]");
     setvbuf(stdout, NULL, _IOLBF, 0);
     mosquitto_lib_init();
     opts o;
@@ -667,6 +737,8 @@ int main(int argc, char **argv)
         rc = run_drain(&o);
     else if (strcmp(argv[1], "wait-states") == 0)
         rc = run_wait_states(&o);
+    else if (strcmp(argv[1], "relay") == 0)
+        rc = run_relay(&o);
     else
         die("unknown mode '%s'", argv[1]);
     mosquitto_lib_cleanup();

@@ -5,7 +5,8 @@
 #   CALLBELL=/tmp/bench-build/callbell bench/run.sh
 #
 # Starts its own mosquitto on a free 127.0.0.1 port (temp config, no persistence),
-# its own hubs on temp databases, compiles bench/cb_bench.c, and prints each figure as
+# its own hubs on temp databases and a do-nothing relay (two hops without a hub, the
+# floor for any hub), compiles bench/cb_bench.c, and prints each figure as
 # `name: value unit`, then one PASS/FAIL line per target. Exits 0 when it measured
 # (even if a target is missed), non-zero only when the bench itself broke.
 # Everything it started is killed on exit. See docs/performance.md.
@@ -111,9 +112,16 @@ measure() { # sync suffix
     "$B" wait-states --port "$PORT" --site "$site" --tables "$marker" --timeout-s 30 --prefix startup_ >/dev/null \
         || die "hub (sync $sync) did not publish its tables (see $TMP/hub-$site.log)"
 
-    "$B" latency --port "$PORT" --site "$site" --raw-site "${site}raw" --table 1 --device bench-lat \
-        --samples "$LAT_SAMPLES" --warmup "$LAT_WARMUP" --rate "$LAT_RATE" >"$out" 2>>"$TMP/bench.err" \
-        || die "latency run failed (sync $sync)"
+    # the relay: a second process that republishes each press unchanged -- two hops, no hub
+    "$B" relay --port "$PORT" --site "${site}rel" >"$TMP/relay-$sync.out" 2>>"$TMP/bench.err" &
+    local relay_pid=$!
+    PIDS+=("$relay_pid")
+    for _ in $(seq 1 100); do grep -q ready "$TMP/relay-$sync.out" && break; sleep 0.05; done
+    "$B" latency --port "$PORT" --site "$site" --raw-site "${site}raw" --relay-site "${site}rel" --table 1 \
+        --device bench-lat --samples "$LAT_SAMPLES" --warmup "$LAT_WARMUP" --rate "$LAT_RATE" >"$out" \
+        2>>"$TMP/bench.err" || die "latency run failed (sync $sync)"
+    kill "$relay_pid" 2>/dev/null || true
+    wait "$relay_pid" 2>/dev/null || true
 
     local hub_t0 broker_t0 hub_t1 broker_t1 row n first last
     hub_t0=$(cpu_ticks "$HUB_PID")
@@ -123,7 +131,24 @@ measure() { # sync suffix
         || die "throughput run failed (sync $sync)"
     hub_t1=$(cpu_ticks "$HUB_PID")
     broker_t1=$(cpu_ticks "$BROKER_PID")
+
+    # each consumer alone on the same kind of stream: the broker feeds one subscriber
+    # (the raw one on a site no hub serves, then the hub), so the figure is the
+    # consumer's own rate, not the broker's split between two
+    "$B" throughput --port "$PORT" --site "${site}alone" --device bench-alone --first 2 --tables "$TP_TABLES" \
+        --count "$TP_COUNT" --no-hub --timeout-s 150 --prefix alone_ >>"$out" 2>>"$TMP/bench.err" \
+        || die "raw-alone run failed (sync $sync)"
+    "$B" throughput --port "$PORT" --site "$site" --device bench-alone --first 2 --tables "$TP_TABLES" \
+        --count "$TP_COUNT" --no-raw --timeout-s 150 --prefix alone_ >>"$out" 2>>"$TMP/bench.err" \
+        || die "hub-alone run failed (sync $sync)"
     stop_hub
+    row=$(sqlite3 -separator ' ' "$db" "SELECT count(*), min(at), max(at) FROM events WHERE who='bench-alone' AND seq <= $TP_COUNT")
+    read -r n first last <<<"$row"
+    {
+        echo "alone_hub_events_committed: $n count"
+        echo "alone_hub_events_per_s: $(awk -v n="$n" -v a="$first" -v b="$last" \
+            'BEGIN {printf "%.0f", (b > a ? (n - 1) * 1000 / (b - a) : 0)}') events/s"
+    } >>"$out"
 
     # backlog: the same kind of stream queued by the broker while the hub is away (its
     # session is persistent), then drained by the restarted hub as fast as it can: the
@@ -182,12 +207,12 @@ measure() { # sync suffix
         echo "drain_throughput_ratio: $(fmt "$(val hub_backlog_events_per_s "$out") / $(val backlog_raw_events_per_s "$out")" 3) x"
     } >>"$out"
 
-    local names="raw_latency_p50 raw_latency_p90 raw_latency_p99 hub_latency_p50 hub_latency_p90 hub_latency_p99 hub_latency_max raw_latency_lost
+    local names="raw_latency_p50 raw_latency_p90 raw_latency_p99 relay_latency_p50 relay_latency_p90 relay_latency_p99 hub_latency_p50 hub_latency_p90 hub_latency_p99 hub_latency_max raw_latency_lost
         hub_latency_lost live_publisher_rate live_raw_events_per_s live_hub_events_committed live_hub_events_per_s
         live_hub_states_per_s live_hub_end_to_end_events_per_s live_hub_drain_after_raw live_hub_cpu_per_event
         live_broker_cpu_per_press backlog_publisher_rate backlog_raw_received hub_backlog_events_committed
         hub_backlog_cpu_per_event raw_events_per_s hub_events_per_s drain_raw_events_per_s hub_capacity_events_per_s
-        drain_throughput_ratio"
+        drain_throughput_ratio alone_raw_events_per_s alone_hub_events_per_s"
     local nm
     for nm in $names; do
         awk -v k="$nm:" -v s="$sfx" '$1 == k {sub(":", "", $1); print $1 s ": " $2 " " $3}' "$out"
@@ -197,7 +222,10 @@ measure() { # sync suffix
     lr=$(fmt "$(val hub_latency_p99 "$out") / $(val raw_latency_p99 "$out")" 2)
     tr=$(fmt "$(val hub_events_per_s "$out") / $(val raw_events_per_s "$out")" 3)
     echo "latency_p99_ratio$sfx: $lr x"
+    echo "two_hop_p99_ratio$sfx: $(fmt "$(val relay_latency_p99 "$out") / $(val raw_latency_p99 "$out")" 2) x"
+    echo "hub_vs_relay_p99_ratio$sfx: $(fmt "$(val hub_latency_p99 "$out") / $(val relay_latency_p99 "$out")" 2) x"
     echo "throughput_ratio$sfx: $tr x"
+    echo "alone_throughput_ratio$sfx: $(fmt "$(val alone_hub_events_per_s "$out") / $(val alone_raw_events_per_s "$out")" 3) x"
     echo "latency_p99_ratio: $lr" >"$TMP/ratios-$sync"
     echo "throughput_ratio: $tr" >>"$TMP/ratios-$sync"
 }
