@@ -36,13 +36,65 @@ static cb_hub_device *device_slot(cb_hub_device *slots, size_t n, const char *id
             return &slots[i];
 }
 
-static cb_hub_device *device_get(cb_hub *hub, const char *id)
+static int newest_first(const void *a, const void *b)
 {
+    uint64_t x = ((const cb_hub_device *)a)->last_seen, y = ((const cb_hub_device *)b)->last_seen;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Keeps the `keep` most recently heard devices and forgets the rest, in memory and in
+ * the database. Their windows only guard against late copies of presses long since
+ * applied, while a flood of made-up device ids must not grow the hub without bound. */
+static int forget_devices(cb_hub *hub, size_t keep, char *err, size_t err_cap)
+{
+    size_t n = hub->device_count, k = 0;
+    cb_hub_device *live = malloc(n * sizeof *live);
+    if (!live) {
+        snprintf(err, err_cap, "out of memory for the device table");
+        return -1;
+    }
+    for (size_t i = 0; i < hub->device_slots; i++)
+        if (hub->devices[i].id[0])
+            live[k++] = hub->devices[i];
+    qsort(live, n, sizeof *live, newest_first);
+    int rc = cb_store_begin(hub->store, err, err_cap);
+    for (size_t i = keep; i < n && rc == 0; i++)
+        rc = cb_store_forget_device(hub->store, live[i].id, err, err_cap);
+    if (rc == 0) {
+        memset(hub->devices, 0, hub->device_slots * sizeof *hub->devices);
+        hub->device_count = hub->devices_unsaved = 0;
+        for (size_t i = 0; i < keep; i++) {
+            *device_slot(hub->devices, hub->device_slots, live[i].id) = live[i];
+            hub->device_count++;
+            hub->devices_unsaved += live[i].unsaved;
+        }
+        uint64_t now = cb_wall_ms(), newest = live[keep].last_seen;
+        cb_log("device limit (--max-devices %zu) reached: forgot the duplicate windows of %zu devices, "
+               "the latest of them heard from %llu s ago",
+               hub->opt->max_devices, n - keep, (unsigned long long)(now > newest ? (now - newest) / 1000 : 0));
+    }
+    free(live);
+    return rc;
+}
+
+/* The device's slot, added if new. NULL with err filled when memory or the database
+ * fails. A new device beyond --max-devices first makes room (forget_devices) unless
+ * `loading`: the hub is reading the database, which it trims afterwards. */
+static cb_hub_device *device_get(cb_hub *hub, const char *id, bool loading, char *err, size_t err_cap)
+{
+    cb_hub_device *d = hub->device_slots ? device_slot(hub->devices, hub->device_slots, id) : NULL;
+    if (d && d->id[0])
+        return d;
+    if (!loading && hub->device_count >= hub->opt->max_devices &&
+        forget_devices(hub, hub->opt->max_devices / 2, err, err_cap) != 0)
+        return NULL;
     if ((hub->device_count + 1) * 2 > hub->device_slots) {
         size_t n = hub->device_slots ? hub->device_slots * 2 : 64;
         cb_hub_device *slots = calloc(n, sizeof *slots);
-        if (!slots)
+        if (!slots) {
+            snprintf(err, err_cap, "out of memory for the device table");
             return NULL;
+        }
         for (size_t i = 0; i < hub->device_slots; i++)
             if (hub->devices[i].id[0])
                 *device_slot(slots, n, hub->devices[i].id) = hub->devices[i];
@@ -50,12 +102,10 @@ static cb_hub_device *device_get(cb_hub *hub, const char *id)
         hub->devices = slots;
         hub->device_slots = n;
     }
-    cb_hub_device *d = device_slot(hub->devices, hub->device_slots, id);
-    if (d->id[0] == '\0') {
-        snprintf(d->id, sizeof d->id, "%s", id);
-        cb_dedup_init(&d->dedup);
-        hub->device_count++;
-    }
+    d = device_slot(hub->devices, hub->device_slots, id);
+    snprintf(d->id, sizeof d->id, "%s", id);
+    cb_dedup_init(&d->dedup);
+    hub->device_count++;
     return d;
 }
 
@@ -159,9 +209,10 @@ static void handle_press(cb_hub *hub, const char *topic, const cb_topic *tp, con
     uint32_t i = known_table(hub, topic, tp, "press");
     if (i == CB_NO_TABLE)
         return;
-    cb_hub_device *dev = device_get(hub, press.device);
+    char err[512];
+    cb_hub_device *dev = device_get(hub, press.device, false, err, sizeof err);
     if (!dev) {
-        fail_db(hub, "out of memory for device table");
+        fail_db(hub, err);
         return;
     }
     st = cb_dedup_check(&dev->dedup, press.boot, press.seq);
@@ -182,7 +233,6 @@ static void handle_press(cb_hub *hub, const char *topic, const cb_topic *tp, con
     cb_table_press(&hub->tables.tables[i], press.kind, pressed_at, now, hub->next_call_id, &effect);
     if (effect == CB_EFFECT_OPENED)
         hub->next_call_id++;
-    char err[512];
     /* the window is saved with the event in the same transaction (a replay after a
      * restart is still recognised), once per device and burst: save_devices() */
     if (cb_store_begin(hub->store, err, sizeof err) != 0) {
@@ -324,11 +374,14 @@ static void load_table(void *ctx, const cb_table *t)
         cb_table_index_add(stored, t);
 }
 
-static void load_device(void *ctx, const char *id, const cb_dedup *d)
+static void load_device(void *ctx, const char *id, const cb_dedup *d, uint64_t last_seen)
 {
-    cb_hub_device *dev = device_get(ctx, id);
-    if (dev)
+    char err[128];
+    cb_hub_device *dev = device_get(ctx, id, true, err, sizeof err);
+    if (dev) {
         dev->dedup = *d;
+        dev->last_seen = last_seen;
+    }
 }
 
 static int load(cb_hub *hub, char *err, size_t err_cap)
@@ -346,6 +399,11 @@ static int load(cb_hub *hub, char *err, size_t err_cap)
         return -1;
     }
     hub->next_call_id++;
+    if (hub->device_count > hub->opt->max_devices &&
+        forget_devices(hub, hub->opt->max_devices, err, err_cap) != 0) { /* --max-devices was lowered */
+        cb_table_index_free(&stored);
+        return -1;
+    }
     if (cb_table_index_reserve(&hub->tables, (uint32_t)list->count) != 0) {
         snprintf(err, err_cap, "out of memory for %zu tables", list->count);
         cb_table_index_free(&stored);

@@ -21,7 +21,8 @@ typedef struct cb_hub_options {
     const cb_table_list *tables; /* the configured tables (parsed from "1-4,bar") */
     cb_call_config call;
     cb_store_sync sync;
-    bool log_events; /* one log line per accepted event */
+    bool log_events;    /* one log line per accepted event */
+    size_t max_devices; /* duplicate windows kept; beyond it the least recently heard half goes */
 } cb_hub_options;
 
 /* Runs until *stop becomes non-zero. Returns the process exit code. */

@@ -9,7 +9,7 @@
 
 #define SCHEMA_VERSION 1
 
-enum { ST_BEGIN, ST_COMMIT, ST_PUT_TABLE, ST_PUT_DEVICE, ST_EVENT, ST_CALL, ST_COUNT };
+enum { ST_BEGIN, ST_COMMIT, ST_PUT_TABLE, ST_PUT_DEVICE, ST_FORGET_DEVICE, ST_EVENT, ST_CALL, ST_COUNT };
 
 static const char *const statement_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -17,6 +17,7 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_PUT_TABLE] = "INSERT OR REPLACE INTO tables(id,status,kind,call,count,repeats,pressed_at,acked_by,acked_at,"
                      "updated_at,last_alert_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
     [ST_PUT_DEVICE] = "INSERT OR REPLACE INTO devices(id,boot,max_seq,window,last_seen) VALUES(?1,?2,?3,?4,?5)",
+    [ST_FORGET_DEVICE] = "DELETE FROM devices WHERE id=?1",
     [ST_EVENT] = "INSERT INTO events(at,table_id,call,effect,kind,who,boot,seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
     /* One row per call, kept in step with every event; the first ack is kept for the
      * response-time figures even when a call is re-opened and acked again. */
@@ -282,11 +283,11 @@ int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), 
     return rc == SQLITE_DONE ? 0 : db_fail(s, "loading tables", err, err_cap);
 }
 
-int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device, const cb_dedup *d), void *ctx,
-                          char *err, size_t err_cap)
+int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device, const cb_dedup *d, uint64_t last_seen),
+                          void *ctx, char *err, size_t err_cap)
 {
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, "SELECT id,boot,max_seq,window FROM devices", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT id,boot,max_seq,window,last_seen FROM devices", -1, &q, NULL) != SQLITE_OK)
         return db_fail(s, "loading devices", err, err_cap);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -296,8 +297,9 @@ int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device,
         d.boot = (uint32_t)sqlite3_column_int64(q, 1);
         d.max_seq = (uint32_t)sqlite3_column_int64(q, 2);
         d.window = (uint64_t)sqlite3_column_int64(q, 3);
+        uint64_t last_seen = (uint64_t)sqlite3_column_int64(q, 4);
         if (cb_id_check(id) == CB_OK)
-            fn(ctx, id, &d);
+            fn(ctx, id, &d, last_seen);
     }
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : db_fail(s, "loading devices", err, err_cap);
@@ -341,6 +343,12 @@ int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint
     sqlite3_bind_int64(q, 4, (sqlite3_int64)d->window);
     sqlite3_bind_int64(q, 5, (sqlite3_int64)now);
     return run(s, ST_PUT_DEVICE, "saving device", err, err_cap);
+}
+
+int cb_store_forget_device(cb_store *s, const char *device, char *err, size_t err_cap)
+{
+    sqlite3_bind_text(s->st[ST_FORGET_DEVICE], 1, device, -1, SQLITE_STATIC);
+    return run(s, ST_FORGET_DEVICE, "forgetting device", err, err_cap);
 }
 
 int cb_store_record(cb_store *s, const cb_table *before, const cb_table *after, cb_effect effect, const char *who,

@@ -33,15 +33,16 @@ void cb_store_rollback(cb_store *s);
 
 /* Loads every stored table: calls fn for each. 0 or -1. */
 int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err, size_t err_cap);
-/* Loads every device's dedup window. */
-int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device, const cb_dedup *d), void *ctx,
-                          char *err, size_t err_cap);
+/* Loads every device's dedup window and when it was last heard from (hub clock ms). */
+int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device, const cb_dedup *d, uint64_t last_seen),
+                          void *ctx, char *err, size_t err_cap);
 /* Highest call id ever given (0 if none). */
 int cb_store_max_call_id(cb_store *s, uint64_t *out, char *err, size_t err_cap);
 
 /* Writes inside the open transaction. 0 or -1. */
 int cb_store_put_table(cb_store *s, const cb_table *t, char *err, size_t err_cap);
 int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint64_t now, char *err, size_t err_cap);
+int cb_store_forget_device(cb_store *s, const char *device, char *err, size_t err_cap);
 /* Records an event and keeps the calls row of t's call in step with it. `who` is the
  * staff name or device id, may be "". seq/boot are 0 for staff events. */
 int cb_store_record(cb_store *s, const cb_table *before, const cb_table *after, cb_effect effect, const char *who,

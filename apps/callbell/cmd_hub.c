@@ -25,7 +25,9 @@ static const char help[] =
     "                   of the hub; a power cut may lose the last moments. full: every\n"
     "                   commit is fsynced first (survives power loss; costs a disk flush,\n"
     "                   milliseconds on SD cards and virtual disks, per event burst)\n"
-    "  --quiet          log only problems, not every event\n" CB_COMMON_HELP;
+    "  --quiet          log only problems, not every event\n"
+    "  --max-devices N  devices whose duplicate windows are kept (default 10000); a new\n"
+    "                   device beyond it makes the hub forget the least recently heard half\n" CB_COMMON_HELP;
 
 int cb_cmd_hub(int argc, char **argv)
 {
@@ -33,7 +35,7 @@ int cb_cmd_hub(int argc, char **argv)
     cb_common_init(&c, "hub");
     const char *env_tables = getenv("CALLBELL_TABLES");
     const char *tables_spec = env_tables && env_tables[0] ? env_tables : "1-4";
-    cb_hub_options o = {.sync = CB_SYNC_NORMAL, .log_events = true};
+    cb_hub_options o = {.sync = CB_SYNC_NORMAL, .log_events = true, .max_devices = 10000};
     cb_call_config_default(&o.call);
     char db_path[4096] = "";
     static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
@@ -42,6 +44,7 @@ int cb_cmd_hub(int argc, char **argv)
                                              {"ack-timeout", required_argument, 0, 'a'},
                                              {"sync", required_argument, 0, 'y'},
                                              {"quiet", no_argument, 0, 'q'},
+                                             {"max-devices", required_argument, 0, 'm'},
                                              CB_COMMON_OPTIONS,
                                              {0, 0, 0, 0}};
     int opt;
@@ -82,6 +85,15 @@ int cb_cmd_hub(int argc, char **argv)
             break;
         case 'q':
             o.log_events = false;
+            break;
+        case 'm':
+            if (cb_parse_uint(&c, "--max-devices", optarg, 1000000, &n) != 0)
+                return 2;
+            if (n < 2) {
+                cb_fail(&c, "--max-devices must be at least 2");
+                return 2;
+            }
+            o.max_devices = n;
             break;
         default:
             if (cb_common_option(&c, opt, optarg) != 0)
