@@ -460,7 +460,9 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
         fprintf(stderr, "callbell hub: %s\n", err);
         return 1;
     }
-    if (load(&hub, err, sizeof err) != 0) {
+    int loaded = load(&hub, err, sizeof err);
+    cb_table_list_free(opt->tables); /* the index has the tables now */
+    if (loaded != 0) {
         fprintf(stderr, "callbell hub: %s\n", err);
         cb_store_close(hub.store);
         return 1;
