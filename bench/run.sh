@@ -18,7 +18,8 @@
 #                                                 (default "normal full": the hub's default first)
 #   BENCH_DIR     where the temp dir goes (needs a real disk: fsync is measured)
 #                                                 (default ${TMPDIR:-/tmp})
-#   LAT_SAMPLES LAT_WARMUP LAT_RATE               (2000, 200, 500/s)
+#   LAT_SAMPLES LAT_WARMUP LAT_RATE               (5000, 200, 500/s; p99 of 5000 samples is
+#                                                 the 50th largest: steadier than of 2000)
 #   TP_COUNT TP_TABLES                            (200000 presses over 100 tables: a large restaurant)
 #   TP_BACKLOG    presses queued while the hub is stopped, then drained (100000; 0 = skip)
 #   RSS_TABLES                                    (100000; 0 skips the RSS phase)
@@ -27,7 +28,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CALLBELL=${CALLBELL:-$ROOT/build/callbell}
 BENCH_SYNC=${BENCH_SYNC:-"normal full"}
-LAT_SAMPLES=${LAT_SAMPLES:-2000}
+LAT_SAMPLES=${LAT_SAMPLES:-5000}
 LAT_WARMUP=${LAT_WARMUP:-200}
 LAT_RATE=${LAT_RATE:-500}
 TP_COUNT=${TP_COUNT:-200000}
@@ -228,6 +229,8 @@ measure() { # sync suffix
     echo "alone_throughput_ratio$sfx: $(fmt "$(val alone_hub_events_per_s "$out") / $(val alone_raw_events_per_s "$out")" 3) x"
     echo "latency_p99_ratio: $lr" >"$TMP/ratios-$sync"
     echo "throughput_ratio: $tr" >>"$TMP/ratios-$sync"
+    echo "alone_throughput_ratio: $(fmt "$(val alone_hub_events_per_s "$out") / $(val alone_raw_events_per_s "$out")" 3)" \
+        >>"$TMP/ratios-$sync"
 }
 
 echo "# callbell bench: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')," \
@@ -278,15 +281,18 @@ verdict() { # name value op limit
     if awk "BEGIN {exit !($2 $3 $4)}"; then echo "PASS $1: $2 $3 $4"; else echo "FAIL $1: $2 (target $3 $4)"; fi
 }
 R=$TMP/res-$PRIMARY
-echo "# targets, judged on --sync $PRIMARY"
+echo "# targets, judged on --sync $PRIMARY: the live stream, hub and raw subscriber side by side"
 verdict latency_p99_ratio "$(val latency_p99_ratio "$TMP/ratios-$PRIMARY")" "<=" 2.2
 verdict hub_events_per_s "$(val hub_events_per_s "$R")" ">=" 20000
 verdict throughput_ratio "$(val throughput_ratio "$TMP/ratios-$PRIMARY")" ">=" 0.9
-verdict hub_capacity_events_per_s "$(val hub_capacity_events_per_s "$R")" ">=" 20000
-verdict drain_throughput_ratio "$(val drain_throughput_ratio "$R")" ">=" 0.9
 if [ "$RSS_TABLES" -gt 2 ]; then
     verdict hub_rss_per_table "$(fmt "$big_l * 1024 / $RSS_TABLES" 0)" "<=" 256
 fi
+echo "# the throughput targets on the other streams (docs/performance.md)"
+verdict alone_hub_events_per_s "$(val alone_hub_events_per_s "$R")" ">=" 20000
+verdict alone_throughput_ratio "$(val alone_throughput_ratio "$TMP/ratios-$PRIMARY")" ">=" 0.9
+verdict hub_capacity_events_per_s "$(val hub_capacity_events_per_s "$R")" ">=" 20000
+verdict drain_throughput_ratio "$(val drain_throughput_ratio "$R")" ">=" 0.9
 for sync in $BENCH_SYNC; do
     [ "$sync" = "$PRIMARY" ] && continue
     echo "# for comparison, --sync $sync"
