@@ -388,6 +388,20 @@ static void report_lat(const char *name, uint64_t *v, long n, long lost)
     printf("%s_latency_lost: %ld count\n", name, lost);
 }
 
+/* One path's samples: latencies in ns, and how many were lost. */
+typedef struct samples {
+    uint64_t *v;
+    long n, lost;
+} samples;
+
+static void add_sample(samples *s, uint64_t d)
+{
+    if (d)
+        s->v[s->n++] = d;
+    else
+        s->lost++;
+}
+
 /* Publishes one press and waits for its match. Returns the latency in ns, 0 if lost. */
 static uint64_t one_sample(client **cs, lat_ctx *x, const char *topic, const char *payload)
 {
@@ -421,11 +435,11 @@ static int run_latency(const opts *o)
     pump(cs, 2, 100); /* let the retained state arrive */
 
     long total = o->warmup + o->samples;
-    uint64_t *raw = calloc((size_t)o->samples, sizeof *raw), *hub = calloc((size_t)o->samples, sizeof *hub);
-    uint64_t *relay = calloc((size_t)o->samples, sizeof *relay);
-    if (!raw || !hub || !relay)
+    samples raw = {calloc((size_t)o->samples, sizeof *raw.v), 0, 0};
+    samples relay = {calloc((size_t)o->samples, sizeof *relay.v), 0, 0};
+    samples hub = {calloc((size_t)o->samples, sizeof *hub.v), 0, 0};
+    if (!raw.v || !relay.v || !hub.v)
         die("out of memory");
-    long nraw = 0, nhub = 0, nrelay = 0, lost_raw = 0, lost_hub = 0, lost_relay = 0;
     uint64_t period = 1000000000u / (uint64_t)o->rate, next = now_ns();
     char payload[256];
     for (long k = 0; k < total; k++) {
@@ -443,24 +457,17 @@ static int run_latency(const opts *o)
         press_payload(payload, sizeof payload, o->device, o->boot, seq, "call");
         snprintf(x.want_raw, sizeof x.want_raw, "\"seq\":%lu,", seq);
         x.want_hub = NULL;
+        bool counted = k >= o->warmup;
         uint64_t d = one_sample(cs, &x, x.raw_topic, payload);
-        if (k >= o->warmup) {
-            if (d)
-                raw[nraw++] = d;
-            else
-                lost_raw++;
-        }
+        if (counted)
+            add_sample(&raw, d);
         /* relay: the same press through a process that only republishes it */
         if (o->relay_site) {
             x.want_relay = true;
             d = one_sample(cs, &x, relay_press, payload);
             x.want_relay = false;
-            if (k >= o->warmup) {
-                if (d)
-                    relay[nrelay++] = d;
-                else
-                    lost_relay++;
-            }
+            if (counted)
+                add_sample(&relay, d);
         }
         x.want_raw[0] = '\0';
         /* hub: call opens (calling), cancel closes (idle) */
@@ -469,25 +476,21 @@ static int run_latency(const opts *o)
         x.want_hub = call ? "\"status\":\"calling\"" : "\"status\":\"idle\"";
         d = one_sample(cs, &x, hub_topic, payload);
         x.want_hub = NULL;
-        if (k >= o->warmup) {
-            if (d)
-                hub[nhub++] = d;
-            else
-                lost_hub++;
-        }
+        if (counted)
+            add_sample(&hub, d);
     }
-    report_lat("raw", raw, nraw, lost_raw);
+    report_lat("raw", raw.v, raw.n, raw.lost);
     if (o->relay_site)
-        report_lat("relay", relay, nrelay, lost_relay);
-    report_lat("hub", hub, nhub, lost_hub);
+        report_lat("relay", relay.v, relay.n, relay.lost);
+    report_lat("hub", hub.v, hub.n, hub.lost);
     if (x.stray)
         fprintf(stderr, "cb_bench: %ld unmatched messages (late answers to lost samples)\n", x.stray);
     client_close(&pub);
     client_close(&sub);
-    free(raw);
-    free(hub);
-    free(relay);
-    return nraw > 0 && nhub > 0 && (!o->relay_site || nrelay > 0) ? 0 : 1;
+    free(raw.v);
+    free(relay.v);
+    free(hub.v);
+    return raw.n > 0 && hub.n > 0 && (!o->relay_site || relay.n > 0) ? 0 : 1;
 }
 
 /* ---- relay: two hops and nothing else ------------------------------------------
