@@ -11,6 +11,36 @@ static int fail(char *err, size_t cap, const char *text, const char *why)
     return -1;
 }
 
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Copies n bytes of a URL's user or password, decoding %XX (a password with '@', ':'
+ * or a space must be written so). 0, or -1 on a bad escape or overflow. */
+static int decode_userinfo(const char *src, size_t n, char *dst, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++, k++) {
+        if (k + 1 >= cap)
+            return -1;
+        if (src[i] != '%') {
+            dst[k] = src[i];
+            continue;
+        }
+        int hi = i + 2 < n ? hex_digit(src[i + 1]) : -1, lo = i + 2 < n ? hex_digit(src[i + 2]) : -1;
+        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+            return -1;
+        dst[k] = (char)(hi * 16 + lo);
+        i += 2;
+    }
+    dst[k] = '\0';
+    return 0;
+}
+
 int cb_url_parse(const char *text, cb_url *out, char *err, size_t err_cap)
 {
     memset(out, 0, sizeof *out);
@@ -31,15 +61,10 @@ int cb_url_parse(const char *text, cb_url *out, char *err, size_t err_cap)
     if (at) {
         const char *colon = memchr(p, ':', (size_t)(at - p));
         size_t ulen = (size_t)((colon ? colon : at) - p);
-        if (ulen >= sizeof out->user)
-            return fail(err, err_cap, text, "user name too long");
-        memcpy(out->user, p, ulen);
-        if (colon) {
-            size_t plen = (size_t)(at - colon - 1);
-            if (plen >= sizeof out->pass)
-                return fail(err, err_cap, text, "password too long");
-            memcpy(out->pass, colon + 1, plen);
-        }
+        if (decode_userinfo(p, ulen, out->user, sizeof out->user) != 0)
+            return fail(err, err_cap, text, "user name too long or a bad %XX escape in it");
+        if (colon && decode_userinfo(colon + 1, (size_t)(at - colon - 1), out->pass, sizeof out->pass) != 0)
+            return fail(err, err_cap, text, "password too long or a bad %XX escape in it (write '%' as %25)");
         p = at + 1;
     }
     const char *host_end;

@@ -1,5 +1,6 @@
 /* url.h - broker URLs: mqtt://[user[:pass]@]host[:port], mqtts://... (TLS).
- * IPv6 literals in brackets: mqtt://[::1]:1883. Default ports 1883 / 8883. */
+ * IPv6 literals in brackets: mqtt://[::1]:1883. Default ports 1883 / 8883. User and
+ * password may use %XX escapes (p%40ss is p@ss). */
 #ifndef CALLBELL_PC_URL_H
 #define CALLBELL_PC_URL_H
 
