@@ -32,6 +32,7 @@ struct cb_mqtt {
     unsigned long delivered; /* messages and PUBACKs handed to the callbacks so far */
     bool connack_seen;
     int connack_rc;
+    char lib_error[200]; /* libmosquitto's first error line while connecting */
     cb_backoff backoff;
     uint64_t next_attempt_ms;
     bool ever_connected;
@@ -159,6 +160,12 @@ cb_mqtt *cb_mqtt_open(const cb_url *url, const cb_mqtt_options *opt, const cb_mq
         /* the system's CA store: HiveMQ Cloud, EMQX Cloud etc. have public certificates */
         mosquitto_int_option(m->mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
         const char *ca = getenv("CALLBELL_CA_FILE");
+        if (ca && access(ca, R_OK) != 0) {
+            snprintf(err, err_cap, "cannot read CALLBELL_CA_FILE %s: %s", ca, strerror(errno));
+            mosquitto_destroy(m->mosq);
+            free(m);
+            return NULL;
+        }
         if (mosquitto_tls_set(m->mosq, ca, ca ? NULL : "/etc/ssl/certs", NULL, NULL, NULL) != MOSQ_ERR_SUCCESS) {
             snprintf(err, err_cap, "cannot set up TLS (CALLBELL_CA_FILE=%s)", ca ? ca : "unset");
             mosquitto_destroy(m->mosq);
@@ -178,34 +185,56 @@ static const char *reason(int rc)
     return mosquitto_strerror(rc);
 }
 
-int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
+/* libmosquitto's own error lines (OpenSSL's reason for a failed handshake among them),
+ * caught while connecting only: with a log callback set it formats a line for every
+ * packet. */
+static void on_log(struct mosquitto *mosq, void *obj, int level, const char *line)
+{
+    (void)mosq;
+    cb_mqtt *m = obj;
+    if (level == MOSQ_LOG_ERR && !m->lib_error[0])
+        snprintf(m->lib_error, sizeof m->lib_error, "%s", line);
+}
+
+/* err = "<before><the broker's URL><after>: <why> (<libmosquitto's error line>)" */
+static int connect_failed(cb_mqtt *m, char *err, size_t err_cap, const char *before, const char *after, const char *why)
 {
     char shown[400];
     cb_url_format(&m->url, shown, sizeof shown);
+    int n = snprintf(err, err_cap, "%s%s%s: %s", before, shown, after, why);
+    if (m->lib_error[0] && n > 0 && (size_t)n < err_cap)
+        n += snprintf(err + n, err_cap - (size_t)n, " (%s)", m->lib_error);
+    if (strstr(m->lib_error, "certificate") && n > 0 && (size_t)n < err_cap)
+        snprintf(err + n, err_cap - (size_t)n, "; a broker with a CA of its own needs CALLBELL_CA_FILE=<its CA, PEM>");
+    mosquitto_log_callback_set(m->mosq, NULL);
+    return -1;
+}
+
+int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
+{
     /* libmosquitto refuses keepalives under 5 s */
     int keepalive = m->opt.keepalive_s <= 0 ? 60 : m->opt.keepalive_s < 5 ? 5 : m->opt.keepalive_s;
     m->connack_seen = false;
+    m->lib_error[0] = '\0';
+    mosquitto_log_callback_set(m->mosq, on_log);
     int rc = mosquitto_connect(m->mosq, m->url.host, m->url.port, keepalive);
-    if (rc != MOSQ_ERR_SUCCESS) {
-        snprintf(err, err_cap, "cannot reach broker %s: %s", shown, reason(rc));
-        return -1;
-    }
+    if (rc != MOSQ_ERR_SUCCESS)
+        return connect_failed(m, err, err_cap, "cannot reach broker ", "", reason(rc));
     uint64_t deadline = cb_mono_ms() + (uint64_t)timeout_ms;
     while (!m->connack_seen && cb_mono_ms() < deadline) {
         rc = mosquitto_loop(m->mosq, 50, 1);
-        if (rc != MOSQ_ERR_SUCCESS && !m->connack_seen) {
-            snprintf(err, err_cap, "broker %s closed the connection: %s", shown, reason(rc));
-            return -1;
-        }
+        if (rc != MOSQ_ERR_SUCCESS && !m->connack_seen)
+            return connect_failed(m, err, err_cap, "broker ", " closed the connection", reason(rc));
     }
     if (!m->connack_seen) {
-        snprintf(err, err_cap, "broker %s did not answer CONNECT within %d ms", shown, timeout_ms);
-        return -1;
+        char why[64];
+        snprintf(why, sizeof why, "no CONNACK within %d ms", timeout_ms);
+        return connect_failed(m, err, err_cap, "broker ", " did not answer CONNECT", why);
     }
-    if (m->connack_rc != 0) {
-        snprintf(err, err_cap, "broker %s refused the connection: %s", shown, mosquitto_connack_string(m->connack_rc));
-        return -1;
-    }
+    if (m->connack_rc != 0)
+        return connect_failed(m, err, err_cap, "broker ", " refused the connection",
+                              mosquitto_connack_string(m->connack_rc));
+    mosquitto_log_callback_set(m->mosq, NULL);
     return 0;
 }
 
