@@ -106,6 +106,12 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
         snprintf(err, err_cap, "--http-dir %s is not a directory", cfg->http_dir);
         return -1;
     }
+    char users[4096] = "";
+    if (cfg->password_file && (access(cfg->password_file, R_OK) != 0 || !realpath(cfg->password_file, users))) {
+        snprintf(err, err_cap, "cannot read --password-file %s: %s (make one with: mosquitto_passwd -c %s staff)",
+                 cfg->password_file, strerror(errno), cfg->password_file);
+        return -1;
+    }
     b->web_served = cfg->ws_port > 0 && http && is_dir(http);
     if (b->web_served)
         snprintf(b->http_dir, sizeof b->http_dir, "%s", http);
@@ -125,7 +131,6 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
     fprintf(f,
             "# Written by `callbell broker` at every start; edits are overwritten.\n"
             "per_listener_settings false\n"
-            "allow_anonymous true\n"
             "persistence true\n"
             "persistence_location %s/\n"
             "autosave_interval 30\n"
@@ -137,6 +142,11 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
             "log_type error\nlog_type warning\nlog_type notice\n"
             "listener %d %s\n",
             cfg->data_dir, b->log_path, cfg->port, bind);
+    /* one password file for both listeners (per_listener_settings false) */
+    if (users[0])
+        fprintf(f, "allow_anonymous false\npassword_file %s\n", users);
+    else
+        fprintf(f, "allow_anonymous true\n");
     if (cfg->ws_port > 0) {
         fprintf(f, "listener %d %s\nprotocol websockets\n", cfg->ws_port, bind);
         if (b->web_served)

@@ -9,11 +9,12 @@
 #include <sys/types.h>
 
 typedef struct cb_broker_config {
-    const char *bind;     /* listen address, default 127.0.0.1 */
-    int port;             /* MQTT, default 1883 */
-    int ws_port;          /* WebSockets + web board, default 9001; 0 = none */
-    const char *data_dir; /* persistence, config and log */
-    const char *http_dir; /* web board files; NULL = built-in location */
+    const char *bind;          /* listen address, default 127.0.0.1 */
+    int port;                  /* MQTT, default 1883 */
+    int ws_port;               /* WebSockets + web board, default 9001; 0 = none */
+    const char *data_dir;      /* persistence, config and log */
+    const char *http_dir;      /* web board files; NULL = built-in location */
+    const char *password_file; /* mosquitto_passwd file: only its users may connect; NULL = anyone */
 } cb_broker_config;
 
 typedef struct cb_broker {

@@ -17,8 +17,12 @@ static const char help[] =
     "  --port N         MQTT port (default 1883)\n"
     "  --ws-port N      WebSockets + web board port (default 9001; 0 = none)\n"
     "  --bind ADDR      listen address (default 127.0.0.1; 0.0.0.0 lets phones on the\n"
-    "                   restaurant Wi-Fi open the web board -- anyone there can then\n"
-    "                   connect, so use it only on a staff network)\n"
+    "                   restaurant Wi-Fi open the web board -- without --password-file\n"
+    "                   anyone there can then connect)\n"
+    "  --password-file F  only the users in F may connect, over MQTT and WebSockets\n"
+    "                   (make it with: mosquitto_passwd -c F staff; clients then use\n"
+    "                   mqtt://staff:PASSWORD@host, the web board its settings panel).\n"
+    "                   Passwords cross the network unencrypted: a staff network still.\n"
     "  --data-dir DIR   persistence, config and log (default $XDG_STATE_HOME/callbell/broker-<port>)\n"
     "  --http-dir DIR   web board files to serve (default: the built web board)\n"
     "  -h, --help       show this help\n";
@@ -29,13 +33,11 @@ int cb_cmd_broker(int argc, char **argv)
     cb_common_init(&c, "broker");
     cb_broker_config cfg = {.bind = "127.0.0.1", .port = 1883, .ws_port = 9001};
     char data_dir[4096] = "";
-    static const struct option longopts[] = {{"port", required_argument, 0, 'p'},
-                                             {"ws-port", required_argument, 0, 'w'},
-                                             {"bind", required_argument, 0, 'b'},
-                                             {"data-dir", required_argument, 0, 'd'},
-                                             {"http-dir", required_argument, 0, 'H'},
-                                             {"help", no_argument, 0, 'h'},
-                                             {0, 0, 0, 0}};
+    static const struct option longopts[] = {
+        {"port", required_argument, 0, 'p'},     {"ws-port", required_argument, 0, 'w'},
+        {"bind", required_argument, 0, 'b'},     {"data-dir", required_argument, 0, 'd'},
+        {"http-dir", required_argument, 0, 'H'}, {"password-file", required_argument, 0, 'P'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     int opt;
     unsigned long n;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -61,6 +63,9 @@ int cb_cmd_broker(int argc, char **argv)
             break;
         case 'H':
             cfg.http_dir = optarg;
+            break;
+        case 'P':
+            cfg.password_file = optarg;
             break;
         default:
             return cb_usage_error(&c);
@@ -98,6 +103,8 @@ int cb_cmd_broker(int argc, char **argv)
         printf("web board: http://%s:%d/\n", shown, cfg.ws_port);
     else if (cfg.ws_port > 0)
         printf("web board: not built (cmake --build build), WebSockets only\n");
+    if (cfg.password_file)
+        printf("users: %s (anonymous clients are refused)\n", cfg.password_file);
     printf("data: %s (log: %s)\nCtrl-C stops it.\n", data_dir, b.log_path);
     fflush(stdout);
     while (!cb_stop_requested) {

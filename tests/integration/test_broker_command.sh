@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `callbell broker` runs Mosquitto with its own config and data dir, serves the web
-# board over its WebSockets port, refuses a busy port, stops cleanly on Ctrl-C.
+# board over its WebSockets port, refuses a busy port, stops cleanly on Ctrl-C, and
+# with --password-file lets only that file's users in.
 source "$(dirname "$0")/lib.sh"
 PORT=$(free_port); WS=$(free_port)
 bg broker "$CALLBELL" broker --port "$PORT" --ws-port "$WS" --data-dir "$TEST_TMP/bdata"
@@ -22,4 +23,22 @@ wait "$BPID"; rc=$?
 assert_eq "$rc" 0 "exit after Ctrl-C"
 [ -f "$TEST_TMP/bdata/mosquitto.db" ] || fail "persistence file not written on stop"
 (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && fail "broker still listening"
+
+# users only
+mosquitto_passwd -c -b "$TEST_TMP/users" staff 'pa:ss'
+P2=$(free_port)
+bg broker-users "$CALLBELL" broker --port "$P2" --ws-port 0 --data-dir "$TEST_TMP/b3" --password-file "$TEST_TMP/users"
+UPID=$LAST_PID
+wait_for "users broker up" 'grep -q "users: $TEST_TMP/users (anonymous clients are refused)" "$TEST_TMP/broker-users.log"'
+set +e; out=$("$CALLBELL" press 1 --broker "mqtt://127.0.0.1:$P2" 2>&1); rc=$?; set -e
+assert_eq "$rc" 1 "anonymous press"
+assert_contains "$out" "not authorised"
+set +e; out=$("$CALLBELL" press 1 --broker "mqtt://staff:wrong@127.0.0.1:$P2" 2>&1); rc=$?; set -e
+assert_eq "$rc" 1 "press with a wrong password"
+"$CALLBELL" press 1 --broker "mqtt://staff:pa%3Ass@127.0.0.1:$P2" >/dev/null || fail "press as staff refused"
+kill -INT "$UPID"
+wait "$UPID" || fail "users broker exit code $?"
+set +e; out=$("$CALLBELL" broker --port "$(free_port)" --ws-port 0 --data-dir "$TEST_TMP/b4" --password-file "$TEST_TMP/nope" 2>&1); rc=$?; set -e
+assert_eq "$rc" 1 "broker with a missing password file"
+assert_contains "$out" "cannot read --password-file $TEST_TMP/nope: No such file or directory"
 echo ok

@@ -59,13 +59,15 @@ fi
 tmp="$(mktemp -d /tmp/callbell-web.XXXXXX)"
 broker_pid=""
 hub_pid=""
+auth_broker_pid=""
+auth_hub_pid=""
 cleanup() {
   rc=$?
-  for pid in $hub_pid $broker_pid; do
+  for pid in $hub_pid $broker_pid $auth_hub_pid $auth_broker_pid; do
     # each runs in its own session (setsid): stop the whole group, children included
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
   done
-  for pid in $hub_pid $broker_pid; do
+  for pid in $hub_pid $broker_pid $auth_hub_pid $auth_broker_pid; do
     for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
@@ -109,6 +111,23 @@ hub_db="$tmp/hub.db"
 setsid "$CALLBELL_BIN" hub --broker "mqtt://127.0.0.1:$mqtt_port" --db "$hub_db" --tables 1-4 \
   --site "$CB_SITE" >"$out/hub.log" 2>&1 &
 hub_pid=$!
+
+# a second broker that lets in only the users of a password file, with its own hub
+auth_mqtt_port="$(free_port)"
+auth_ws_port="$(free_port)"
+mosquitto_passwd -c -b "$tmp/users" staff 'night shift' >/dev/null
+mkdir -p "$tmp/auth-broker"
+setsid "$CALLBELL_BIN" broker --port "$auth_mqtt_port" --ws-port "$auth_ws_port" --http-dir "$www" \
+  --data-dir "$tmp/auth-broker" --password-file "$tmp/users" >"$out/auth-broker.log" 2>&1 &
+auth_broker_pid=$!
+if ! wait_for 15 "the password broker's web listener" http_ok "http://127.0.0.1:$auth_ws_port/index.html"; then
+  cat "$out/auth-broker.log" >&2
+  exit 1
+fi
+setsid "$CALLBELL_BIN" hub --broker "mqtt://staff:night%20shift@127.0.0.1:$auth_mqtt_port" --db "$tmp/auth-hub.db" \
+  --tables 1-4 --site "$CB_SITE" >"$out/auth-hub.log" 2>&1 &
+auth_hub_pid=$!
+export CB_AUTH_BOARD_URL="http://127.0.0.1:$auth_ws_port/" CB_AUTH_USER=staff CB_AUTH_PASS='night shift'
 
 export CALLBELL_BIN CB_SITE
 export CB_MQTT_URL="mqtt://127.0.0.1:$mqtt_port"
