@@ -154,8 +154,12 @@ cb_mqtt *cb_mqtt_open(const cb_url *url, const cb_mqtt_options *opt, const cb_mq
     mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
     mosquitto_message_callback_set(m->mosq, on_message);
     mosquitto_publish_callback_set(m->mosq, on_publish);
-    if (url->user[0])
-        mosquitto_username_pw_set(m->mosq, url->user, url->pass[0] ? url->pass : NULL);
+    if (url->user[0] && mosquitto_username_pw_set(m->mosq, url->user, url->pass[0] ? url->pass : NULL) != 0) {
+        snprintf(err, err_cap, "the broker URL's user name is not valid UTF-8 (after %%XX decoding)");
+        mosquitto_destroy(m->mosq);
+        free(m);
+        return NULL;
+    }
     if (url->tls) {
         /* the system's CA store: HiveMQ Cloud, EMQX Cloud etc. have public certificates */
         mosquitto_int_option(m->mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
@@ -210,6 +214,32 @@ static int connect_failed(cb_mqtt *m, char *err, size_t err_cap, const char *bef
     return -1;
 }
 
+/* Runs the connection until CONNACK, writing only until it comes (the CONNECT, the TLS
+ * handshake). A broker may send a queued PUBLISH right behind the CONNACK, read in the
+ * same call: its PUBACK must wait for the caller's next write, for hold_writes the
+ * flush after its commit. (mosquitto_loop() would write it at once.) */
+static int await_connack(cb_mqtt *m, uint64_t deadline)
+{
+    while (!m->connack_seen && cb_mono_ms() < deadline) {
+        struct pollfd pfd = {.fd = mosquitto_socket(m->mosq), .events = POLLIN};
+        if (pfd.fd < 0)
+            return MOSQ_ERR_NO_CONN;
+        if (mosquitto_want_write(m->mosq))
+            pfd.events |= POLLOUT;
+        int ready = poll(&pfd, 1, 50);
+        if (ready < 0 && errno != EINTR)
+            return MOSQ_ERR_ERRNO;
+        int rc = MOSQ_ERR_SUCCESS;
+        if (ready > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+            rc = mosquitto_loop_read(m->mosq, 1);
+        if (rc == MOSQ_ERR_SUCCESS && !m->connack_seen && mosquitto_want_write(m->mosq))
+            rc = mosquitto_loop_write(m->mosq, 1);
+        if (rc != MOSQ_ERR_SUCCESS)
+            return rc;
+    }
+    return MOSQ_ERR_SUCCESS;
+}
+
 int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
 {
     /* libmosquitto refuses keepalives under 5 s */
@@ -220,12 +250,9 @@ int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
     int rc = mosquitto_connect(m->mosq, m->url.host, m->url.port, keepalive);
     if (rc != MOSQ_ERR_SUCCESS)
         return connect_failed(m, err, err_cap, "cannot reach broker ", "", reason(rc));
-    uint64_t deadline = cb_mono_ms() + (uint64_t)timeout_ms;
-    while (!m->connack_seen && cb_mono_ms() < deadline) {
-        rc = mosquitto_loop(m->mosq, 50, 1);
-        if (rc != MOSQ_ERR_SUCCESS && !m->connack_seen)
-            return connect_failed(m, err, err_cap, "broker ", " closed the connection", reason(rc));
-    }
+    rc = await_connack(m, cb_mono_ms() + (uint64_t)timeout_ms);
+    if (rc != MOSQ_ERR_SUCCESS && !m->connack_seen)
+        return connect_failed(m, err, err_cap, "broker ", " closed the connection", reason(rc));
     if (!m->connack_seen) {
         char why[64];
         snprintf(why, sizeof why, "no CONNACK within %d ms", timeout_ms);

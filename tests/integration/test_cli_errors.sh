@@ -27,6 +27,8 @@ expect 1 "cannot reach broker mqtt://127.0.0.1:$port" "$CALLBELL" press 1 --brok
 expect 1 "cannot reach broker" "$CALLBELL" calls --broker "mqtt://127.0.0.1:$port"
 expect 1 "cannot reach broker" "$CALLBELL" ack 1 --broker "mqtt://127.0.0.1:$port"
 CALLBELL_BROKER="mqtt://127.0.0.1:$port" expect 1 "cannot reach broker mqtt://127.0.0.1:$port" "$CALLBELL" stats
+expect 2 "bad %XX escape" "$CALLBELL" press 1 --broker "mqtt://u:50%off@127.0.0.1:$port"
+expect 1 "user name is not valid UTF-8" "$CALLBELL" press 1 --broker "mqtt://%FF:x@127.0.0.1:$port"
 # the hub does not give up on an unreachable broker: it keeps retrying
 bg hub "$CALLBELL" hub --db "$TEST_TMP/hub.db" --broker "mqtt://127.0.0.1:$port"
 wait_for "hub retry log" 'grep -q "retrying in" "$TEST_TMP/hub.log"'
