@@ -25,7 +25,7 @@ assert_eq "$rc" 0 "exit after Ctrl-C"
 (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && fail "broker still listening"
 
 # users only
-mosquitto_passwd -c -b "$TEST_TMP/users" staff 'pa:ss'
+mosquitto_passwd -c -b "$TEST_TMP/users" staff 'pa%ss'
 P2=$(free_port)
 bg broker-users "$CALLBELL" broker --port "$P2" --ws-port 0 --data-dir "$TEST_TMP/b3" --password-file "$TEST_TMP/users"
 UPID=$LAST_PID
@@ -35,7 +35,7 @@ assert_eq "$rc" 1 "anonymous press"
 assert_contains "$out" "not authorised"
 set +e; out=$("$CALLBELL" press 1 --broker "mqtt://staff:wrong@127.0.0.1:$P2" 2>&1); rc=$?; set -e
 assert_eq "$rc" 1 "press with a wrong password"
-"$CALLBELL" press 1 --broker "mqtt://staff:pa%3Ass@127.0.0.1:$P2" >/dev/null || fail "press as staff refused"
+"$CALLBELL" press 1 --broker "mqtt://staff:pa%25ss@127.0.0.1:$P2" >/dev/null || fail "press as staff refused"
 kill -INT "$UPID"
 wait "$UPID" || fail "users broker exit code $?"
 set +e; out=$("$CALLBELL" broker --port "$(free_port)" --ws-port 0 --data-dir "$TEST_TMP/b4" --password-file "$TEST_TMP/nope" 2>&1); rc=$?; set -e

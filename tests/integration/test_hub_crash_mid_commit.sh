@@ -15,7 +15,7 @@ wait "$HUB_PID" || fail "hub exit code $?"
 scenario() { # name trap-command expected-exit-status device
     local name=$1 trap_cmd=$2 want_rc=$3 dev=$4 N=150 rc=0 got
     # room for a few transactions beyond what is on disk now
-    local limit_kb=$(($(du -k "$TEST_TMP/hub.db" | cut -f1) + 48))
+    local limit_kb=$(($(stat -c %s "$TEST_TMP/hub.db") / 1024 + 48))
     bg "hub-$name" bash -c "$trap_cmd ulimit -f $limit_kb; exec \"$CALLBELL\" hub --db \"$TEST_TMP/hub.db\" --tables 1-4 --quiet"
     HUB_PID=$LAST_PID
     wait_for "hub online" '[ "$(mqtt_get "callbell/$CALLBELL_SITE/hub/status")" = online ]'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A broker like HiveMQ Cloud's: TLS only, users with passwords. The hub, a press, an
-# ack and `calls` work over mqtts://user:pass@...; a wrong password, a certificate
+# ack and `calls` work over mqtts://user:pass@... (a password with '%', escaped); a wrong password, a certificate
 # nobody vouches for and an unreadable CA file each get an error naming the problem.
 # (A CA made here stands in for a public one: CALLBELL_CA_FILE.)
 source "$(dirname "$0")/lib.sh"
@@ -10,7 +10,7 @@ openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/C
 echo "subjectAltName=IP:127.0.0.1" >san.ext
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
     -extfile san.ext 2>/dev/null
-mosquitto_passwd -c -b passwd staff 's3cret pass'
+mosquitto_passwd -c -b passwd staff '50% off'
 chmod 644 server.key passwd # mosquitto drops to the test's user
 PORT=$(free_port)
 cat >mosquitto.conf <<CONF
@@ -25,8 +25,8 @@ CONF
 mosquitto -c mosquitto.conf >>broker.log 2>&1 &
 BROKER_PID=$!
 wait_for "TLS broker listening" "(echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null"
-export CALLBELL_BROKER="mqtts://staff:s3cret%20pass@127.0.0.1:$PORT" CALLBELL_CA_FILE=$TEST_TMP/ca.pem
-sub() { mosquitto_sub -h 127.0.0.1 -p "$PORT" --cafile ca.pem -u staff -P 's3cret pass' -t "$1" -C 1 -W 3 2>/dev/null || true; }
+export CALLBELL_BROKER="mqtts://staff:50%25%20off@127.0.0.1:$PORT" CALLBELL_CA_FILE=$TEST_TMP/ca.pem
+sub() { mosquitto_sub -h 127.0.0.1 -p "$PORT" --cafile ca.pem -u staff -P '50% off' -t "$1" -C 1 -W 3 2>/dev/null || true; }
 
 bg hub "$CALLBELL" hub --db "$TEST_TMP/hub.db" --tables 1-4
 wait_for "hub online over TLS" '[ "$(sub "callbell/$CALLBELL_SITE/hub/status")" = online ]'
