@@ -104,6 +104,13 @@ status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 val() { awk -v k="$1:" '$1 == k {print $2}' "$2"; } # figure from a result file
 fmt() { awk "BEGIN {printf \"%.${2:-3}f\", $1}"; }
 TCK=$(getconf CLK_TCK)
+# committed DB WHERE -> "<rows> <events/s>": the hub's durable count of a stream, rows of
+# its events table over the span of their timestamps
+committed() {
+    local n first last
+    read -r n first last <<<"$(sqlite3 -separator ' ' "$1" "SELECT count(*), min(at), max(at) FROM events WHERE $2")"
+    echo "$n $(awk -v n="$n" -v a="$first" -v b="$last" 'BEGIN {printf "%.0f", (b > a ? (n - 1) * 1000 / (b - a) : 0)}')"
+}
 
 # ---- per sync mode: latency and throughput -------------------------------------------
 measure() { # sync suffix
@@ -124,7 +131,7 @@ measure() { # sync suffix
     kill "$relay_pid" 2>/dev/null || true
     wait "$relay_pid" 2>/dev/null || true
 
-    local hub_t0 broker_t0 hub_t1 broker_t1 row n first last
+    local hub_t0 broker_t0 hub_t1 broker_t1 n rate
     hub_t0=$(cpu_ticks "$HUB_PID")
     broker_t0=$(cpu_ticks "$BROKER_PID")
     "$B" throughput --port "$PORT" --site "$site" --device bench-tp --first 2 --tables "$TP_TABLES" \
@@ -143,12 +150,10 @@ measure() { # sync suffix
         --count "$TP_COUNT" --no-raw --timeout-s 150 --prefix alone_ >>"$out" 2>>"$TMP/bench.err" \
         || die "hub-alone run failed (sync $sync)"
     stop_hub
-    row=$(sqlite3 -separator ' ' "$db" "SELECT count(*), min(at), max(at) FROM events WHERE who='bench-alone' AND seq <= $TP_COUNT")
-    read -r n first last <<<"$row"
+    read -r n rate <<<"$(committed "$db" "who='bench-alone' AND seq <= $TP_COUNT")"
     {
         echo "alone_hub_events_committed: $n count"
-        echo "alone_hub_events_per_s: $(awk -v n="$n" -v a="$first" -v b="$last" \
-            'BEGIN {printf "%.0f", (b > a ? (n - 1) * 1000 / (b - a) : 0)}') events/s"
+        echo "alone_hub_events_per_s: $rate events/s"
     } >>"$out"
 
     # backlog: the same kind of stream queued by the broker while the hub is away (its
@@ -179,21 +184,17 @@ measure() { # sync suffix
         stop_hub
         wait "$drain_pid" || die "raw drain failed (sync $sync)"
         cat "$TMP/drain-$sync" >>"$out"
-        row=$(sqlite3 -separator ' ' "$db" "SELECT count(*), min(at), max(at) FROM events WHERE who='bench-bl'")
-        read -r n first last <<<"$row"
+        read -r n rate <<<"$(committed "$db" "who='bench-bl'")"
         {
             echo "hub_backlog_events_committed: $n count"
-            echo "hub_backlog_events_per_s: $(awk -v n="$n" -v a="$first" -v b="$last" \
-                'BEGIN {printf "%.0f", (b > a ? (n - 1) * 1000 / (b - a) : 0)}') events/s"
+            echo "hub_backlog_events_per_s: $rate events/s"
             echo "hub_backlog_cpu_per_event: $(fmt "($bl_cpu - $bl_t0) * 1e6 / $TCK / $n" 1) us"
         } >>"$out"
     fi
 
     # the durable count: rows the hub committed to its events table for this stream
-    row=$(sqlite3 -separator ' ' "$db" "SELECT count(*), min(at), max(at) FROM events WHERE who='bench-tp' AND seq <= $TP_COUNT")
-    read -r n first last <<<"$row"
     local hub_rate
-    hub_rate=$(awk -v n="$n" -v a="$first" -v b="$last" 'BEGIN {printf "%.0f", (b > a ? (n - 1) * 1000 / (b - a) : 0)}')
+    read -r n hub_rate <<<"$(committed "$db" "who='bench-tp' AND seq <= $TP_COUNT")"
     {
         echo "live_hub_events_committed: $n count"
         echo "live_hub_events_per_s: $hub_rate events/s"
