@@ -57,17 +57,14 @@ fi
 
 # ---- broker and hub on free loopback ports -------------------------------------------
 tmp="$(mktemp -d /tmp/callbell-web.XXXXXX)"
-broker_pid=""
-hub_pid=""
-auth_broker_pid=""
-auth_hub_pid=""
+pids=() # brokers and hubs, each in its own session (setsid)
 cleanup() {
   rc=$?
-  for pid in $hub_pid $broker_pid $auth_hub_pid $auth_broker_pid; do
-    # each runs in its own session (setsid): stop the whole group, children included
+  for pid in "${pids[@]}"; do
+    # stop the whole group, children included
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
   done
-  for pid in $hub_pid $broker_pid $auth_hub_pid $auth_broker_pid; do
+  for pid in "${pids[@]}"; do
     for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
@@ -80,16 +77,6 @@ trap 'exit 130' INT TERM
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
-mqtt_port="$(free_port)"
-ws_port="$(free_port)"
-while [ "$ws_port" = "$mqtt_port" ]; do ws_port="$(free_port)"; done
-
-mkdir -p "$tmp/broker"
-log "broker: MQTT 127.0.0.1:$mqtt_port, WebSockets/HTTP 127.0.0.1:$ws_port"
-setsid "$CALLBELL_BIN" broker --port "$mqtt_port" --ws-port "$ws_port" --http-dir "$www" \
-  --data-dir "$tmp/broker" >"$out/broker.log" 2>&1 &
-broker_pid=$!
-
 wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   local secs="$1" what="$2"; shift 2
   for _ in $(seq 1 $((secs * 10))); do
@@ -102,32 +89,43 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 http_ok() { node -e '
   require("http").get(process.argv[1], (r) => { process.exit(r.statusCode === 200 ? 0 : 1); })
     .on("error", () => process.exit(1));' "$1"; }
-if ! wait_for 15 "the broker's web listener" http_ok "http://127.0.0.1:$ws_port/index.html"; then
-  cat "$out/broker.log" >&2
-  exit 1
-fi
 
-hub_db="$tmp/hub.db"
-setsid "$CALLBELL_BIN" hub --broker "mqtt://127.0.0.1:$mqtt_port" --db "$hub_db" --tables 1-4 \
-  --site "$CB_SITE" >"$out/hub.log" 2>&1 &
-hub_pid=$!
+# start_broker NAME MQTT_PORT WS_PORT [broker options...]: serves the page; returns once
+# its web listener answers (log in $out/NAME.log)
+start_broker() {
+  local name="$1" port="$2" ws="$3"; shift 3
+  mkdir -p "$tmp/$name"
+  log "$name: MQTT 127.0.0.1:$port, WebSockets/HTTP 127.0.0.1:$ws"
+  setsid "$CALLBELL_BIN" broker --port "$port" --ws-port "$ws" --http-dir "$www" \
+    --data-dir "$tmp/$name" "$@" >"$out/$name.log" 2>&1 &
+  pids+=("$!")
+  if ! wait_for 15 "the $name's web listener" http_ok "http://127.0.0.1:$ws/index.html"; then
+    cat "$out/$name.log" >&2
+    exit 1
+  fi
+}
+# start_hub NAME BROKER_URL: a hub for tables 1-4 with $tmp/NAME.db; its pid in hub_pid
+start_hub() {
+  setsid "$CALLBELL_BIN" hub --broker "$2" --db "$tmp/$1.db" --tables 1-4 --site "$CB_SITE" >"$out/$1.log" 2>&1 &
+  hub_pid=$!
+  pids+=("$hub_pid")
+}
+
+mqtt_port="$(free_port)"
+ws_port="$(free_port)"
+while [ "$ws_port" = "$mqtt_port" ]; do ws_port="$(free_port)"; done
+start_broker broker "$mqtt_port" "$ws_port"
 
 # a second broker that lets in only the users of a password file, with its own hub
 auth_mqtt_port="$(free_port)"
 auth_ws_port="$(free_port)"
 mosquitto_passwd -c -b "$tmp/users" staff 'night shift' >/dev/null
-mkdir -p "$tmp/auth-broker"
-setsid "$CALLBELL_BIN" broker --port "$auth_mqtt_port" --ws-port "$auth_ws_port" --http-dir "$www" \
-  --data-dir "$tmp/auth-broker" --password-file "$tmp/users" >"$out/auth-broker.log" 2>&1 &
-auth_broker_pid=$!
-if ! wait_for 15 "the password broker's web listener" http_ok "http://127.0.0.1:$auth_ws_port/index.html"; then
-  cat "$out/auth-broker.log" >&2
-  exit 1
-fi
-setsid "$CALLBELL_BIN" hub --broker "mqtt://staff:night%20shift@127.0.0.1:$auth_mqtt_port" --db "$tmp/auth-hub.db" \
-  --tables 1-4 --site "$CB_SITE" >"$out/auth-hub.log" 2>&1 &
-auth_hub_pid=$!
+start_broker auth-broker "$auth_mqtt_port" "$auth_ws_port" --password-file "$tmp/users"
+start_hub auth-hub "mqtt://staff:night%20shift@127.0.0.1:$auth_mqtt_port"
 export CB_AUTH_BOARD_URL="http://127.0.0.1:$auth_ws_port/" CB_AUTH_USER=staff CB_AUTH_PASS='night shift'
+
+start_hub hub "mqtt://127.0.0.1:$mqtt_port" # last: its pid is the one the board tests stop
+hub_db="$tmp/hub.db"
 
 export CALLBELL_BIN CB_SITE
 export CB_MQTT_URL="mqtt://127.0.0.1:$mqtt_port"
