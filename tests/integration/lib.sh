@@ -87,6 +87,14 @@ mqtt_get() {
 }
 
 assert_eq() { [ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"; }
+# expect STATUS TEXT cmd...: cmd exits with STATUS and says TEXT on stderr
+expect() {
+    local want=$1 text=$2 rc=0
+    shift 2
+    "$@" >/dev/null 2>"$TEST_TMP/expect.stderr" || rc=$?
+    [ "$rc" -eq "$want" ] || fail "'$*' exited $rc, want $want: $(cat "$TEST_TMP/expect.stderr")"
+    assert_contains "$(cat "$TEST_TMP/expect.stderr")" "$text" "stderr of '$*'"
+}
 assert_contains() { case "$1" in *"$2"*) ;; *) fail "${3:-output} should contain '$2'; got: $1" ;; esac; }
 
 # json_get JSON PYTHON-EXPR: evaluates EXPR with `d` = the parsed JSON, prints result.

@@ -7,12 +7,6 @@ for c in demo broker hub board table press ack done calls stats; do
     assert_contains "$out" "usage: callbell $c"
 done
 "$CALLBELL" --help | grep -q "commands:" || fail "top-level help"
-expect() { # expect RC PATTERN cmd...
-    local want=$1 pat=$2; shift 2
-    set +e; out=$("$@" 2>&1); rc=$?; set -e
-    [ $rc -eq "$want" ] || fail "'$*' exited $rc, want $want: $out"
-    assert_contains "$out" "$pat" "'$*'"
-}
 expect 2 "unknown command 'frobnicate'" "$CALLBELL" frobnicate
 expect 2 "bad broker URL 'http://x'" "$CALLBELL" press 1 --broker http://x
 expect 2 "port must be 1-65535" "$CALLBELL" press 1 --broker mqtt://127.0.0.1:99999
