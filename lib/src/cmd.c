@@ -5,13 +5,10 @@
 
 #include <string.h>
 
-/* Staff name: 1..32 bytes without control characters (it is shown on boards). */
+/* Staff name: one rule for every program (cb_name_check). */
 static cb_status check_by(const char *by, size_t len)
 {
-    if (len == 0 || cb_field_has_control(by, len)) {
-        return CB_E_RANGE;
-    }
-    return CB_OK;
+    return cb_name_check(by, len);
 }
 
 cb_status cb_cmd_decode(const char *payload, size_t len, cb_cmd *out)
@@ -44,6 +41,12 @@ cb_status cb_cmd_decode(const char *payload, size_t len, cb_cmd *out)
     if ((st = check_by(c.by, n)) != CB_OK) {
         return st;
     }
+    if ((st = cb_field_kind(&obj, "kind", false, &c.kind, &c.has_kind)) != CB_OK) {
+        return st;
+    }
+    if (c.has_kind && c.kind == CB_KIND_CANCEL) {
+        return CB_E_BAD_KIND; /* never a request's kind */
+    }
     /* Call ids start at 1 (docs/protocol.md "state"), so 0 names no call. */
     if ((st = cb_field_int(&obj, "call", false, 1, INT64_MAX, &v, &here)) != CB_OK) {
         return st;
@@ -73,6 +76,10 @@ cb_status cb_cmd_encode(const cb_cmd *cmd, char *buf, size_t cap, size_t *len)
     if (!cb_field_utf8(cmd->by)) {
         return CB_E_JSON;
     }
+    const char *kind = NULL;
+    if (cmd->has_kind && (cb_kind_name(cmd->kind, &kind) != CB_OK || cmd->kind == CB_KIND_CANCEL)) {
+        return CB_E_BAD_KIND;
+    }
     if (cmd->has_call && (cmd->call == 0 || cmd->call > CB_FIELD_U64_MAX)) {
         return CB_E_RANGE;
     }
@@ -81,6 +88,9 @@ cb_status cb_cmd_encode(const cb_cmd *cmd, char *buf, size_t cap, size_t *len)
     (void)cb_json_add_int(&w, "v", CB_PROTOCOL_VERSION);
     (void)cb_json_add_str(&w, "action", action);
     (void)cb_json_add_str(&w, "by", cmd->by);
+    if (kind != NULL) {
+        (void)cb_json_add_str(&w, "kind", kind);
+    }
     if (cmd->has_call) {
         (void)cb_json_add_int(&w, "call", (int64_t)cmd->call);
     }

@@ -295,16 +295,20 @@ cb_status cb_device_message(cb_device *dev, const char *topic, size_t topic_len,
         log_event(dev, CB_EV_BAD_MESSAGE, tb->id, CB_KIND_CALL, (uint32_t)st);
         return st;
     }
+    uint64_t acked_at = 0;
+    for (uint32_t i = 0; i < s.n_requests; i++) {
+        acked_at = s.requests[i].acked_at > acked_at ? s.requests[i].acked_at : acked_at;
+    }
     bool new_ack =
-        s.status == CB_ACKNOWLEDGED && (!tb->has_state || tb->status != CB_ACKNOWLEDGED || tb->call != s.call);
+        s.status == CB_ACKNOWLEDGED && (!tb->has_state || tb->status != CB_ACKNOWLEDGED || tb->acked_at != acked_at);
     if (new_ack) {
         tb->acked_seen_ms = now_ms;
         tb->ack_hold_over = false;
     }
     tb->has_state = true;
     tb->status = s.status;
-    tb->call = s.call;
-    log_event(dev, CB_EV_STATE, tb->id, s.kind, (uint32_t)s.status);
+    tb->acked_at = acked_at;
+    log_event(dev, CB_EV_STATE, tb->id, s.n_requests > 0 ? s.requests[0].kind : CB_KIND_CALL, (uint32_t)s.status);
     return CB_OK;
 }
 

@@ -10,10 +10,15 @@
 
 cb_status cb_field_payload(const char *payload, size_t len, cb_json_object *obj)
 {
+    return cb_field_payload_max(payload, len, CB_PAYLOAD_MAX, obj);
+}
+
+cb_status cb_field_payload_max(const char *payload, size_t len, size_t max, cb_json_object *obj)
+{
     if (payload == NULL || obj == NULL) {
         return CB_E_ARG;
     }
-    if (len > CB_PAYLOAD_MAX) {
+    if (len > max) {
         return CB_E_TOO_LONG;
     }
     cb_status st = cb_json_parse(payload, len, obj);

@@ -16,6 +16,8 @@
  * more than CB_JSON_MAX_MEMBERS members), CB_E_JSON, CB_E_DUPLICATE_KEY, then "v":
  * CB_E_MISSING if absent, CB_E_VERSION unless it is the integer 1. */
 cb_status cb_field_payload(const char *payload, size_t len, cb_json_object *obj);
+/* The same with another bound than CB_PAYLOAD_MAX (state payloads: 1024 bytes). */
+cb_status cb_field_payload_max(const char *payload, size_t len, size_t max, cb_json_object *obj);
 
 /* Integer `key` within [min, max]. Absent: CB_E_MISSING if required, else CB_OK with
  * *present false. A fraction or exponent is CB_E_TYPE; an integer token outside

@@ -325,3 +325,71 @@ cb_status cb_json_find(const cb_json_object *obj, const char *key, const cb_json
     }
     return CB_E_MISSING;
 }
+
+/* Moves *pos past a string body whose opening quote is at *pos (the text was
+ * validated by cb_json_parse, so only escapes need care). */
+static void skip_string_at(const char *s, size_t len, size_t *pos)
+{
+    size_t i = *pos + 1;
+    while (i < len && s[i] != '"') {
+        i += (s[i] == '\\') ? 2u : 1u;
+    }
+    *pos = i + 1;
+}
+
+static size_t skip_blank(const char *s, size_t len, size_t pos)
+{
+    while (pos < len && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n' || s[pos] == '\r')) {
+        pos++;
+    }
+    return pos;
+}
+
+cb_status cb_json_array_next(const cb_json_member *array, size_t *pos, const char **elem, size_t *elem_len)
+{
+    if (array == NULL || pos == NULL || elem == NULL || elem_len == NULL) {
+        return CB_E_ARG;
+    }
+    const char *s = array->str;
+    size_t len = array->str_len;
+    if (array->type != CB_JSON_NESTED || s == NULL || len < 2 || s[0] != '[') {
+        return CB_E_TYPE;
+    }
+    size_t i = skip_blank(s, len, *pos == 0 ? 1 : *pos);
+    if (i < len && s[i] == ',') {
+        i = skip_blank(s, len, i + 1);
+    }
+    if (i >= len || s[i] == ']') {
+        *pos = len;
+        return CB_E_EMPTY;
+    }
+    /* One element: up to the ',' or ']' at its own depth, outside strings. */
+    size_t start = i;
+    unsigned depth = 0;
+    while (i < len) {
+        char ch = s[i];
+        if (ch == '"') {
+            skip_string_at(s, len, &i);
+            continue;
+        }
+        if (ch == '{' || ch == '[') {
+            depth++;
+        } else if (ch == '}' || ch == ']') {
+            if (depth == 0) {
+                break; /* the array's own ']' */
+            }
+            depth--;
+        } else if (ch == ',' && depth == 0) {
+            break;
+        }
+        i++;
+    }
+    size_t end = i;
+    while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\n' || s[end - 1] == '\r')) {
+        end--;
+    }
+    *elem = s + start;
+    *elem_len = end - start;
+    *pos = i;
+    return CB_OK;
+}

@@ -253,6 +253,23 @@ cb_status cb_json_add_tenths(cb_json_writer *w, const char *key, int64_t tenths,
     return finish(w, mark, put_key(w, key) && put(w, text, t));
 }
 
+cb_status cb_json_add_raw(cb_json_writer *w, const char *key, const char *raw, size_t raw_len)
+{
+    cb_status st = usable(w);
+    if (st != CB_OK) {
+        return st;
+    }
+    if (key == NULL || raw == NULL || raw_len == 0) {
+        return CB_E_ARG;
+    }
+    if (!valid_utf8(key)) {
+        return CB_E_JSON;
+    }
+    /* raw came from another writer of ours: valid JSON, so it is copied as it is */
+    size_t mark = w->len;
+    return finish(w, mark, put_key(w, key) && put(w, raw, raw_len));
+}
+
 cb_status cb_json_end(cb_json_writer *w, size_t *len_out)
 {
     cb_status st = usable(w);

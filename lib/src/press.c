@@ -61,6 +61,14 @@ cb_status cb_press_decode(const char *payload, size_t len, cb_press *out)
     }
     p.has_rssi = here;
     p.rssi = here ? (int8_t)v : 0;
+    if ((st = cb_field_int(&obj, "up_ms", false, 0, (int64_t)CB_JSON_SAFE_MAX, &v, &p.has_up_ms)) != CB_OK) {
+        return st;
+    }
+    p.up_ms = p.has_up_ms ? (uint64_t)v : 0;
+    if ((st = cb_field_int(&obj, "sent_at", false, 0, (int64_t)CB_JSON_SAFE_MAX, &v, &p.has_sent_at)) != CB_OK) {
+        return st;
+    }
+    p.sent_at = p.has_sent_at ? (uint64_t)v : 0;
     *out = p;
     return CB_OK;
 }
@@ -92,6 +100,10 @@ cb_status cb_press_encode(const cb_press *press, char *buf, size_t cap, size_t *
     if (press->has_rssi && (press->rssi < RSSI_MIN || press->rssi > 0)) {
         return CB_E_RANGE;
     }
+    if ((press->has_up_ms && press->up_ms > CB_JSON_SAFE_MAX) ||
+        (press->has_sent_at && press->sent_at > CB_JSON_SAFE_MAX)) {
+        return CB_E_RANGE;
+    }
     cb_json_writer w;
     (void)cb_json_begin(&w, buf, cap);
     (void)cb_json_add_int(&w, "v", CB_PROTOCOL_VERSION);
@@ -108,6 +120,12 @@ cb_status cb_press_encode(const cb_press *press, char *buf, size_t cap, size_t *
     }
     if (press->has_rssi) {
         (void)cb_json_add_int(&w, "rssi", press->rssi);
+    }
+    if (press->has_up_ms) {
+        (void)cb_json_add_int(&w, "up_ms", (int64_t)press->up_ms);
+    }
+    if (press->has_sent_at) {
+        (void)cb_json_add_int(&w, "sent_at", (int64_t)press->sent_at);
     }
     /* The writer stays overflowed after the first failure, so end reports it. */
     return cb_json_end(&w, len);

@@ -69,7 +69,7 @@ typedef struct cb_device_table {
     char id[CB_ID_SIZE];
     bool has_state;
     cb_table_status status;
-    uint64_t call;
+    uint64_t acked_at; /* newest ack among the table's requests: a newer one is a new ack */
     uint32_t acked_seen_ms; /* device ms when the ack was first seen */
     bool ack_hold_over;     /* the CB_LED_ACK_HOLD_MS after it have passed (set by
                                cb_device_poll, so the wrapping ms counter cannot light

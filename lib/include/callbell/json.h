@@ -60,6 +60,12 @@ cb_status cb_json_find(const cb_json_object *obj, const char *key, const cb_json
  * fit, CB_E_JSON for \u escapes that are not valid (surrogates are combined). */
 cb_status cb_json_string(const cb_json_member *member, char *dst, size_t cap);
 
+/* Walks the elements of an array member (CB_JSON_NESTED whose text starts with '[')
+ * of an object cb_json_parse accepted. Start with *pos = 0; each call gives the next
+ * element's raw text in *elem / *elem_len. Returns CB_OK, CB_E_EMPTY after the last
+ * element, CB_E_TYPE if the member is not an array, CB_E_ARG for NULL pointers. */
+cb_status cb_json_array_next(const cb_json_member *array, size_t *pos, const char **elem, size_t *elem_len);
+
 /* Writer: appends into buf[cap]; keeps it NUL-terminated. Once a write does not fit,
  * the writer is "overflowed" and every later call returns CB_E_BUFFER. */
 typedef struct cb_json_writer {
@@ -79,6 +85,9 @@ cb_status cb_json_add_int(cb_json_writer *w, const char *key, int64_t value);
 cb_status cb_json_add_bool(cb_json_writer *w, const char *key, bool value);
 /* Adds a number with one decimal (e.g. 21.5), or null when `is_null`. */
 cb_status cb_json_add_tenths(cb_json_writer *w, const char *key, int64_t tenths, bool is_null);
+/* Adds `"key":` followed by `raw`, which must already be valid JSON (an array or
+ * object built with another writer). CB_E_ARG for NULL or empty raw. */
+cb_status cb_json_add_raw(cb_json_writer *w, const char *key, const char *raw, size_t raw_len);
 /* Closes with "}". On CB_OK, *len_out (optional) is the length without the NUL. */
 cb_status cb_json_end(cb_json_writer *w, size_t *len_out);
 

@@ -22,6 +22,12 @@
 #define CB_TOPIC_SIZE (CB_TOPIC_MAX + 1)
 #define CB_PAYLOAD_MAX 512 /* bytes; longer payloads are CB_E_TOO_LONG */
 #define CB_PAYLOAD_SIZE (CB_PAYLOAD_MAX + 1)
+#define CB_STATE_PAYLOAD_MAX 1024 /* a state with three requests does not fit 512 */
+#define CB_STATE_PAYLOAD_SIZE (CB_STATE_PAYLOAD_MAX + 1)
+#define CB_REQUEST_MAX 3     /* open requests a table holds: one per kind (call, bill, water) */
+#define CB_REASON_MAX 160    /* press reply "reason" */
+#define CB_ERROR_NAME_MAX 23 /* press reply "error" */
+#define CB_JSON_SAFE_MAX ((uint64_t)9007199254740991) /* 2^53 - 1: exact in JavaScript */
 
 typedef enum cb_kind { CB_KIND_CALL = 0, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL, CB_KIND_COUNT } cb_kind;
 typedef enum cb_table_status { CB_IDLE = 0, CB_CALLING, CB_ACKNOWLEDGED } cb_table_status;
@@ -57,26 +63,50 @@ typedef struct cb_press {
     uint16_t battery_mv; /* 0..10000 */
     bool has_rssi;
     int8_t rssi; /* -127..0 */
+    bool has_up_ms;
+    uint64_t up_ms; /* device ms since boot when sent (0..2^53-1) */
+    bool has_sent_at;
+    uint64_t sent_at; /* sender's wall clock ms when sent (0..2^53-1) */
 } cb_press;
 
-typedef struct cb_state {
-    /* 64-bit fields first: the hub keeps one per table, 100,000 of them, and padding
-     * between mixed fields would cost 8 bytes each */
-    uint64_t call;       /* 0 when idle */
+/* The hub's answer to a press (docs/protocol.md "press reply"). */
+typedef struct cb_press_reply {
+    uint32_t boot;
+    uint32_t seq;
+    bool ok;
+    cb_kind kind;
+    uint64_t call; /* ok: the request opened or counted, 0 when none */
+    char table[CB_ID_SIZE];
+    char error[CB_ERROR_NAME_MAX + 1];  /* not ok: an error name */
+    char reason[CB_REASON_MAX + 1];     /* not ok: for a person */
+} cb_press_reply;
+
+/* One open request of a table (docs/protocol.md "state"). */
+typedef struct cb_request {
+    uint64_t call;       /* request id, >= 1 */
     uint64_t pressed_at; /* hub clock, ms since epoch */
-    uint64_t acked_at;
-    uint64_t updated_at;
+    uint64_t acked_at;   /* 0 unless acknowledged */
+    uint64_t last_alert_at; /* hub-only bookkeeping (escalation clock): not encoded, 0 when decoded */
     uint32_t count;
     uint32_t repeats;
-    cb_table_status status;
-    cb_kind kind; /* meaningful unless idle */
-    char table[CB_ID_SIZE];
+    cb_table_status status; /* CB_CALLING or CB_ACKNOWLEDGED */
+    cb_kind kind;           /* call, bill or water */
     char acked_by[CB_NAME_SIZE];
+} cb_request;
+
+typedef struct cb_state {
+    uint64_t updated_at;
+    cb_table_status status; /* derived from the requests (cb_state_status) */
+    uint32_t n_requests;    /* 0..CB_REQUEST_MAX, requests[0..n) oldest first */
+    char table[CB_ID_SIZE];
+    cb_request requests[CB_REQUEST_MAX];
 } cb_state;
 
 typedef struct cb_cmd {
     cb_action action;
     char by[CB_NAME_SIZE];
+    bool has_kind;
+    cb_kind kind; /* call, bill or water */
     bool has_call;
     uint64_t call;
 } cb_cmd;
@@ -105,6 +135,32 @@ cb_status cb_table_status_parse(const char *name, size_t len, cb_table_status *s
 /* Action <-> name ("ack", "done"). Unknown: CB_E_BAD_ACTION. */
 cb_status cb_action_name(cb_action action, const char **name);
 cb_status cb_action_parse(const char *name, size_t len, cb_action *action);
+
+/* Staff name rule (cmd "by", state "acked_by"): 1..32 bytes of valid UTF-8, no
+ * control character (C0, DEL, C1), not blank, no leading or trailing space.
+ * Returns CB_OK, CB_E_TOO_LONG (over 32 bytes), CB_E_JSON (not UTF-8) or CB_E_RANGE;
+ * CB_E_ARG if name is NULL. `len` is the byte length (the name may hold a NUL: range). */
+cb_status cb_name_check(const char *name, size_t len);
+
+/* The table's overall status from its requests: calling if any is calling, else
+ * acknowledged if any is open, else idle. CB_E_ARG / CB_E_RANGE (n_requests > max). */
+cb_status cb_state_status(const cb_state *state, cb_table_status *out);
+
+/* ---- age classes (board colours, docs/protocol.md "Age classes") ---------- */
+
+typedef enum cb_age_class { CB_AGE_NEW = 0, CB_AGE_WARN, CB_AGE_LATE, CB_AGE_ACKED } cb_age_class;
+typedef struct cb_age_thresholds {
+    uint32_t warn_s; /* default 60 */
+    uint32_t late_s; /* default 180 */
+} cb_age_thresholds;
+cb_status cb_age_thresholds_default(cb_age_thresholds *t);
+/* Seconds a request has waited at `now` (0 if pressed_at is later). CB_E_ARG. */
+cb_status cb_waiting_s(uint64_t pressed_at, uint64_t now, uint64_t *out);
+/* Class of a request that has waited `waiting_s`, acknowledged or not. CB_E_ARG when
+ * a pointer is NULL, CB_E_RANGE when warn_s > late_s. */
+cb_status cb_age_class_of(uint64_t waiting_s, bool acknowledged, const cb_age_thresholds *t, cb_age_class *out);
+/* "new", "warn", "late", "acked". CB_E_RANGE if unknown. */
+cb_status cb_age_class_name(cb_age_class c, const char **name);
 
 /* ---- topics ---------------------------------------------------------------- */
 
@@ -139,13 +195,19 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  *   any other value (or too long) is bad_kind / bad_action; status is range.
  * - Strings over their bound (text 64, fw 16, tables 64, by / acked_by 32 bytes,
  *   counted after unescaping) are too_long. "\u0000" in any string is range.
- * - cmd: by is 1..32 bytes without control characters (C0, DEL, C1): "" or a
- *   control character is range; call, when present, is >= 1.
- * - state: kind is required unless status is idle; "cancel" is bad_kind (never a
- *   call's kind). Ties to the status are range: idle needs call, count, repeats,
- *   pressed_at = 0; calling/acknowledged need call >= 1 and count >= 1; acked_by
- *   must be "" and acked_at 0 unless acknowledged. A kind on an idle state is read
- *   and ignored (decoded as CB_KIND_CALL), and never written.
+ * - cmd: by follows cb_name_check (range, too_long); kind, when present, is call,
+ *   bill or water ("cancel" is bad_kind); call, when present, is >= 1.
+ * - press: up_ms and sent_at, when present, are 0 .. 2^53-1 (range beyond).
+ * - state: "requests" is required and must be an array (type) of at most
+ *   CB_REQUEST_MAX objects (range beyond; an element that is not an object is type).
+ *   Each request: kind (required; "cancel" is bad_kind), call >= 1, status calling or
+ *   acknowledged (range), count >= 1, repeats, pressed_at, acked_by ("" unless
+ *   acknowledged, else range; a name per cb_name_check when acknowledged), acked_at
+ *   (0 unless acknowledged, else range). Two requests of one kind, or requests not in
+ *   (pressed_at, call) order, are range. The top-level status must equal
+ *   cb_state_status of the requests (range). Decoded requests have last_alert_at 0.
+ * - press reply: boot, seq, ok (required), table, kind; call (ok, optional, 0 when
+ *   absent); error and reason (not ok, required then).
  * - info: checked in the order fw, tables, rssi, battery_mv, low_battery, uptime_s
  *   (the order of the example); tables is free text, not parsed. low_battery is
  *   false when absent and always written.
@@ -156,6 +218,10 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
 cb_status cb_press_decode(const char *payload, size_t len, cb_press *out);
 cb_status cb_press_encode(const cb_press *press, char *buf, size_t cap, size_t *len);
 
+cb_status cb_press_reply_decode(const char *payload, size_t len, cb_press_reply *out);
+cb_status cb_press_reply_encode(const cb_press_reply *reply, char *buf, size_t cap, size_t *len);
+
+/* State payloads may be up to CB_STATE_PAYLOAD_MAX bytes. */
 cb_status cb_state_decode(const char *payload, size_t len, cb_state *out);
 cb_status cb_state_encode(const cb_state *state, char *buf, size_t cap, size_t *len);
 
