@@ -98,7 +98,8 @@ static void command(board_run *r, cb_action action)
         return;
     }
     const cb_state *s = calls[sel];
-    cb_cmd cmd = {.action = action, .has_call = true, .call = s->call};
+    /* interim: acts on the table's oldest request (the per-request queue replaces this) */
+    cb_cmd cmd = {.action = action, .has_call = true, .call = s->requests[0].call};
     snprintf(cmd.by, sizeof cmd.by, "%s", r->b.name);
     char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
     size_t len;
@@ -116,7 +117,7 @@ static void command(board_run *r, cb_action action)
     }
     r->b.pending_mid = mid;
     snprintf(r->b.pending_what, sizeof r->b.pending_what, "%s table %s (call %llu)", verb, s->table,
-             (unsigned long long)s->call);
+             (unsigned long long)s->requests[0].call);
     say(&r->b, false, "%s: sent", r->b.pending_what);
 }
 

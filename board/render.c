@@ -83,7 +83,10 @@ static void centred(int y, attr_t attr, const char *s)
 
 static uint64_t waited_ms(const cb_state *s, uint64_t now)
 {
-    return now > s->pressed_at ? now - s->pressed_at : 0;
+    /* interim: the oldest request stands for the table (the board's per-request queue
+     * replaces this) */
+    uint64_t at = s->n_requests ? s->requests[0].pressed_at : now;
+    return now > at ? now - at : 0;
 }
 
 /* Calling calls by age; acknowledged ones are someone's job already. */
@@ -259,17 +262,18 @@ static void draw_calls(cb_board *b, int y, int last, uint64_t now)
     for (; i < n && y <= last; i++, y++) {
         const cb_state *s = calls[i];
         const char *kind = "?", *status = "?";
-        cb_kind_name(s->kind, &kind);
+        const cb_request *r0 = &s->requests[0];
+        cb_kind_name(r0->kind, &kind);
         cb_table_status_name(s->status, &status);
         char kinds[24], wait[24], repeats[16];
-        if (s->count > 1)
-            snprintf(kinds, sizeof kinds, "%s x%u", kind, (unsigned)s->count);
+        if (r0->count > 1)
+            snprintf(kinds, sizeof kinds, "%s x%u", kind, (unsigned)r0->count);
         else
             snprintf(kinds, sizeof kinds, "%s", kind);
         format_wait(waited_ms(s, now), wait, sizeof wait);
-        snprintf(repeats, sizeof repeats, "%u", (unsigned)s->repeats);
+        snprintf(repeats, sizeof repeats, "%u", (unsigned)r0->repeats);
         snprintf(line, sizeof line, "%c %-*.*s  %-10s %-13s %7s  %-16.16s %s", i == sel ? '>' : ' ', tw, tw, s->table,
-                 kinds, status, wait, s->status == CB_ACKNOWLEDGED ? s->acked_by : "-", repeats);
+                 kinds, status, wait, s->status == CB_ACKNOWLEDGED ? r0->acked_by : "-", repeats);
         attr_t a = pair(call_colour(s, now, false)) | (s->status == CB_CALLING ? A_BOLD : A_NORMAL);
         if (i == sel) {
             a |= A_REVERSE;

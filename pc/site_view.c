@@ -88,6 +88,23 @@ static size_t table_slot(const cb_site_view *v, const char *id, bool *found)
     return lo;
 }
 
+/* Whether a request in `now` rings: new, re-alerted, or calling again after an ack. */
+static bool request_alert(const cb_state *old, const cb_state *now)
+{
+    for (uint32_t i = 0; i < now->n_requests; i++) {
+        const cb_request *r = &now->requests[i];
+        if (r->status != CB_CALLING)
+            continue;
+        const cb_request *was = NULL;
+        for (uint32_t j = 0; j < old->n_requests; j++)
+            if (old->requests[j].call == r->call)
+                was = &old->requests[j];
+        if (!was || r->repeats > was->repeats || was->status == CB_ACKNOWLEDGED)
+            return true;
+    }
+    return false;
+}
+
 static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void *payload, size_t len)
 {
     cb_state st;
@@ -111,12 +128,7 @@ static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void
     }
     cb_state old = v->tables[i];
     v->tables[i] = st;
-    bool new_call = st.status == CB_CALLING && (old.call != st.call || old.status == CB_IDLE);
-    /* the same call asks again: a re-alert, the guest wants something else (bill after
-     * call), or an acknowledged call came back (new kind, or not done in time) */
-    bool again = st.status == CB_CALLING && st.call == old.call &&
-                 (st.repeats > old.repeats || st.kind != old.kind || old.status == CB_ACKNOWLEDGED);
-    return (new_call || again) ? CB_VIEW_ALERT : CB_VIEW_CHANGED;
+    return request_alert(&old, &st) ? CB_VIEW_ALERT : CB_VIEW_CHANGED;
 }
 
 static cb_view_device *device_get(cb_site_view *v, const char *id)
@@ -185,8 +197,9 @@ cb_view_change cb_site_view_message(cb_site_view *v, const char *topic, const vo
 static int by_pressed_at(const void *a, const void *b)
 {
     const cb_state *x = *(const cb_state *const *)a, *y = *(const cb_state *const *)b;
-    if (x->pressed_at != y->pressed_at)
-        return x->pressed_at < y->pressed_at ? -1 : 1;
+    /* requests[0] is each table's oldest open request */
+    if (x->requests[0].pressed_at != y->requests[0].pressed_at)
+        return x->requests[0].pressed_at < y->requests[0].pressed_at ? -1 : 1;
     return cb_table_id_cmp(x->table, y->table);
 }
 
