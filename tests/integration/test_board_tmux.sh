@@ -28,6 +28,8 @@ bells() { wc -l <"$TEST_TMP/bells.log"; }
 keys() { "${TMUX_CMD[@]}" send-keys -t board "$@"; }
 # line TABLE KIND: the queue line of that request (selected or not)
 line() { screen | grep -E "^[> ] $1 +$2( x[0-9]+)? +(calling|acknowledged) "; }
+# queue_order: "2water 7bill ...", the queue's lines top to bottom
+queue_order() { screen | grep -E '^[> ] [0-9]+ +(water|bill|call)' | sed 's/^>/ /' | awk '{printf "%s%s ", $1, $2}'; }
 # call_of TABLE KIND: the id of the table's open request of that kind
 call_of() {
     json_get "$(state "$1")" "[r['call'] for r in d['requests'] if r['kind'] == '$2'][0]"
@@ -49,7 +51,7 @@ wait_for "table 7 bill on the board" "line 7 bill | grep -q calling"
 wait_for "bell for the bill" '[ "$(bells)" -ge 2 ]' 5
 line 7 water | grep -q calling || fail "the water request is gone: $(screen)"
 # queue order: 2 water, 7 water, 7 bill (calling, oldest first)
-order=$(screen | grep -E '^[> ] [0-9]+ +(water|bill|call)' | awk '{print $1 $2 $3}' | sed 's/^>//' | tr '\n' ' ')
+order=$(queue_order)
 assert_eq "$order" "2water 7water 7bill " "queue order"
 screen | grep -qE ' 7 water bill ' || fail "table 7's tile should show water and bill: $(screen)"
 screen | grep -qE '^> 2 ' || fail "selection should stay on the oldest request (table 2)"
@@ -91,7 +93,7 @@ wait_for "water acknowledged by Tess" "line 7 water | grep -qE 'acknowledged +[0
 line 7 bill | grep -q calling || fail "the bill should still be calling: $(screen)"
 wait_for "news of the ack" "screen_has 'table 7: water acknowledged by Tess'"
 # acknowledged requests go after the calling ones
-order=$(screen | grep -E '^[> ] [0-9]+ +(water|bill|call)' | awk '{print $1 $2 $3}' | sed 's/^>//' | tr '\n' ' ')
+order=$(queue_order)
 assert_eq "$order" "2water 7bill 7water " "queue order after the ack"
 
 log "done the bill alone"
