@@ -134,13 +134,21 @@ keys BSpace Z o Enter
 wait_for "name taken" "screen_has 'commands are now sent as Zo'"
 screen_has '(as Zo)' || fail "footer should show the new name: $(screen)"
 
-log "hub goes away: big warning; back with a 2 s re-alert: the waiting water rings again"
+log "hub goes away: big warning; an ack waits in the broker and applies when it is back"
 kill "$HUB_PID"
 wait "$HUB_PID" 2>/dev/null || true
 wait_for "hub offline banner" "screen_has 'HUB OFFLINE'"
-before=$(bells)
+screen | grep -qE '^> 2 +water +calling' || fail "table 2's water should be selected: $(screen)"
+keys a
+wait_for "the ack held for the hub" "screen_has 'ack table 2: water #[0-9]*: held by the broker until the hub is back'"
 start_hub --tables 1-8 --realert 2
-wait_for "re-alert of table 2's water" "screen_has 'table 2: water calling again'" 15
+wait_for "the held ack applied" "line 2 water | grep -qE 'acknowledged +[0-9:]+ +Zo'"
+
+log "a re-alert (every 2 s now) rings"
+"$CALLBELL" press 3 --kind call >>"$TEST_TMP/press.log" 2>&1 || fail "callbell press 3 failed"
+wait_for "table 3 call on the board" "line 3 call | grep -q calling"
+before=$(bells)
+wait_for "re-alert of table 3's call" "screen_has 'table 3: call calling again (repeat'" 15
 wait_for "bell for the re-alert" '[ "$(bells)" -gt '"$before"' ]' 5
 
 log "resizes down to 1x1 and back"
@@ -151,7 +159,7 @@ for size in "20 5" "1 1" "3 2" "12 3" "200 60" "100 30"; do
 done
 wait_for "board redrawn after resizes" "screen_has 'callbell board'"
 screen_has 'board exited' && fail "board died: $(screen)"
-screen | grep -qE '^> 2 +water' || fail "request list lost after resizes"
+screen | grep -qE '^[> ] 2 +water' || fail "request list lost after resizes"
 
 keys q
 wait_for "board exited on q" "screen_has 'board exited rc=0'"
