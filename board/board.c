@@ -121,7 +121,7 @@ static void command(board_run *r, cb_action action, bool whole_table)
         }
         int mid;
         if (cb_mqtt_publish(r->mqtt, topic, payload, len, 1, false, &mid) != 0) {
-            say(b, true, "not connected: %s NOT sent", b->pending_what);
+            say(b, true, "not connected: %s NOT sent (%zu of %zu went out)", b->pending_what, i, n);
             return;
         }
         b->pending_mids[b->pending_count++] = mid;
@@ -166,7 +166,7 @@ static bool handle_keys(board_run *r)
     int ch;
     while ((ch = getch()) != ERR) {
         r->dirty = true;
-        if (r->b.editing_name) {
+        if (r->b.editing_name && ch != KEY_RESIZE) {
             edit_name_key(r, ch);
             continue;
         }
