@@ -73,7 +73,7 @@ size_t cb_board_targets(cb_board *b, cb_action action, bool whole_table, cb_boar
     return count;
 }
 
-static const char *kind_word(cb_kind kind)
+const char *cb_board_kind_word(cb_kind kind)
 {
     const char *name = "?";
     cb_kind_name(kind, &name);
@@ -104,7 +104,7 @@ void cb_board_targets_text(const cb_board_target *t, size_t n, char *buf, size_t
     cb_action_name(t[0].cmd.action, &verb);
     append(buf, cap, &used, "%s table %s:", verb, t[0].table);
     for (size_t i = 0; i < n; i++)
-        append(buf, cap, &used, "%s %s #%llu", i ? "," : "", kind_word(t[i].cmd.kind),
+        append(buf, cap, &used, "%s %s #%llu", i ? "," : "", cb_board_kind_word(t[i].cmd.kind),
                (unsigned long long)t[i].cmd.call);
 }
 
@@ -117,7 +117,7 @@ void cb_board_news_text(const cb_site_view *v, char *buf, size_t cap)
     append(buf, cap, &used, "table %s:", v->news_table);
     for (size_t i = 0; i < v->news_count; i++) {
         const cb_view_news *e = &v->news[i];
-        append(buf, cap, &used, "%s %s ", i ? "," : "", kind_word(e->req.kind));
+        append(buf, cap, &used, "%s %s ", i ? "," : "", cb_board_kind_word(e->req.kind));
         switch (e->type) {
         case CB_NEWS_NEW:
             append(buf, cap, &used, "requested");

@@ -42,6 +42,9 @@ void cb_board_targets_text(const cb_board_target *t, size_t n, char *buf, size_t
  * "table 7: water acknowledged by Tess, bill closed"; "" when there is none. */
 void cb_board_news_text(const cb_site_view *v, char *buf, size_t cap);
 
+/* "call", "bill", "water", "cancel"; "?" for anything else. */
+const char *cb_board_kind_word(cb_kind kind);
+
 /* Sets the staff name sent with commands after the core's name rule. Returns CB_OK,
  * or the rule's error (b->name unchanged). */
 cb_status cb_board_set_name(cb_board *b, const char *name);

@@ -113,13 +113,6 @@ static void format_wait(uint64_t pressed_at, uint64_t now, char *buf, size_t cap
     snprintf(buf, cap, "%02llu:%02llu", (unsigned long long)(s / 60), (unsigned long long)(s % 60));
 }
 
-static const char *kind_word(cb_kind kind)
-{
-    const char *name = "?";
-    cb_kind_name(kind, &name);
-    return name;
-}
-
 static void draw_title(const cb_board *b, uint64_t now)
 {
     bar(0, A_REVERSE);
@@ -213,7 +206,7 @@ static int draw_tile(const cb_board *b, const cb_state *s, int y, int x, uint64_
     int end = put(y, x, pair(class_pair(c, true)) | bold, id);
     for (uint32_t i = 0; i < s->n_requests; i++) {
         char item[24];
-        snprintf(item, sizeof item, "%s ", kind_word(s->requests[i].kind));
+        snprintf(item, sizeof item, "%s ", cb_board_kind_word(s->requests[i].kind));
         end = put(y, end, request_attr(b, &s->requests[i], now, true) | (has_colors() ? A_NORMAL : A_REVERSE), item);
     }
     return end - x;
@@ -223,7 +216,7 @@ static int tile_width(const cb_state *s)
 {
     int w = (int)strlen(s->table) + 2;
     for (uint32_t i = 0; i < s->n_requests; i++)
-        w += (int)strlen(kind_word(s->requests[i].kind)) + 1;
+        w += (int)strlen(cb_board_kind_word(s->requests[i].kind)) + 1;
     return w;
 }
 
@@ -312,9 +305,9 @@ static void draw_queue(cb_board *b, int y, int last, uint64_t now)
         cb_table_status_name(r->status, &status);
         char kind[24], wait[24];
         if (r->count > 1)
-            snprintf(kind, sizeof kind, "%s x%u", kind_word(r->kind), (unsigned)r->count);
+            snprintf(kind, sizeof kind, "%s x%u", cb_board_kind_word(r->kind), (unsigned)r->count);
         else
-            snprintf(kind, sizeof kind, "%s", kind_word(r->kind));
+            snprintf(kind, sizeof kind, "%s", cb_board_kind_word(r->kind));
         format_wait(r->pressed_at, now, wait, sizeof wait);
         snprintf(line, sizeof line, "%c %-*.*s  %-10s %-13s %7s  %-16.16s %u", i == sel ? '>' : ' ', tw, tw, q[i].table,
                  kind, status, wait, r->status == CB_ACKNOWLEDGED ? r->acked_by : "-", (unsigned)r->repeats);
