@@ -87,6 +87,7 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     size_t len = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
     const char *payload = msg->payload ? msg->payload : "";
     uint64_t now = cb_wall_ms();
+    hub->topic = msg->topic;
     switch (tp.type) {
     case CB_TOPIC_PRESS:
         st = cb_hub_on_press(&hub->engine, tp.id, payload, len, now);
@@ -100,6 +101,7 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     default:
         break;
     }
+    hub->topic = NULL;
     if (hub->fatal)
         fail_db(hub, hub->db_error);
     else if (st != CB_OK)

@@ -33,6 +33,7 @@ typedef struct cb_hub {
     uint64_t stats_published_ms; /* monotonic */
     bool fatal;                  /* the database failed: stop, don't publish */
     char db_error[512];          /* why, for the log */
+    const char *topic;         /* of the message being handled, for rejection lines */
     uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;
 } cb_hub;

@@ -214,7 +214,8 @@ static cb_status port_reply(void *ctx, const char *device, const cb_press_reply 
 
 static void port_reject(void *ctx, const char *reason)
 {
-    cb_hub_reject(ctx, "%s", reason);
+    cb_hub *hub = ctx;
+    cb_hub_reject(hub, "on '%.128s': %s", hub->topic ? hub->topic : "?", reason);
 }
 
 void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *p)
