@@ -2,8 +2,10 @@
 # The terminal board, drawn by tmux: every open request is a line of its own (water
 # then bill on one table: two lines, and the table's tile shows both), it rings for a
 # new request and a re-alert (not for one open before it started), `a`/`d` act on the
-# selected request and `D` on the whole table, each cmd naming its request (call and
-# kind) with the staff name, and it survives tiny windows.
+# selected request and `A`/`D` on the whole table, each cmd naming its request (call and
+# kind) with the staff name; a name typed on the board is checked by the core's rule;
+# an ack typed while the hub is down is held and applies on its return; and it
+# survives tiny windows.
 source "$(dirname "$0")/lib.sh"
 
 start_broker
@@ -108,7 +110,7 @@ wait_for "table 7 bill gone from the list" "! line 7 bill >/dev/null"
 line 7 water | grep -q acknowledged || fail "the water should stay acknowledged: $(screen)"
 wait_for "hub kept only the water" "[ \"\$(json_get \"\$(state 7)\" \"[r['kind'] for r in d['requests']]\")\" = \"['water']\" ]"
 
-log "a new bill, then done for the whole table"
+log "a new bill, then ack and done for the whole table"
 before=$(bells)
 "$CALLBELL" press 7 --kind bill >>"$TEST_TMP/press.log" 2>&1 || fail "callbell press 7 bill failed"
 wait_for "table 7 bill again" "line 7 bill | grep -q calling"
@@ -118,8 +120,12 @@ bill=$(call_of 7 bill)
 [ "$bill" != "$old_bill" ] || fail "the new bill should be a request of its own, not bill $old_bill again"
 keys G # the last line: table 7's water (acknowledged)
 wait_for "selection on table 7 water" "screen | grep -qE '^> 7 +water'"
+keys A
+wait_for "two ack cmds published" "[ \$(grep -c '/table/7/cmd' '$C') -eq 4 ]"
+assert_cmds ack "water=$water" "bill=$bill"
+wait_for "the new bill acknowledged by Tess" "line 7 bill | grep -qE 'acknowledged +[0-9:]+ +Tess'"
 keys D
-wait_for "two done cmds published" "[ \$(grep -c '/table/7/cmd' '$C') -eq 4 ]"
+wait_for "two done cmds published" "[ \$(grep -c '/table/7/cmd' '$C') -eq 6 ]"
 assert_cmds done "water=$water" "bill=$bill"
 wait_for "table 7 gone from the list" "! screen | grep -qE '^[> ] 7 '"
 wait_for "hub closed table 7" "state 7 | grep -q '\"idle\"'"
