@@ -133,9 +133,10 @@ static void on_connect(void *ctx)
 
 /* ---- publishing ------------------------------------------------------------ */
 
-static void publish_dirty(cb_hub *hub)
+/* Publishes changed states, up to `window` in flight. */
+static void publish_dirty(cb_hub *hub, int window)
 {
-    while (hub->outstanding < PUBLISH_WINDOW && cb_mqtt_connected(hub->mqtt)) {
+    while (hub->outstanding < window && cb_mqtt_connected(hub->mqtt)) {
         uint32_t i = cb_table_index_pop_dirty(&hub->tables);
         if (i == CB_NO_TABLE)
             return;
@@ -332,7 +333,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
             fail_db(hub, err);
             break;
         }
-        publish_dirty(hub);
+        publish_dirty(hub, PUBLISH_WINDOW);
         if (hub->stats_changed && cb_mono_ms() - hub->stats_published_ms >= 10000 && cb_mqtt_connected(hub->mqtt))
             cb_hub_publish_stats(hub);
         /* PUBACKs, answers and states for the burst leave together, after the commit */
@@ -343,8 +344,12 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
 static void shut_down(cb_hub *hub)
 {
     char err[600];
-    if (!hub->fatal && hub->stats_changed && cb_mqtt_connected(hub->mqtt))
-        cb_hub_publish_stats(hub); /* boards keep today's figures while the hub is away */
+    if (!hub->fatal) {
+        /* every committed state the window held back: boards keep the last word */
+        publish_dirty(hub, INT32_MAX);
+        if (hub->stats_changed && cb_mqtt_connected(hub->mqtt))
+            cb_hub_publish_stats(hub); /* boards keep today's figures while the hub is away */
+    }
     reject_window(hub, true);
     const cb_hub_counters *c = &hub->engine.count;
     cb_log("stopping: %llu events accepted, %llu messages rejected, %llu duplicates dropped",

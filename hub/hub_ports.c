@@ -206,9 +206,10 @@ static cb_status port_reply(void *ctx, const char *device, const cb_press_reply 
         cb_log("cannot encode the answer to %s's press %u/%u (bug)", device, r->boot, r->seq);
         return CB_OK;
     }
-    /* held with the burst's PUBACKs: it leaves after the commit (hold_writes) */
-    if (cb_mqtt_publish(hub->mqtt, topic, payload, len, 1, false, NULL) == 0)
-        hub->outstanding++;
+    /* held with the burst's PUBACKs: it leaves after the commit (hold_writes). Not
+     * counted in the publish window: answers are bounded by the burst already, and
+     * must not hold back the states boards wait for. */
+    (void)cb_mqtt_publish(hub->mqtt, topic, payload, len, 1, false, NULL);
     return CB_OK; /* not connected: the device resends and hears the answer then */
 }
 

@@ -145,7 +145,10 @@ cb_mqtt *cb_mqtt_open(const cb_url *url, const cb_mqtt_options *opt, const cb_mq
     mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
     /* Nagle would hold a 100-byte press for up to 40 ms behind the previous one. */
     mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
-    mosquitto_max_inflight_messages_set(m->mosq, 1000);
+    /* No in-flight limit in the library: a message beyond it waits for PUBACKs, which
+     * a program that is closing no longer reads, so the hub's last states would never
+     * leave. Callers bound what they queue (the hub: its publish window and bursts). */
+    mosquitto_max_inflight_messages_set(m->mosq, 0);
     /* "threaded" only tells libmosquitto not to write from inside its calls: queued
      * packets (PUBACKs too) then leave in mosquitto_loop_write(), i.e. cb_mqtt_flush() */
     if (opt->hold_writes)
