@@ -7,10 +7,12 @@
 
 #include "clock.h"
 #include "mqtt_client.h"
+#include "queue.h"
 #include "render.h"
 #include "signals.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -64,75 +66,98 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     if (ch == CB_VIEW_NOTHING)
         return;
     r->dirty = true;
-    /* Calls already open when the board starts are not news: ring only after the
-     * first batch of retained messages is in. */
-    if (ch == CB_VIEW_ALERT && r->b.synced) {
-        cb_topic t;
-        if (cb_topic_parse(msg->topic, strlen(msg->topic), &t) == CB_OK)
-            say(&r->b, false, "call from table %s", t.id);
-        if (r->bell)
-            beep();
-    }
+    /* Requests already open when the board starts are not news: say and ring only
+     * after the first batch of retained messages is in. */
+    if (!r->b.synced || r->b.view.news_count == 0)
+        return;
+    cb_board_news_text(&r->b.view, r->b.message, sizeof r->b.message);
+    r->b.message_error = false;
+    if (ch == CB_VIEW_ALERT && r->bell)
+        beep();
 }
 
 static void on_publish(void *ctx, int mid)
 {
     board_run *r = ctx;
-    if (mid == r->b.pending_mid) {
-        say(&r->b, false, "%s: delivered to the broker", r->b.pending_what);
-        r->b.pending_mid = -1;
+    cb_board *b = &r->b;
+    for (size_t i = 0; i < b->pending_count; i++) {
+        if (b->pending_mids[i] != mid)
+            continue;
+        b->pending_mids[i] = b->pending_mids[--b->pending_count];
+        if (b->pending_count == 0) {
+            if (b->view.hub_online)
+                say(b, false, "%s: delivered to the broker", b->pending_what);
+            else
+                say(b, false, "%s: held by the broker until the hub is back", b->pending_what);
+        }
         r->dirty = true;
+        return;
     }
 }
 
-/* Publishes ack/done for the selected call, naming the call so a command typed at
- * an old call is ignored by the hub instead of closing a new one. */
-static void command(board_run *r, cb_action action)
+/* Publishes ack/done for the selected request, or for every open request of its
+ * table. Each command names its request (call and kind), so one typed at a request
+ * that has closed meanwhile is ignored by the hub instead of closing a newer one. */
+static void command(board_run *r, cb_action action, bool whole_table)
 {
-    static const cb_state *calls[CB_BOARD_MAX_CALLS];
-    size_t sel;
-    size_t n = cb_board_calls(&r->b, calls, CB_BOARD_MAX_CALLS, &sel);
-    const char *verb = action == CB_ACTION_ACK ? "ack" : "done";
+    cb_board *b = &r->b;
+    cb_board_target targets[CB_REQUEST_MAX];
+    size_t n = cb_board_targets(b, action, whole_table, targets);
     if (n == 0) {
-        say(&r->b, true, "no open call to %s", verb);
+        say(b, true, "no open request to %s", action == CB_ACTION_ACK ? "ack" : "done");
         return;
     }
-    const cb_state *s = calls[sel];
-    cb_cmd cmd = {.action = action, .has_call = true, .call = s->call};
-    snprintf(cmd.by, sizeof cmd.by, "%s", r->b.name);
-    char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
-    size_t len;
-    cb_status st = cb_topic_build(CB_TOPIC_CMD, r->b.view.site, s->table, topic, sizeof topic);
-    if (st == CB_OK)
-        st = cb_cmd_encode(&cmd, payload, sizeof payload, &len);
-    if (st != CB_OK) {
-        say(&r->b, true, "cannot encode %s for table %s: %s", verb, s->table, cb_status_str(st));
-        return;
+    cb_board_targets_text(targets, n, b->pending_what, sizeof b->pending_what);
+    b->pending_count = 0;
+    for (size_t i = 0; i < n; i++) {
+        char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
+        size_t len;
+        cb_status st = cb_topic_build(CB_TOPIC_CMD, b->view.site, targets[i].table, topic, sizeof topic);
+        if (st == CB_OK)
+            st = cb_cmd_encode(&targets[i].cmd, payload, sizeof payload, &len);
+        if (st != CB_OK) {
+            say(b, true, "%s: cannot encode: %s", b->pending_what, cb_status_str(st));
+            return;
+        }
+        int mid;
+        if (cb_mqtt_publish(r->mqtt, topic, payload, len, 1, false, &mid) != 0) {
+            say(b, true, "not connected: %s NOT sent (%zu of %zu went out)", b->pending_what, i, n);
+            return;
+        }
+        b->pending_mids[b->pending_count++] = mid;
     }
-    int mid;
-    if (cb_mqtt_publish(r->mqtt, topic, payload, len, 1, false, &mid) != 0) {
-        say(&r->b, true, "not connected: %s for table %s NOT sent", verb, s->table);
-        return;
-    }
-    r->b.pending_mid = mid;
-    snprintf(r->b.pending_what, sizeof r->b.pending_what, "%s table %s (call %llu)", verb, s->table,
-             (unsigned long long)s->call);
-    say(&r->b, false, "%s: sent", r->b.pending_what);
+    say(b, false, "%s: sent", b->pending_what);
 }
 
-static void move_selection(board_run *r, int delta)
+/* `n`: the footer becomes a prompt; Enter checks the name with the core's rule. */
+static void edit_name_key(board_run *r, int ch)
 {
-    static const cb_state *calls[CB_BOARD_MAX_CALLS];
-    size_t sel;
-    size_t n = cb_board_calls(&r->b, calls, CB_BOARD_MAX_CALLS, &sel);
-    if (n == 0)
-        return;
-    long i = (long)sel + delta;
-    if (i < 0)
-        i = 0;
-    if (i >= (long)n)
-        i = (long)n - 1;
-    snprintf(r->b.selected, sizeof r->b.selected, "%s", calls[i]->table);
+    cb_board *b = &r->b;
+    size_t len = strlen(b->name_edit);
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        cb_status st = cb_board_set_name(b, b->name_edit);
+        if (st != CB_OK) {
+            say(b, true,
+                "name '%s' refused (%s): 1-32 bytes of UTF-8, no control characters, no leading or "
+                "trailing space",
+                b->name_edit, cb_status_str(st));
+            return; /* keep editing */
+        }
+        b->editing_name = false;
+        say(b, false, "commands are now sent as %s", b->name);
+    } else if (ch == 27) { /* Esc */
+        b->editing_name = false;
+        say(b, false, "name unchanged: %s", b->name);
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        while (len > 0 && ((unsigned char)b->name_edit[len - 1] & 0xC0) == 0x80)
+            len--; /* a UTF-8 continuation byte: remove the whole character */
+        if (len > 0)
+            len--;
+        b->name_edit[len] = '\0';
+    } else if (ch >= 0x20 && ch <= 0xff && ch != 0x7f && len + 1 < sizeof b->name_edit) {
+        b->name_edit[len] = (char)ch; /* bytes of UTF-8 arrive one by one */
+        b->name_edit[len + 1] = '\0';
+    }
 }
 
 /* Returns false on quit. */
@@ -141,31 +166,45 @@ static bool handle_keys(board_run *r)
     int ch;
     while ((ch = getch()) != ERR) {
         r->dirty = true;
+        if (r->b.editing_name && ch != KEY_RESIZE) {
+            edit_name_key(r, ch);
+            continue;
+        }
         switch (ch) {
         case 'q':
         case 'Q':
             return false;
         case KEY_UP:
         case 'k':
-            move_selection(r, -1);
+            cb_board_move(&r->b, -1);
             break;
         case KEY_DOWN:
         case 'j':
-            move_selection(r, 1);
+            cb_board_move(&r->b, 1);
             break;
         case KEY_HOME:
         case 'g':
-            move_selection(r, -CB_BOARD_MAX_CALLS);
+            cb_board_move(&r->b, LONG_MIN);
             break;
         case KEY_END:
         case 'G':
-            move_selection(r, CB_BOARD_MAX_CALLS);
+            cb_board_move(&r->b, LONG_MAX);
             break;
         case 'a':
-            command(r, CB_ACTION_ACK);
+            command(r, CB_ACTION_ACK, false);
             break;
         case 'd':
-            command(r, CB_ACTION_DONE);
+            command(r, CB_ACTION_DONE, false);
+            break;
+        case 'A':
+            command(r, CB_ACTION_ACK, true);
+            break;
+        case 'D':
+            command(r, CB_ACTION_DONE, true);
+            break;
+        case 'n':
+            r->b.editing_name = true;
+            r->b.name_edit[0] = '\0';
             break;
         case KEY_RESIZE:
             clear(); /* ncurses resized stdscr; repaint everything */
@@ -195,16 +234,6 @@ static bool handle_keys(board_run *r)
     return true;
 }
 
-/* The selection follows a table; when its call closes, fall to the oldest call. */
-static void keep_selection(board_run *r)
-{
-    static const cb_state *calls[CB_BOARD_MAX_CALLS];
-    size_t sel;
-    size_t n = cb_board_calls(&r->b, calls, CB_BOARD_MAX_CALLS, &sel);
-    if (n > 0 && strcmp(calls[sel]->table, r->b.selected) != 0)
-        snprintf(r->b.selected, sizeof r->b.selected, "%s", calls[0]->table);
-}
-
 static void loop(board_run *r)
 {
     uint64_t drawn_second = 0;
@@ -218,7 +247,7 @@ static void loop(board_run *r)
         }
         uint64_t now = cb_wall_ms();
         if (r->dirty || now / 1000 != drawn_second) {
-            keep_selection(r);
+            cb_board_keep_selection(&r->b);
             cb_render(&r->b, now);
             refresh();
             drawn_second = now / 1000;
@@ -248,12 +277,15 @@ int cb_board_run(const cb_board_options *opt)
     r.bell = opt->bell;
     r.guest_fd = opt->guest_fd;
     snprintf(r.b.note, sizeof r.b.note, "%s", opt->note ? opt->note : "");
-    r.b.pending_mid = -1;
     if (cb_site_view_init(&r.b.view, opt->site) != 0) {
         fprintf(stderr, "callbell board: bad site '%s'\n", opt->site);
         return 2;
     }
-    snprintf(r.b.name, sizeof r.b.name, "%s", opt->name);
+    if (cb_board_set_name(&r.b, opt->name) != CB_OK) {
+        fprintf(stderr, "callbell board: bad staff name '%s'\n", opt->name);
+        cb_site_view_free(&r.b.view);
+        return 2;
+    }
     cb_url_format(&opt->broker, r.b.broker_shown, sizeof r.b.broker_shown);
 
     cb_mqtt_options mo = {.id_prefix = "cb-board", .clean_session = true, .quiet = true};

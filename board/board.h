@@ -20,21 +20,22 @@ typedef struct cb_board_options {
     const char *note; /* demo: shown in the title bar (e.g. the web board URL); may be NULL */
 } cb_board_options;
 
-#define CB_BOARD_MAX_CALLS 512 /* open calls listed; a site has far fewer tables */
-
 typedef struct cb_board {
     cb_site_view view;
     char broker_shown[300];
     char name[CB_NAME_SIZE];
     char note[160];
     bool connected;
-    bool synced;               /* retained messages of the first connect are in */
-    char selected[CB_ID_SIZE]; /* table of the selected call; kept across reorders */
-    size_t scroll;             /* first call row shown */
-    char message[200];         /* feedback line: last command, last alert */
+    bool synced;            /* retained messages of the first connect are in */
+    uint64_t selected_call; /* the selected request; kept across reorders, 0 = the first */
+    size_t scroll;          /* first queue row shown */
+    char message[300];      /* feedback line: last command, last news */
     bool message_error;
-    int pending_mid; /* last command, until the broker's PUBACK */
-    char pending_what[64];
+    int pending_mids[CB_REQUEST_MAX]; /* the last key's commands, until the broker's PUBACKs */
+    size_t pending_count;
+    char pending_what[200];
+    bool editing_name;               /* `n`: the footer is a prompt for the staff name */
+    char name_edit[CB_NAME_MAX + 8]; /* what has been typed (checked on Enter) */
 } cb_board;
 
 /* Runs the board until `q` or a signal. Returns the exit code. */

@@ -1,10 +1,16 @@
-/* render.c - the board's screen, top to bottom: title, warnings, table tiles, open
- * calls (oldest first), feedback line, keys. Sections give way to the call list on a
- * small terminal; every write is clipped, so any window size is safe. */
+/* render.c - the board's screen, top to bottom: title, warnings, table tiles, the
+ * queue of open requests (one line each, waiting ones first, oldest first), feedback
+ * line, keys. Sections give way to the queue on a small terminal; every write is
+ * clipped, so any window size is safe.
+ *
+ * Colours have one meaning each, as on the web board: an age class of the core
+ * (cb_age_class_of): new cyan, warn yellow, late red, acked green. */
 #ifndef _DEFAULT_SOURCE /* ncursesw's pkg-config flags define it already */
 #define _DEFAULT_SOURCE
 #endif
 #include "render.h"
+
+#include "queue.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -12,19 +18,16 @@
 #include <time.h>
 
 enum {
-    PAIR_GREEN = 1,
-    PAIR_YELLOW,
-    PAIR_RED,
-    PAIR_CYAN,
+    PAIR_NEW = 1, /* text pairs, one per age class (cb_age_class + 1) */
+    PAIR_WARN,
+    PAIR_LATE,
+    PAIR_ACKED,
+    PAIR_TILE_NEW, /* tile pairs, the same colours as backgrounds */
+    PAIR_TILE_WARN,
+    PAIR_TILE_LATE,
+    PAIR_TILE_ACKED,
     PAIR_BANNER,
-    PAIR_TILE_GREEN,
-    PAIR_TILE_YELLOW,
-    PAIR_TILE_RED,
-    PAIR_TILE_CYAN,
 };
-
-#define AGE_YELLOW_MS 60000u /* a guest has waited a minute */
-#define AGE_RED_MS 180000u   /* three minutes: someone must go now */
 
 void cb_render_init_colours(void)
 {
@@ -32,15 +35,15 @@ void cb_render_init_colours(void)
         return;
     start_color();
     use_default_colors();
-    init_pair(PAIR_GREEN, COLOR_GREEN, -1);
-    init_pair(PAIR_YELLOW, COLOR_YELLOW, -1);
-    init_pair(PAIR_RED, COLOR_RED, -1);
-    init_pair(PAIR_CYAN, COLOR_CYAN, -1);
+    init_pair(PAIR_NEW, COLOR_CYAN, -1);
+    init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+    init_pair(PAIR_LATE, COLOR_RED, -1);
+    init_pair(PAIR_ACKED, COLOR_GREEN, -1);
+    init_pair(PAIR_TILE_NEW, COLOR_BLACK, COLOR_CYAN);
+    init_pair(PAIR_TILE_WARN, COLOR_BLACK, COLOR_YELLOW);
+    init_pair(PAIR_TILE_LATE, COLOR_WHITE, COLOR_RED);
+    init_pair(PAIR_TILE_ACKED, COLOR_BLACK, COLOR_GREEN);
     init_pair(PAIR_BANNER, COLOR_WHITE, COLOR_RED);
-    init_pair(PAIR_TILE_GREEN, COLOR_BLACK, COLOR_GREEN);
-    init_pair(PAIR_TILE_YELLOW, COLOR_BLACK, COLOR_YELLOW);
-    init_pair(PAIR_TILE_RED, COLOR_WHITE, COLOR_RED);
-    init_pair(PAIR_TILE_CYAN, COLOR_BLACK, COLOR_CYAN);
 }
 
 static attr_t pair(int p)
@@ -81,38 +84,33 @@ static void centred(int y, attr_t attr, const char *s)
     put(y, x > 0 ? x : 0, attr, s);
 }
 
-static uint64_t waited_ms(const cb_state *s, uint64_t now)
+static int class_pair(cb_age_class c, bool tile)
 {
-    return now > s->pressed_at ? now - s->pressed_at : 0;
+    switch (c) {
+    case CB_AGE_NEW:
+        return tile ? PAIR_TILE_NEW : PAIR_NEW;
+    case CB_AGE_WARN:
+        return tile ? PAIR_TILE_WARN : PAIR_WARN;
+    case CB_AGE_ACKED:
+        return tile ? PAIR_TILE_ACKED : PAIR_ACKED;
+    default:
+        return tile ? PAIR_TILE_LATE : PAIR_LATE;
+    }
 }
 
-/* Calling calls by age; acknowledged ones are someone's job already. */
-static int call_colour(const cb_state *s, uint64_t now, bool tile)
+/* A request's colour; late (the loudest) if the thresholds are unusable. */
+static attr_t request_attr(const cb_board *b, const cb_request *r, uint64_t now, bool tile)
 {
-    if (s->status == CB_ACKNOWLEDGED)
-        return tile ? PAIR_TILE_CYAN : PAIR_CYAN;
-    uint64_t age = waited_ms(s, now);
-    if (age < AGE_YELLOW_MS)
-        return tile ? PAIR_TILE_GREEN : PAIR_GREEN;
-    if (age < AGE_RED_MS)
-        return tile ? PAIR_TILE_YELLOW : PAIR_YELLOW;
-    return tile ? PAIR_TILE_RED : PAIR_RED;
+    cb_age_class c = CB_AGE_LATE;
+    cb_site_view_age(&b->view, r, now, &c);
+    return pair(class_pair(c, tile));
 }
 
-static void format_wait(uint64_t ms, char *buf, size_t cap)
+static void format_wait(uint64_t pressed_at, uint64_t now, char *buf, size_t cap)
 {
-    uint64_t s = ms / 1000;
+    uint64_t s = 0;
+    cb_waiting_s(pressed_at, now, &s);
     snprintf(buf, cap, "%02llu:%02llu", (unsigned long long)(s / 60), (unsigned long long)(s % 60));
-}
-
-size_t cb_board_calls(const cb_board *b, const cb_state **calls, size_t cap, size_t *selected)
-{
-    size_t n = cb_site_view_open_calls(&b->view, calls, cap);
-    *selected = 0;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(calls[i]->table, b->selected) == 0)
-            *selected = i;
-    return n;
 }
 
 static void draw_title(const cb_board *b, uint64_t now)
@@ -181,18 +179,48 @@ static int draw_warnings(const cb_board *b, int y, int last)
         }
     }
     if (total > 0 && y <= last) {
-        int x = put(y, 0, pair(PAIR_YELLOW) | A_BOLD, line);
+        int x = put(y, 0, A_BOLD, line); /* not yellow: yellow means a guest waits a while */
         if (shown < total) {
             char more[32];
             snprintf(more, sizeof more, " (+%zu more)", total - shown);
-            put(y, x, pair(PAIR_YELLOW), more);
+            put(y, x, A_NORMAL, more);
         }
         y++;
     }
     return y;
 }
 
-/* The tile grid: every known table, coloured by its status. Returns the next row. */
+/* One table's tile at (y, x): its id in the colour of its most urgent request,
+ * then each open request's kind in its own colour. Returns the width drawn. */
+static int draw_tile(const cb_board *b, const cb_state *s, int y, int x, uint64_t now)
+{
+    char id[CB_ID_SIZE + 4];
+    snprintf(id, sizeof id, " %s ", s->table);
+    cb_age_class c = CB_AGE_LATE;
+    if (s->n_requests == 0) {
+        put(y, x, A_DIM | A_REVERSE, id);
+        return (int)strlen(id);
+    }
+    cb_site_view_table_age(&b->view, s, now, &c);
+    attr_t bold = has_colors() ? A_BOLD : A_BOLD | A_REVERSE;
+    int end = put(y, x, pair(class_pair(c, true)) | bold, id);
+    for (uint32_t i = 0; i < s->n_requests; i++) {
+        char item[24];
+        snprintf(item, sizeof item, "%s ", cb_board_kind_word(s->requests[i].kind));
+        end = put(y, end, request_attr(b, &s->requests[i], now, true) | (has_colors() ? A_NORMAL : A_REVERSE), item);
+    }
+    return end - x;
+}
+
+static int tile_width(const cb_state *s)
+{
+    int w = (int)strlen(s->table) + 2;
+    for (uint32_t i = 0; i < s->n_requests; i++)
+        w += (int)strlen(cb_board_kind_word(s->requests[i].kind)) + 1;
+    return w;
+}
+
+/* The tile grid: every known table with its requests. Returns the next row. */
 static int draw_tiles(const cb_board *b, int y, int max_rows, uint64_t now)
 {
     if (b->view.table_count == 0 || max_rows <= 0)
@@ -201,18 +229,13 @@ static int draw_tiles(const cb_board *b, int y, int max_rows, uint64_t now)
     size_t drawn = 0;
     for (size_t i = 0; i < b->view.table_count; i++) {
         const cb_state *s = &b->view.tables[i];
-        char tile[48];
-        snprintf(tile, sizeof tile, " %s ", s->table);
-        int w = (int)strlen(tile);
+        int w = tile_width(s);
         if (x > 0 && x + w > COLS - 8) { /* keep room for "+N" */
             if (++row >= max_rows)
                 break;
             x = 0;
         }
-        attr_t a = s->status == CB_IDLE ? A_DIM | A_REVERSE : pair(call_colour(s, now, true)) | A_BOLD;
-        if (s->status != CB_IDLE && !has_colors())
-            a = A_REVERSE | A_BOLD;
-        put(y + row, x, a, tile);
+        draw_tile(b, s, y + row, x, now);
         x += w + 1;
         drawn++;
     }
@@ -224,26 +247,46 @@ static int draw_tiles(const cb_board *b, int y, int max_rows, uint64_t now)
     return y + (row < max_rows ? row + 1 : max_rows);
 }
 
-static void draw_calls(cb_board *b, int y, int last, uint64_t now)
+/* "new warn late acked", each in its colour, right-aligned on row y when it fits. */
+static void draw_legend(int y, int from_x)
 {
-    static const cb_state *calls[CB_BOARD_MAX_CALLS];
-    size_t sel;
-    size_t n = cb_board_calls(b, calls, CB_BOARD_MAX_CALLS, &sel);
+    static const cb_age_class classes[] = {CB_AGE_NEW, CB_AGE_WARN, CB_AGE_LATE, CB_AGE_ACKED};
+    int width = 0;
+    for (size_t i = 0; i < 4; i++) {
+        const char *name = "?";
+        cb_age_class_name(classes[i], &name);
+        width += (int)strlen(name) + 1;
+    }
+    int x = COLS - width - 1;
+    if (!has_colors() || x <= from_x + 1)
+        return;
+    for (size_t i = 0; i < 4; i++) {
+        const char *name = "?";
+        cb_age_class_name(classes[i], &name);
+        x = put(y, x, pair(class_pair(classes[i], true)), name) + 1;
+    }
+}
+
+static void draw_queue(cb_board *b, int y, int last, uint64_t now)
+{
+    size_t n, sel;
+    const cb_view_request *q = cb_board_queue(b, &n, &sel);
     if (y > last)
         return;
     int tw = 5;
     for (size_t i = 0; i < n; i++)
-        if ((int)strlen(calls[i]->table) > tw)
-            tw = (int)strlen(calls[i]->table);
+        if ((int)strlen(q[i].table) > tw)
+            tw = (int)strlen(q[i].table);
     int tw_max = COLS >= 100 ? CB_ID_MAX : 12; /* long ids only where they fit */
     if (tw > tw_max)
         tw = tw_max;
     char line[512];
-    snprintf(line, sizeof line, "  %-*s  %-10s %-13s %7s  %-16s %s", tw, "TABLE", "KIND", "STATUS", "WAITING",
-             "ACKED BY", "REPEATS");
-    put(y++, 0, A_BOLD | A_UNDERLINE, line);
+    int end = snprintf(line, sizeof line, "  %-*s  %-10s %-13s %7s  %-16s %s", tw, "TABLE", "KIND", "STATUS", "WAITING",
+                       "ACKED BY", "REPEATS");
+    put(y, 0, A_BOLD | A_UNDERLINE, line);
+    draw_legend(y++, end);
     if (n == 0) {
-        put(y, 2, A_DIM, b->view.table_count ? "no open calls" : "no tables known yet");
+        put(y, 2, A_DIM, b->view.table_count ? "no open requests" : "no tables known yet");
         return;
     }
     int rows = last - y + 1;
@@ -257,20 +300,18 @@ static void draw_calls(cb_board *b, int y, int last, uint64_t now)
         b->scroll = 0;
     size_t i = b->scroll;
     for (; i < n && y <= last; i++, y++) {
-        const cb_state *s = calls[i];
-        const char *kind = "?", *status = "?";
-        cb_kind_name(s->kind, &kind);
-        cb_table_status_name(s->status, &status);
-        char kinds[24], wait[24], repeats[16];
-        if (s->count > 1)
-            snprintf(kinds, sizeof kinds, "%s x%u", kind, (unsigned)s->count);
+        const cb_request *r = &q[i].req;
+        const char *status = "?";
+        cb_table_status_name(r->status, &status);
+        char kind[24], wait[24];
+        if (r->count > 1)
+            snprintf(kind, sizeof kind, "%s x%u", cb_board_kind_word(r->kind), (unsigned)r->count);
         else
-            snprintf(kinds, sizeof kinds, "%s", kind);
-        format_wait(waited_ms(s, now), wait, sizeof wait);
-        snprintf(repeats, sizeof repeats, "%u", (unsigned)s->repeats);
-        snprintf(line, sizeof line, "%c %-*.*s  %-10s %-13s %7s  %-16.16s %s", i == sel ? '>' : ' ', tw, tw, s->table,
-                 kinds, status, wait, s->status == CB_ACKNOWLEDGED ? s->acked_by : "-", repeats);
-        attr_t a = pair(call_colour(s, now, false)) | (s->status == CB_CALLING ? A_BOLD : A_NORMAL);
+            snprintf(kind, sizeof kind, "%s", cb_board_kind_word(r->kind));
+        format_wait(r->pressed_at, now, wait, sizeof wait);
+        snprintf(line, sizeof line, "%c %-*.*s  %-10s %-13s %7s  %-16.16s %u", i == sel ? '>' : ' ', tw, tw, q[i].table,
+                 kind, status, wait, r->status == CB_ACKNOWLEDGED ? r->acked_by : "-", (unsigned)r->repeats);
+        attr_t a = request_attr(b, r, now, false) | (r->status == CB_CALLING ? A_BOLD : A_NORMAL);
         if (i == sel) {
             a |= A_REVERSE;
             bar(y, a);
@@ -287,13 +328,17 @@ static void draw_calls(cb_board *b, int y, int last, uint64_t now)
 static void draw_footer(const cb_board *b, int msg_row, int keys_row)
 {
     if (msg_row >= 0 && b->message[0])
-        put(msg_row, 1, b->message_error ? pair(PAIR_RED) | A_BOLD : A_BOLD, b->message);
-    if (keys_row >= 0) {
-        char line[200];
-        snprintf(line, sizeof line, " up/down j/k select   a ack   d done   q quit   (as %s)", b->name);
-        bar(keys_row, A_REVERSE);
-        put(keys_row, 0, A_REVERSE, line);
-    }
+        put(msg_row, 1, b->message_error ? A_BOLD | A_REVERSE : A_BOLD, b->message);
+    if (keys_row < 0)
+        return;
+    char line[200];
+    if (b->editing_name)
+        snprintf(line, sizeof line, " your name: %s_   (Enter to use it, Esc to keep %s)", b->name_edit, b->name);
+    else
+        snprintf(line, sizeof line, " j/k select  a/d ack/done request  A/D whole table  n name  q quit   (as %s)",
+                 b->name);
+    bar(keys_row, A_REVERSE);
+    put(keys_row, 0, A_REVERSE, line);
 }
 
 void cb_render(cb_board *b, uint64_t now_ms)
@@ -303,10 +348,10 @@ void cb_render(cb_board *b, uint64_t now_ms)
         return;
     draw_title(b, now_ms);
     if (LINES < 3) { /* room for the title only: count what is waiting */
-        static const cb_state *calls[CB_BOARD_MAX_CALLS];
-        size_t sel;
+        size_t n, sel;
+        cb_board_queue(b, &n, &sel);
         char line[64];
-        snprintf(line, sizeof line, "%zu open", cb_board_calls(b, calls, CB_BOARD_MAX_CALLS, &sel));
+        snprintf(line, sizeof line, "%zu open", n);
         put(LINES - 1, 0, A_BOLD, line);
         return;
     }
@@ -315,7 +360,7 @@ void cb_render(cb_board *b, uint64_t now_ms)
     int last = (msg_row >= 0 ? msg_row : keys_row) - 1; /* last row for the body */
     int y = draw_warnings(b, 1, last);
     /* Tiles take at most a third of what is left, and nothing on a short screen:
-     * the calls themselves matter more than the overview. */
+     * the requests themselves matter more than the overview. */
     int tile_rows = (last - y + 1) / 3;
     if (tile_rows > 4)
         tile_rows = 4;
@@ -323,6 +368,6 @@ void cb_render(cb_board *b, uint64_t now_ms)
         y = draw_tiles(b, y, tile_rows, now_ms);
         y++; /* a gap before the list */
     }
-    draw_calls(b, y, last, now_ms);
+    draw_queue(b, y, last, now_ms);
     draw_footer(b, msg_row, keys_row);
 }

@@ -11,10 +11,6 @@
 /* Colour pairs; call once after initscr(). Harmless on terminals without colour. */
 void cb_render_init_colours(void);
 
-/* The open calls (oldest first) and the index of the selected one in them (0 when the
- * selection is gone; n may be 0). */
-size_t cb_board_calls(const cb_board *b, const cb_state **calls, size_t cap, size_t *selected);
-
 /* Redraws the whole screen for wall-clock time now_ms. Works on any size, down to 1x1. */
 void cb_render(cb_board *b, uint64_t now_ms);
 

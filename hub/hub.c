@@ -1,4 +1,12 @@
-/* hub.c - the hub's event loop: MQTT in, rules, SQLite, MQTT out. */
+/* hub.c - the hub's shell: MQTT in, the core's hub engine (callbell/hub_engine.h)
+ * decides, SQLite keeps, MQTT out.
+ *
+ * One burst of messages is one transaction. Order inside a burst, kept so that
+ * nothing a board or a presser has heard can be forgotten:
+ *   read & apply (engine) -> save device windows -> COMMIT -> publish changed states
+ *   -> flush (PUBACKs, press answers and states leave together).
+ * A database failure anywhere rolls the burst back and drops the connection without
+ * flushing: the broker keeps the unacknowledged messages for the next hub. */
 #define _POSIX_C_SOURCE 200809L
 #include "hub_internal.h"
 
@@ -27,108 +35,11 @@ static void fail_db(cb_hub *hub, const char *err)
         cb_mqtt_stop_reading(hub->mqtt);
 }
 
-/* ---- devices: de-duplication windows ------------------------------------ */
+/* ---- rejections ------------------------------------------------------------- */
 
-static cb_hub_device *device_slot(cb_hub_device *slots, size_t n, const char *id)
-{
-    for (size_t i = cb_id_hash(id) & (n - 1);; i = (i + 1) & (n - 1))
-        if (slots[i].id[0] == '\0' || strcmp(slots[i].id, id) == 0)
-            return &slots[i];
-}
-
-static int newest_first(const void *a, const void *b)
-{
-    uint64_t x = ((const cb_hub_device *)a)->last_seen, y = ((const cb_hub_device *)b)->last_seen;
-    return x < y ? 1 : x > y ? -1 : 0;
-}
-
-/* Keeps the `keep` most recently heard devices and forgets the rest, in memory and in
- * the database. Their windows only guard against late copies of presses long since
- * applied, while a flood of made-up device ids must not grow the hub without bound. */
-static int forget_devices(cb_hub *hub, size_t keep, char *err, size_t err_cap)
-{
-    size_t n = hub->device_count, k = 0;
-    cb_hub_device *live = malloc(n * sizeof *live);
-    if (!live) {
-        snprintf(err, err_cap, "out of memory for the device table");
-        return -1;
-    }
-    for (size_t i = 0; i < hub->device_slots; i++)
-        if (hub->devices[i].id[0])
-            live[k++] = hub->devices[i];
-    qsort(live, n, sizeof *live, newest_first);
-    int rc = cb_store_begin(hub->store, err, err_cap);
-    for (size_t i = keep; i < n && rc == 0; i++)
-        rc = cb_store_forget_device(hub->store, live[i].id, err, err_cap);
-    if (rc == 0) {
-        memset(hub->devices, 0, hub->device_slots * sizeof *hub->devices);
-        hub->device_count = hub->devices_unsaved = 0;
-        for (size_t i = 0; i < keep; i++) {
-            *device_slot(hub->devices, hub->device_slots, live[i].id) = live[i];
-            hub->device_count++;
-            hub->devices_unsaved += live[i].unsaved;
-        }
-        uint64_t now = cb_wall_ms(), newest = live[keep].last_seen;
-        cb_log("device limit (--max-devices %zu) reached: forgot the duplicate windows of %zu devices, "
-               "the latest of them heard from %llu s ago",
-               hub->opt->max_devices, n - keep, (unsigned long long)(now > newest ? (now - newest) / 1000 : 0));
-    }
-    free(live);
-    return rc;
-}
-
-/* The device's slot, added if new. NULL with err filled when memory or the database
- * fails. A new device beyond --max-devices first makes room (forget_devices) unless
- * `loading`: the hub is reading the database, which it trims afterwards. */
-static cb_hub_device *device_get(cb_hub *hub, const char *id, bool loading, char *err, size_t err_cap)
-{
-    cb_hub_device *d = hub->device_slots ? device_slot(hub->devices, hub->device_slots, id) : NULL;
-    if (d && d->id[0])
-        return d;
-    if (!loading && hub->device_count >= hub->opt->max_devices &&
-        forget_devices(hub, hub->opt->max_devices / 2, err, err_cap) != 0)
-        return NULL;
-    if ((hub->device_count + 1) * 2 > hub->device_slots) {
-        size_t n = hub->device_slots ? hub->device_slots * 2 : 64;
-        cb_hub_device *slots = calloc(n, sizeof *slots);
-        if (!slots) {
-            snprintf(err, err_cap, "out of memory for the device table");
-            return NULL;
-        }
-        for (size_t i = 0; i < hub->device_slots; i++)
-            if (hub->devices[i].id[0])
-                *device_slot(slots, n, hub->devices[i].id) = hub->devices[i];
-        free(hub->devices);
-        hub->devices = slots;
-        hub->device_slots = n;
-    }
-    d = device_slot(hub->devices, hub->device_slots, id);
-    snprintf(d->id, sizeof d->id, "%s", id);
-    cb_dedup_init(&d->dedup);
-    hub->device_count++;
-    return d;
-}
-
-/* Writes the windows changed in the open transaction; called before every COMMIT. */
-static int save_devices(cb_hub *hub, char *err, size_t err_cap)
-{
-    for (size_t i = 0; i < hub->device_slots && hub->devices_unsaved > 0; i++) {
-        cb_hub_device *d = &hub->devices[i];
-        if (!d->unsaved)
-            continue;
-        if (cb_store_put_device(hub->store, d->id, &d->dedup, d->last_seen, err, err_cap) != 0)
-            return -1;
-        d->unsaved = false;
-        hub->devices_unsaved--;
-    }
-    return 0;
-}
-
-/* ---- events ---------------------------------------------------------------- */
-
-/* Counts a rejected message and logs why, at most REJECT_LOG_PER_S lines a second:
- * a broken or hostile device sending thousands of bad messages must not drown the log
- * (or the disk) -- the lines it suppresses are counted and reported. */
+/* Logs why a message was rejected, at most REJECT_LOG_PER_S lines a second: a broken
+ * or hostile device sending thousands of bad messages must not drown the log (or the
+ * disk) -- the lines it suppresses are counted and reported. */
 static void reject_window(cb_hub *hub, bool force)
 {
     uint64_t now = cb_mono_ms();
@@ -143,7 +54,6 @@ static void reject_window(cb_hub *hub, bool force)
 
 void cb_hub_reject(cb_hub *hub, const char *fmt, ...)
 {
-    hub->rejected++;
     reject_window(hub, false);
     if (hub->reject_logged >= REJECT_LOG_PER_S) {
         hub->reject_suppressed++;
@@ -158,122 +68,7 @@ void cb_hub_reject(cb_hub *hub, const char *fmt, ...)
     cb_log("rejected %s", line);
 }
 
-static void reject(cb_hub *hub, const char *topic, const char *what, cb_status why)
-{
-    cb_hub_reject(hub, "%s on '%.128s': %s", what, topic, cb_status_str(why));
-}
-
-/* Stores the change from `before` to the table's state and queues its publish. */
-static void commit_change(cb_hub *hub, uint32_t i, const cb_table *before, cb_effect effect, const char *who,
-                          uint32_t boot, uint32_t seq, uint64_t now)
-{
-    cb_table *t = &hub->tables.tables[i];
-    char err[512];
-    if (cb_store_begin(hub->store, err, sizeof err) != 0 || cb_store_put_table(hub->store, t, err, sizeof err) != 0 ||
-        cb_store_record(hub->store, before, t, effect, who, boot, seq, now, err, sizeof err) != 0) {
-        fail_db(hub, err);
-        return;
-    }
-    cb_table_index_mark_changed(&hub->tables, i);
-    hub->stats_changed = true;
-    hub->accepted++;
-    if (hub->opt->log_events) {
-        const char *effect_name = "?", *kind = "?";
-        cb_effect_name(effect, &effect_name);
-        const cb_state *call = effect == CB_EFFECT_DONE || effect == CB_EFFECT_CANCELLED ? &before->state : &t->state;
-        cb_kind_name(call->kind, &kind);
-        cb_log("table %s: %s call %llu (%s) by %s", t->state.table, effect_name, (unsigned long long)call->call, kind,
-               who && who[0] ? who : "hub");
-    }
-}
-
-/* The table a message's topic names, or CB_NO_TABLE (logged) if this hub does not
- * serve it. */
-static uint32_t known_table(cb_hub *hub, const char *topic, const cb_topic *tp, const char *what)
-{
-    uint32_t i = cb_table_index_find(&hub->tables, tp->id);
-    if (i == CB_NO_TABLE) {
-        cb_hub_reject(hub, "%s on '%s': unknown table '%s' (not in this hub's --tables)", what, topic, tp->id);
-    }
-    return i;
-}
-
-static void handle_press(cb_hub *hub, const char *topic, const cb_topic *tp, const void *payload, size_t len)
-{
-    cb_press press;
-    cb_status st = cb_press_decode(payload, len, &press);
-    if (st != CB_OK) {
-        reject(hub, topic, "press", st);
-        return;
-    }
-    uint32_t i = known_table(hub, topic, tp, "press");
-    if (i == CB_NO_TABLE)
-        return;
-    char err[512];
-    cb_hub_device *dev = device_get(hub, press.device, false, err, sizeof err);
-    if (!dev) {
-        fail_db(hub, err);
-        return;
-    }
-    st = cb_dedup_check(&dev->dedup, press.boot, press.seq);
-    if (st == CB_E_DUPLICATE) {
-        hub->duplicates++;
-        if (hub->opt->log_events)
-            cb_log("table %s: duplicate press %s/%u/%u dropped", tp->id, press.device, press.boot, press.seq);
-        return;
-    }
-    if (st != CB_OK) {
-        reject(hub, topic, "press", st);
-        return;
-    }
-    uint64_t now = cb_wall_ms();
-    uint64_t pressed_at = press.age_ms < now ? now - press.age_ms : now;
-    cb_table before = hub->tables.tables[i];
-    cb_effect effect = CB_EFFECT_NONE;
-    cb_table_press(&hub->tables.tables[i], press.kind, pressed_at, now, hub->next_call_id, &effect);
-    if (effect == CB_EFFECT_OPENED)
-        hub->next_call_id++;
-    /* the window is saved with the event in the same transaction (a replay after a
-     * restart is still recognised), once per device and burst: save_devices() */
-    if (cb_store_begin(hub->store, err, sizeof err) != 0) {
-        fail_db(hub, err);
-        return;
-    }
-    dev->last_seen = now;
-    if (!dev->unsaved) {
-        dev->unsaved = true;
-        hub->devices_unsaved++;
-    }
-    if (effect != CB_EFFECT_NONE)
-        commit_change(hub, i, &before, effect, press.device, press.boot, press.seq, now);
-}
-
-static void handle_cmd(cb_hub *hub, const char *topic, const cb_topic *tp, const void *payload, size_t len)
-{
-    cb_cmd cmd;
-    cb_status st = cb_cmd_decode(payload, len, &cmd);
-    if (st != CB_OK) {
-        reject(hub, topic, "command", st);
-        return;
-    }
-    uint32_t i = known_table(hub, topic, tp, "command");
-    if (i == CB_NO_TABLE)
-        return;
-    uint64_t now = cb_wall_ms();
-    cb_table before = hub->tables.tables[i];
-    cb_effect effect;
-    st = cb_table_cmd(&hub->tables.tables[i], &cmd, now, &effect);
-    if (st != CB_OK) {
-        const char *action = "?";
-        cb_action_name(cmd.action, &action);
-        cb_hub_reject(hub, "%s for table %s by %s: %s", action, tp->id, cmd.by,
-                      st == CB_E_NO_CALL ? "no open call"
-                      : st == CB_E_STALE ? "names a call that is not open"
-                                         : cb_status_str(st));
-        return;
-    }
-    commit_change(hub, i, &before, effect, cmd.by, 0, 0, now);
-}
+/* ---- events ----------------------------------------------------------------- */
 
 static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
@@ -283,25 +78,34 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     cb_topic tp;
     cb_status st = cb_topic_parse(msg->topic, strlen(msg->topic), &tp);
     if (st != CB_OK) {
-        reject(hub, msg->topic, "message", st);
+        hub->engine.count.rejected++;
+        cb_hub_reject(hub, "message on '%.128s': %s", msg->topic, cb_status_str(st));
         return;
     }
     if (strcmp(tp.site, hub->opt->site) != 0)
         return;
     size_t len = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
+    const char *payload = msg->payload ? msg->payload : "";
+    uint64_t now = cb_wall_ms();
+    hub->topic = msg->topic;
     switch (tp.type) {
     case CB_TOPIC_PRESS:
-        handle_press(hub, msg->topic, &tp, msg->payload, len);
+        st = cb_hub_on_press(&hub->engine, tp.id, payload, len, now);
         break;
     case CB_TOPIC_CMD:
-        handle_cmd(hub, msg->topic, &tp, msg->payload, len);
+        st = cb_hub_on_cmd(&hub->engine, tp.id, payload, len, now);
         break;
     case CB_TOPIC_HUB_REQUEST:
-        cb_hub_handle_request(hub, msg->payload, len);
+        cb_hub_handle_request(hub, payload, len);
         break;
     default:
         break;
     }
+    hub->topic = NULL;
+    if (hub->fatal)
+        fail_db(hub, hub->db_error);
+    else if (st != CB_OK)
+        fail_db(hub, "out of memory for the device table");
 }
 
 static void on_publish(void *ctx, int mid)
@@ -335,12 +139,13 @@ static void publish_dirty(cb_hub *hub)
         uint32_t i = cb_table_index_pop_dirty(&hub->tables);
         if (i == CB_NO_TABLE)
             return;
-        const cb_state *st = &hub->tables.tables[i].state;
-        char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
+        cb_table t;
+        cb_table_index_get(&hub->tables, i, &t);
+        char topic[CB_TOPIC_SIZE], payload[CB_STATE_PAYLOAD_SIZE];
         size_t len;
-        if (cb_topic_build(CB_TOPIC_STATE, hub->opt->site, st->table, topic, sizeof topic) != CB_OK ||
-            cb_state_encode(st, payload, sizeof payload, &len) != CB_OK) {
-            cb_log("cannot encode state of table %s (bug)", st->table);
+        if (cb_topic_build(CB_TOPIC_STATE, hub->opt->site, t.state.table, topic, sizeof topic) != CB_OK ||
+            cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK) {
+            cb_log("cannot encode state of table %s (bug)", t.state.table);
             continue;
         }
         if (cb_mqtt_publish(hub->mqtt, topic, payload, len, 1, true, NULL) != 0) {
@@ -351,18 +156,16 @@ static void publish_dirty(cb_hub *hub)
     }
 }
 
+/* Escalation: only tables with open requests can change (the dense open array). */
 static void escalate(cb_hub *hub)
 {
     uint64_t now = cb_wall_ms();
-    for (uint32_t i = 0; i < hub->tables.count && !hub->fatal; i++) {
-        cb_table *t = &hub->tables.tables[i];
-        if (t->state.status == CB_IDLE)
-            continue;
-        cb_table before = *t;
-        cb_effect effect;
-        if (cb_table_tick(t, &hub->opt->call, now, &effect) == CB_OK && effect != CB_EFFECT_NONE)
-            commit_change(hub, i, &before, effect, "", 0, 0, now);
+    for (uint32_t k = 0; k < hub->tables.open_count && !hub->fatal; k++) {
+        if (cb_hub_tick(&hub->engine, &hub->tables.open[k], now) != CB_OK && !hub->fatal)
+            fail_db(hub, "escalation failed (bug)");
     }
+    if (hub->fatal)
+        fail_db(hub, hub->db_error);
 }
 
 /* ---- start-up ------------------------------------------------------------ */
@@ -374,14 +177,47 @@ static void load_table(void *ctx, const cb_table *t)
         cb_table_index_add(stored, t);
 }
 
-static void load_device(void *ctx, const char *id, const cb_dedup *d, uint64_t last_seen)
+static void load_device(void *ctx, const cb_hub_device *d)
 {
-    char err[128];
-    cb_hub_device *dev = device_get(ctx, id, true, err, sizeof err);
-    if (dev) {
-        dev->dedup = *d;
-        dev->last_seen = last_seen;
+    cb_hub_device_slot *s = cb_hub_device_add(ctx, d->id);
+    if (s)
+        s->d = *d;
+}
+
+/* Applies the engine's reconciliation to one stored or configured table. */
+static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_table_index *stored, uint64_t now,
+                     char *err, size_t err_cap)
+{
+    uint32_t j = cb_table_index_find(stored, id);
+    cb_table t;
+    if (j != CB_NO_TABLE)
+        cb_table_index_get(stored, j, &t);
+    cb_reconcile what;
+    cb_hub_reconcile(configured, j != CB_NO_TABLE ? &t : NULL, &what);
+    switch (what) {
+    case CB_RECONCILE_ADD:
+        cb_table_init(&t, id, now);
+        if (cb_store_put_table(hub->store, &t, err, err_cap) != 0)
+            return -1;
+        break;
+    case CB_RECONCILE_KEEP:
+        break;
+    case CB_RECONCILE_RETIRING:
+        cb_log("table %s is not in --tables but has open requests; serving it until they are closed", id);
+        break;
+    case CB_RECONCILE_DROP:
+        cb_log("table %s is no longer configured: forgotten", id);
+        return cb_store_drop_table(hub->store, id, err, err_cap);
     }
+    if (cb_table_index_find(&hub->tables, id) != CB_NO_TABLE)
+        return 0; /* listed twice */
+    uint32_t i = cb_table_index_add(&hub->tables, &t);
+    if (i == CB_NO_TABLE) {
+        snprintf(err, err_cap, "out of memory for the tables");
+        return -1;
+    }
+    hub->tables.heads[i].retiring = what == CB_RECONCILE_RETIRING;
+    return 0;
 }
 
 static int load(cb_hub *hub, char *err, size_t err_cap)
@@ -392,15 +228,15 @@ static int load(cb_hub *hub, char *err, size_t err_cap)
         snprintf(err, err_cap, "out of memory");
         return -1;
     }
+    uint64_t last_call_id = 0;
     if (cb_store_load_tables(hub->store, load_table, &stored, err, err_cap) != 0 ||
         cb_store_load_devices(hub->store, load_device, hub, err, err_cap) != 0 ||
-        cb_store_max_call_id(hub->store, &hub->next_call_id, err, err_cap) != 0) {
+        cb_store_max_call_id(hub->store, &last_call_id, err, err_cap) != 0) {
         cb_table_index_free(&stored);
         return -1;
     }
-    hub->next_call_id++;
-    if (hub->device_count > hub->opt->max_devices &&
-        forget_devices(hub, hub->opt->max_devices, err, err_cap) != 0) { /* --max-devices was lowered */
+    if (hub->device_count > hub->opt->max_devices && /* --max-devices was lowered */
+        cb_hub_forget_devices(hub, hub->opt->max_devices, err, err_cap) != 0) {
         cb_table_index_free(&stored);
         return -1;
     }
@@ -411,77 +247,42 @@ static int load(cb_hub *hub, char *err, size_t err_cap)
     }
     uint64_t now = cb_wall_ms();
     int rc = cb_store_begin(hub->store, err, err_cap);
-    for (size_t k = 0; k < list->count && rc == 0; k++) {
-        uint32_t j = cb_table_index_find(&stored, list->ids[k]);
-        cb_table t;
-        if (j != CB_NO_TABLE) {
-            t = stored.tables[j];
-        } else {
-            cb_table_init(&t, list->ids[k], now);
-            rc = cb_store_put_table(hub->store, &t, err, err_cap);
-        }
-        if (rc == 0 && cb_table_index_find(&hub->tables, t.state.table) == CB_NO_TABLE &&
-            cb_table_index_add(&hub->tables, &t) == CB_NO_TABLE) {
-            snprintf(err, err_cap, "out of memory for %zu tables", list->count);
-            rc = -1;
-        }
-    }
-    /* an open call is never dropped, even if its table left the configuration */
-    uint32_t extra = 0;
-    for (uint32_t j = 0; j < stored.count; j++)
-        extra += stored.tables[j].state.status != CB_IDLE &&
-                 cb_table_index_find(&hub->tables, stored.tables[j].state.table) == CB_NO_TABLE;
-    if (rc == 0 && extra && cb_table_index_reserve(&hub->tables, hub->tables.count + extra) != 0) {
-        snprintf(err, err_cap, "out of memory");
-        rc = -1;
-    }
-    for (uint32_t j = 0; j < stored.count && rc == 0; j++) {
-        const cb_table *t = &stored.tables[j];
-        if (t->state.status != CB_IDLE && cb_table_index_find(&hub->tables, t->state.table) == CB_NO_TABLE) {
-            cb_log("table %s is not in --tables but has an open call; keeping it until it is done", t->state.table);
-            cb_table_index_add(&hub->tables, t);
-        }
-    }
+    for (size_t k = 0; k < list->count && rc == 0; k++)
+        rc = reconcile(hub, list->ids[k], true, &stored, now, err, err_cap);
+    for (uint32_t j = 0; j < stored.count && rc == 0; j++)
+        if (cb_table_index_find(&hub->tables, stored.heads[j].id) == CB_NO_TABLE)
+            rc = reconcile(hub, stored.heads[j].id, false, &stored, now, err, err_cap);
     if (rc == 0)
         rc = cb_store_commit(hub->store, err, err_cap);
     cb_table_index_free(&stored);
-    return rc;
+    if (rc != 0)
+        return -1;
+
+    cb_hub_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.site, sizeof cfg.site, "%s", hub->opt->site);
+    snprintf(cfg.tables_text, sizeof cfg.tables_text, "%s", hub->opt->tables_text ? hub->opt->tables_text : "");
+    cfg.call = hub->opt->call;
+    cfg.max_devices = (uint32_t)hub->opt->max_devices;
+    cb_hub_ports ports;
+    cb_hub_ports_init(hub, &ports);
+    if (cb_hub_engine_init(&hub->engine, &cfg, &ports, last_call_id) != CB_OK) {
+        snprintf(err, err_cap, "cannot start the hub engine (bad site, options or request ids)");
+        return -1;
+    }
+    return 0;
 }
 
-int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_atomic_t *stop)
-{
-    cb_hub hub;
-    memset(&hub, 0, sizeof hub);
-    hub.opt = opt;
-    cb_log_set_prefix("hub");
-    char err[600];
-    hub.store = cb_store_open(opt->db_path, opt->site, opt->sync, err, sizeof err);
-    if (!hub.store) {
-        fprintf(stderr, "callbell hub: %s\n", err);
-        return 1;
-    }
-    int loaded = load(&hub, err, sizeof err);
-    cb_table_list_free(opt->tables); /* the index has the tables now */
-    if (loaded != 0) {
-        fprintf(stderr, "callbell hub: %s\n", err);
-        cb_store_close(hub.store);
-        return 1;
-    }
-#ifdef __GLIBC__
-    /* load() leaves megabytes of freed heap behind at 100,000 tables (the id list, the
-     * stored-table index, SQLite's scratch for the first big transaction): give them back */
-    malloc_trim(0);
-#endif
-    unsigned open_calls = 0;
-    for (uint32_t i = 0; i < hub.tables.count; i++)
-        open_calls += hub.tables.tables[i].state.status != CB_IDLE;
-    cb_log("site %s: %u tables, %u open calls, database %s", opt->site, hub.tables.count, open_calls, opt->db_path);
+/* ---- the loop --------------------------------------------------------------- */
 
-    char status_topic[CB_TOPIC_SIZE], client_id[64];
-    cb_topic_build(CB_TOPIC_HUB_STATUS, opt->site, NULL, status_topic, sizeof status_topic);
+static cb_mqtt *connect_broker(cb_hub *hub, const cb_url *broker, char *err, size_t err_cap)
+{
+    const char *site = hub->opt->site;
+    static char status_topic[CB_TOPIC_SIZE], client_id[64];
+    cb_topic_build(CB_TOPIC_HUB_STATUS, site, NULL, status_topic, sizeof status_topic);
     /* a fixed id and a persistent session: presses sent while the hub is down wait in
      * the broker's queue for it. A second hub for the same site takes over the session. */
-    snprintf(client_id, sizeof client_id, "callbell-hub-%s", opt->site);
+    snprintf(client_id, sizeof client_id, "callbell-hub-%s", site);
     cb_mqtt_options mo = {.client_id = client_id,
                           .clean_session = false,
                           .keepalive_s = 30,
@@ -490,67 +291,111 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
                           .birth_payload = "online",
                           /* a press is acknowledged to the broker only once it is committed */
                           .hold_writes = true};
-    cb_mqtt_handlers mh = {.ctx = &hub, .on_message = on_message, .on_publish = on_publish, .on_connect = on_connect};
-    hub.mqtt = cb_mqtt_open(broker, &mo, &mh, err, sizeof err);
-    if (!hub.mqtt) {
-        fprintf(stderr, "callbell hub: %s\n", err);
-        cb_store_close(hub.store);
-        return 1;
-    }
+    cb_mqtt_handlers mh = {.ctx = hub, .on_message = on_message, .on_publish = on_publish, .on_connect = on_connect};
+    cb_mqtt *m = cb_mqtt_open(broker, &mo, &mh, err, err_cap);
+    if (!m)
+        return NULL;
     char filter[CB_TOPIC_SIZE];
-    snprintf(filter, sizeof filter, "callbell/%s/table/+/press", opt->site);
-    cb_mqtt_subscribe(hub.mqtt, filter, 1);
-    snprintf(filter, sizeof filter, "callbell/%s/table/+/cmd", opt->site);
-    cb_mqtt_subscribe(hub.mqtt, filter, 1);
-    cb_topic_build(CB_TOPIC_HUB_REQUEST, opt->site, NULL, filter, sizeof filter);
-    cb_mqtt_subscribe(hub.mqtt, filter, 1);
-    if (cb_mqtt_connect(hub.mqtt, 5000, err, sizeof err) != 0)
-        cb_log("%s; will keep trying", err); /* the hub outlives broker restarts */
+    snprintf(filter, sizeof filter, "callbell/%s/table/+/press", site);
+    cb_mqtt_subscribe(m, filter, 1);
+    snprintf(filter, sizeof filter, "callbell/%s/table/+/cmd", site);
+    cb_mqtt_subscribe(m, filter, 1);
+    cb_topic_build(CB_TOPIC_HUB_REQUEST, site, NULL, filter, sizeof filter);
+    cb_mqtt_subscribe(m, filter, 1);
+    char why[512];
+    if (cb_mqtt_connect(m, 5000, why, sizeof why) != 0)
+        cb_log("%s; will keep trying", why); /* the hub outlives broker restarts */
     else
         cb_log("connected to the broker as %s", client_id);
+    return m;
+}
 
+static void run(cb_hub *hub, volatile sig_atomic_t *stop)
+{
+    char err[600];
     uint64_t next_tick = cb_mono_ms() + 1000;
-    while (!*stop && !hub.fatal) {
+    while (!*stop && !hub->fatal) {
         uint64_t now = cb_mono_ms();
         int wait = next_tick > now ? (int)(next_tick - now) : 0;
-        if (hub.tables.dirty_count && hub.outstanding < PUBLISH_WINDOW && cb_mqtt_connected(hub.mqtt))
+        if (hub->tables.dirty_count && hub->outstanding < PUBLISH_WINDOW && cb_mqtt_connected(hub->mqtt))
             wait = 0;
-        cb_mqtt_run_burst(hub.mqtt, wait, BURST_PACKETS);
+        cb_mqtt_run_burst(hub->mqtt, wait, BURST_PACKETS);
         if (cb_mono_ms() >= next_tick) {
             next_tick = cb_mono_ms() + 1000;
-            escalate(&hub);
-            reject_window(&hub, false); /* report what a flood suppressed */
+            escalate(hub);
+            reject_window(hub, false); /* report what a flood suppressed */
         }
-        if (hub.fatal)
+        if (hub->fatal)
             break; /* a half-applied burst is rolled back below, never committed */
         /* commit before publishing: a board never sees a state the hub could forget */
-        if (save_devices(&hub, err, sizeof err) != 0 || cb_store_commit(hub.store, err, sizeof err) != 0) {
-            fail_db(&hub, err);
+        if (cb_hub_save_devices(hub, err, sizeof err) != 0 || cb_store_commit(hub->store, err, sizeof err) != 0) {
+            fail_db(hub, err);
             break;
         }
-        publish_dirty(&hub);
-        if (hub.stats_changed && cb_mono_ms() - hub.stats_published_ms >= 10000 && cb_mqtt_connected(hub.mqtt))
-            cb_hub_publish_stats(&hub);
-        /* PUBACKs for the burst and its states leave together, after the commit */
-        cb_mqtt_flush(hub.mqtt);
+        publish_dirty(hub);
+        if (hub->stats_changed && cb_mono_ms() - hub->stats_published_ms >= 10000 && cb_mqtt_connected(hub->mqtt))
+            cb_hub_publish_stats(hub);
+        /* PUBACKs, answers and states for the burst leave together, after the commit */
+        cb_mqtt_flush(hub->mqtt);
     }
-    if (!hub.fatal && hub.stats_changed && cb_mqtt_connected(hub.mqtt))
-        cb_hub_publish_stats(&hub); /* boards keep today's figures while the hub is away */
-    reject_window(&hub, true);
-    cb_log("stopping: %lu events accepted, %lu messages rejected, %lu duplicates dropped", hub.accepted, hub.rejected,
-           hub.duplicates);
-    if (hub.fatal) {
-        cb_store_rollback(hub.store);
+}
+
+static void shut_down(cb_hub *hub)
+{
+    char err[600];
+    if (!hub->fatal && hub->stats_changed && cb_mqtt_connected(hub->mqtt))
+        cb_hub_publish_stats(hub); /* boards keep today's figures while the hub is away */
+    reject_window(hub, true);
+    const cb_hub_counters *c = &hub->engine.count;
+    cb_log("stopping: %llu events accepted, %llu messages rejected, %llu duplicates dropped",
+           (unsigned long long)c->accepted, (unsigned long long)c->rejected, (unsigned long long)c->duplicates);
+    if (hub->fatal) {
+        cb_store_rollback(hub->store);
         /* no PUBACK for the rolled-back burst may leave: drop the connection, the broker
          * publishes the will ("offline") and keeps those presses for the next hub */
-        cb_mqtt_abort(hub.mqtt);
+        cb_mqtt_abort(hub->mqtt);
     } else {
-        if (save_devices(&hub, err, sizeof err) != 0 || cb_store_commit(hub.store, err, sizeof err) != 0)
+        if (cb_hub_save_devices(hub, err, sizeof err) != 0 || cb_store_commit(hub->store, err, sizeof err) != 0)
             cb_log("FATAL %s", err);
-        cb_mqtt_close(hub.mqtt, "offline");
+        cb_mqtt_close(hub->mqtt, "offline");
     }
+}
+
+int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_atomic_t *stop)
+{
+    cb_hub hub;
+    memset(&hub, 0, sizeof hub);
+    hub.opt = opt;
+    hub.scratch_i = CB_NO_TABLE;
+    cb_log_set_prefix("hub");
+    char err[600];
+    int rc = 1;
+    hub.store = cb_store_open(opt->db_path, opt->site, opt->sync, err, sizeof err);
+    if (!hub.store)
+        goto err;
+    int loaded = load(&hub, err, sizeof err);
+    cb_table_list_free(opt->tables); /* the index has the tables now */
+    if (loaded != 0)
+        goto err;
+#ifdef __GLIBC__
+    /* load() leaves megabytes of freed heap behind at 100,000 tables (the id list, the
+     * stored-table index, SQLite's scratch for the first big transaction): give them back */
+    malloc_trim(0);
+#endif
+    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count,
+           hub.tables.open_count, opt->db_path);
+    hub.mqtt = connect_broker(&hub, broker, err, sizeof err);
+    if (!hub.mqtt)
+        goto err;
+    run(&hub, stop);
+    shut_down(&hub);
+    rc = hub.fatal ? 1 : 0;
+    goto out;
+err:
+    fprintf(stderr, "callbell hub: %s\n", err);
+out:
     cb_store_close(hub.store);
     cb_table_index_free(&hub.tables);
     free(hub.devices);
-    return hub.fatal ? 1 : 0;
+    return rc;
 }

@@ -1,8 +1,8 @@
 /* hub.h - the one authority on call state for a site.
  *
- * Takes presses and staff commands from MQTT, applies the call rules of the core
- * (lib/include/callbell/call.h), stores every change in SQLite, then publishes each
- * changed table's retained state. Bad messages are logged with the reason and dropped;
+ * Takes presses and staff commands from MQTT, lets the core's hub engine decide
+ * (lib/include/callbell/hub_engine.h), stores every change in SQLite, then publishes
+ * each changed table's retained state and answers every press. Bad messages are logged with the reason and dropped;
  * nothing a bad message contains can stop the hub. */
 #ifndef CALLBELL_HUB_H
 #define CALLBELL_HUB_H
@@ -20,6 +20,7 @@ typedef struct cb_hub_options {
     const char *db_path;
     cb_table_list *tables; /* the configured tables (parsed from "1-4,bar"); the hub frees the
                             * list once it has loaded them: 3 MB at 100,000 tables */
+    const char *tables_text; /* the same as a person reads it, for refusals ("1-4") */
     cb_call_config call;
     cb_store_sync sync;
     bool log_events;    /* one log line per accepted event */

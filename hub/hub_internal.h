@@ -1,40 +1,52 @@
-/* hub_internal.h - the hub's running state, shared by hub.c (events) and
- * hub_reports.c (statistics and request/reply). Not for other directories. */
+/* hub_internal.h - the hub's running state, shared by hub.c (events), hub_ports.c
+ * (the engine's ports) and hub_reports.c (statistics and request/reply). Not for
+ * other directories. */
 #ifndef CALLBELL_HUB_INTERNAL_H
 #define CALLBELL_HUB_INTERNAL_H
 
+#include "callbell/hub_engine.h"
 #include "hub.h"
 #include "mqtt_client.h"
 #include "table_index.h"
 
 #include <mosquitto.h>
 
-typedef struct cb_hub_device {
-    char id[CB_ID_SIZE];
-    cb_dedup dedup;
-    uint64_t last_seen; /* hub clock ms of the last accepted press */
-    bool unsaved;       /* window changed in the open transaction; saved before COMMIT */
-} cb_hub_device;
+/* A device as the shell keeps it: the engine's record first (the ports hand out a
+ * pointer to it and get the slot back by a cast). */
+typedef struct cb_hub_device_slot {
+    cb_hub_device d;
+    bool unsaved; /* changed in the open transaction; saved before COMMIT */
+} cb_hub_device_slot;
 
 typedef struct cb_hub {
     const cb_hub_options *opt;
+    cb_hub_engine engine;
     cb_store *store;
     cb_mqtt *mqtt;
     cb_table_index tables;
-    cb_hub_device *devices; /* open addressing by id; id[0] == 0 = empty */
+    cb_table scratch;   /* the table the engine is working on (ports.table) */
+    uint32_t scratch_i; /* its index, CB_NO_TABLE when none */
+    cb_hub_device_slot *devices; /* open addressing by id; d.id[0] == 0 = empty */
     size_t device_slots, device_count, devices_unsaved;
-    uint64_t next_call_id;
-    int outstanding; /* state publishes not yet acknowledged by the broker */
+    int outstanding; /* publishes not yet acknowledged by the broker */
     bool stats_changed;
     uint64_t stats_published_ms; /* monotonic */
     bool fatal;                  /* the database failed: stop, don't publish */
-    unsigned long accepted, rejected, duplicates;
-    uint64_t reject_window_ms; /* rate limit of rejection log lines (cb_hub_reject) */
+    char db_error[512];          /* why, for the log */
+    const char *topic;         /* of the message being handled, for rejection lines */
+    uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;
 } cb_hub;
 
-/* hub.c: counts a rejected message and logs "rejected <fmt...>" (rate-limited) */
+/* hub.c: counts nothing, logs "rejected <fmt...>" (rate-limited) */
 void cb_hub_reject(cb_hub *hub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* hub_ports.c: the engine's ports over the table index, the device map, SQLite and
+ * MQTT. cb_hub_save_devices writes the windows changed in the open transaction. */
+void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *ports);
+cb_hub_device_slot *cb_hub_device_add(cb_hub *hub, const char *id);
+int cb_hub_forget_devices(cb_hub *hub, size_t keep, char *err, size_t err_cap);
+int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap);
 
 /* hub_reports.c */
 void cb_hub_publish_stats(cb_hub *hub);

@@ -43,6 +43,7 @@ static cJSON *stats_object(const cb_response_stats *s)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "calls", (double)s->calls);
+    cJSON_AddNumberToObject(o, "cancelled", (double)s->cancelled);
     cJSON_AddNumberToObject(o, "acked", (double)s->ack.count);
     cJSON_AddNumberToObject(o, "done", (double)s->done.count);
     add_figures(o, "ack", &s->ack);
@@ -111,18 +112,62 @@ static cJSON *stats_result(cb_hub *hub, uint64_t since, char *err, size_t err_ca
     return r;
 }
 
+typedef struct open_request {
+    const char *table;
+    const cb_request *r;
+} open_request;
+
+/* The boards' order: unanswered first, then acknowledged; oldest first in each. */
+static int queue_order(const void *a, const void *b)
+{
+    const cb_request *x = ((const open_request *)a)->r, *y = ((const open_request *)b)->r;
+    if (x->status != y->status)
+        return x->status == CB_CALLING ? -1 : 1;
+    if (x->pressed_at != y->pressed_at)
+        return x->pressed_at < y->pressed_at ? -1 : 1;
+    return x->call < y->call ? -1 : x->call > y->call;
+}
+
+static cJSON *request_object(const char *table, const cb_request *r, uint64_t now)
+{
+    const char *kind = "?", *status = "?";
+    uint64_t waiting = 0;
+    cb_kind_name(r->kind, &kind);
+    cb_table_status_name(r->status, &status);
+    cb_waiting_s(r->pressed_at, now, &waiting);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "table", table);
+    cJSON_AddStringToObject(o, "kind", kind);
+    cJSON_AddNumberToObject(o, "call", (double)r->call);
+    cJSON_AddStringToObject(o, "status", status);
+    cJSON_AddNumberToObject(o, "count", r->count);
+    cJSON_AddNumberToObject(o, "repeats", r->repeats);
+    cJSON_AddNumberToObject(o, "pressed_at", (double)r->pressed_at);
+    cJSON_AddNumberToObject(o, "waiting_s", (double)waiting);
+    cJSON_AddStringToObject(o, "acked_by", r->acked_by); /* "" unless acknowledged */
+    cJSON_AddNumberToObject(o, "acked_at", (double)r->acked_at);
+    return o;
+}
+
+/* One object per open request, in the boards' order (docs/protocol.md "request /
+ * reply": calls). */
 static cJSON *calls_result(cb_hub *hub)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (uint32_t i = 0; i < hub->tables.count; i++) {
-        const cb_state *st = &hub->tables.tables[i].state;
-        if (st->status == CB_IDLE)
-            continue;
-        char json[CB_PAYLOAD_SIZE];
-        size_t len;
-        if (cb_state_encode(st, json, sizeof json, &len) == CB_OK)
-            cJSON_AddItemToArray(a, cJSON_Parse(json));
+    size_t n = 0, cap = (size_t)hub->tables.open_count * CB_REQUEST_MAX;
+    open_request *all = malloc((cap ? cap : 1) * sizeof *all);
+    if (!all)
+        return NULL;
+    for (uint32_t k = 0; k < hub->tables.open_count; k++) {
+        const cb_state *st = &hub->tables.open[k].state;
+        for (uint32_t i = 0; i < st->n_requests; i++)
+            all[n++] = (open_request){st->table, &st->requests[i]};
     }
+    qsort(all, n, sizeof *all, queue_order);
+    cJSON *a = cJSON_CreateArray();
+    uint64_t now = cb_wall_ms();
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, request_object(all[i].table, all[i].r, now));
+    free(all);
     return a;
 }
 
@@ -182,7 +227,8 @@ void cb_hub_handle_request(cb_hub *hub, const char *payload, size_t len)
             reply(hub, reply_to->valuestring, id->valuestring, r, err);
         }
     } else if (strcmp(query->valuestring, "calls") == 0) {
-        reply(hub, reply_to->valuestring, id->valuestring, calls_result(hub), NULL);
+        cJSON *calls = calls_result(hub);
+        reply(hub, reply_to->valuestring, id->valuestring, calls, "out of memory");
     } else {
         char err[128];
         snprintf(err, sizeof err, "unknown query '%.32s' (want stats or calls)", query->valuestring);

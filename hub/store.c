@@ -1,4 +1,5 @@
 /* store.c - SQLite persistence for the hub. */
+#define _POSIX_C_SOURCE 200809L
 #include "store.h"
 
 #include <math.h>
@@ -7,16 +8,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION 1
+/* 2: one open request per kind (open_requests), devices.boot_at. A version 1 file
+ * is migrated in place at open (migrate_v1). */
+#define SCHEMA_VERSION 2
 
-enum { ST_BEGIN, ST_COMMIT, ST_PUT_TABLE, ST_PUT_DEVICE, ST_FORGET_DEVICE, ST_EVENT, ST_CALL, ST_COUNT };
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_PUT_TABLE,
+    ST_PUT_REQUEST,
+    ST_CLOSE_REQUEST,
+    ST_PUT_DEVICE,
+    ST_FORGET_DEVICE,
+    ST_EVENT,
+    ST_CALL,
+    ST_DROP_TABLE,
+    ST_COUNT
+};
 
 static const char *const statement_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
+    /* the per-call columns of schema 1 stay, unused (0): open_requests holds the requests */
     [ST_PUT_TABLE] = "INSERT OR REPLACE INTO tables(id,status,kind,call,count,repeats,pressed_at,acked_by,acked_at,"
-                     "updated_at,last_alert_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-    [ST_PUT_DEVICE] = "INSERT OR REPLACE INTO devices(id,boot,max_seq,window,last_seen) VALUES(?1,?2,?3,?4,?5)",
+                     "updated_at,last_alert_at) VALUES(?1,?2,0,0,0,0,0,'',0,?3,0)",
+    [ST_PUT_REQUEST] = "INSERT OR REPLACE INTO open_requests(table_id,kind,call,status,count,repeats,pressed_at,"
+                       "acked_by,acked_at,last_alert_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    [ST_CLOSE_REQUEST] = "DELETE FROM open_requests WHERE table_id=?1 AND kind=?2",
+    [ST_PUT_DEVICE] = "INSERT OR REPLACE INTO devices(id,boot,max_seq,window,last_seen,boot_at) "
+                      "VALUES(?1,?2,?3,?4,?5,?6)",
     [ST_FORGET_DEVICE] = "DELETE FROM devices WHERE id=?1",
     [ST_EVENT] = "INSERT INTO events(at,table_id,call,effect,kind,who,boot,seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
     /* One row per call, kept in step with every event; the first ack is kept for the
@@ -27,6 +47,7 @@ static const char *const statement_sql[ST_COUNT] = {
                 "acked_at=CASE WHEN calls.acked_at>0 THEN calls.acked_at ELSE excluded.acked_at END,"
                 "acked_by=CASE WHEN calls.acked_at>0 THEN calls.acked_by ELSE excluded.acked_by END,"
                 "closed_at=excluded.closed_at,closed_by=excluded.closed_by,outcome=excluded.outcome",
+    [ST_DROP_TABLE] = "DELETE FROM tables WHERE id=?1",
 };
 
 struct cb_store {
@@ -54,8 +75,10 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS tables(id TEXT PRIMARY KEY, status INT, kind INT, call INT, count INT, repeats INT,"
     " pressed_at INT, acked_by TEXT, acked_at INT, updated_at INT, last_alert_at INT) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS devices(id TEXT PRIMARY KEY, boot INT, max_seq INT, window INT, last_seen INT)"
-    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS open_requests(table_id TEXT, kind INT, call INT, status INT, count INT, repeats INT,"
+    " pressed_at INT, acked_by TEXT, acked_at INT, last_alert_at INT, PRIMARY KEY(table_id, kind)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS devices(id TEXT PRIMARY KEY, boot INT, max_seq INT, window INT, last_seen INT,"
+    " boot_at INT DEFAULT 0) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS calls(id INTEGER PRIMARY KEY, table_id TEXT, kind INT, pressed_at INT, count INT,"
     " repeats INT, acked_at INT, acked_by TEXT, closed_at INT, closed_by TEXT, outcome TEXT);"
     "CREATE INDEX IF NOT EXISTS calls_pressed_at ON calls(pressed_at);"
@@ -63,6 +86,26 @@ static const char schema_sql[] =
     "CREATE INDEX IF NOT EXISTS calls_table_pressed_at ON calls(table_id, pressed_at);"
     "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, at INT, table_id TEXT, call INT, effect TEXT,"
     " kind INT, who TEXT, boot INT, seq INT);";
+
+/* Schema 1 kept one call per table in `tables`: each open one becomes a request of its
+ * kind, and devices learn boot_at (unknown: 0). One transaction: all or nothing. */
+static int migrate_v1(cb_store *s, char *err, size_t cap)
+{
+    static const char sql[] =
+        "BEGIN IMMEDIATE;"
+        "INSERT OR IGNORE INTO open_requests SELECT id,kind,call,status,count,repeats,pressed_at,acked_by,acked_at,"
+        " last_alert_at FROM tables WHERE status>0;"
+        "ALTER TABLE devices ADD COLUMN boot_at INT DEFAULT 0;"
+        "COMMIT;";
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, cap, "database: migrating schema 1 to %d: %s", SCHEMA_VERSION, msg ? msg : "?");
+        sqlite3_free(msg);
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
 
 static int check_meta(cb_store *s, const char *site, char *err, size_t cap)
 {
@@ -89,6 +132,8 @@ static int check_meta(cb_store *s, const char *site, char *err, size_t cap)
         snprintf(err, cap, "database schema %d is newer than this callbell understands (%d)", version, SCHEMA_VERSION);
         return -1;
     }
+    if (version == 1 && migrate_v1(s, err, cap) != 0)
+        return -1;
     char sql[256];
     snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES('site','%s'),('schema','%d')", site,
              SCHEMA_VERSION); /* site is [a-z0-9_-]: validated by the caller */
@@ -250,56 +295,84 @@ static void text_or_empty(sqlite3_stmt *q, int col, char *dst, size_t cap)
     snprintf(dst, cap, "%s", t ? (const char *)t : "");
 }
 
-int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err, size_t err_cap)
+/* Adds the stored open requests to the tables fn was given (ordered as the core wants). */
+static int load_requests(cb_store *s, cb_table *t, char *err, size_t err_cap)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT id,status,kind,call,count,repeats,pressed_at,acked_by,acked_at,updated_at,"
-                           "last_alert_at FROM tables",
+                           "SELECT kind,call,status,count,repeats,pressed_at,acked_by,acked_at,last_alert_at "
+                           "FROM open_requests WHERE table_id=?1 ORDER BY pressed_at, call",
                            -1, &q, NULL) != SQLITE_OK)
+        return db_fail(s, "loading requests", err, err_cap);
+    sqlite3_bind_text(q, 1, t->state.table, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && t->state.n_requests < CB_REQUEST_MAX) {
+        cb_request r;
+        memset(&r, 0, sizeof r);
+        int kind = sqlite3_column_int(q, 0), status = sqlite3_column_int(q, 2);
+        if (kind < 0 || kind >= CB_KIND_CANCEL || (status != CB_CALLING && status != CB_ACKNOWLEDGED) ||
+            cb_table_request(t, (cb_kind)kind) != NULL)
+            continue; /* a row we did not write: skip rather than trust */
+        r.kind = (cb_kind)kind;
+        r.status = (cb_table_status)status;
+        r.call = (uint64_t)sqlite3_column_int64(q, 1);
+        r.count = (uint32_t)sqlite3_column_int64(q, 3);
+        r.repeats = (uint32_t)sqlite3_column_int64(q, 4);
+        r.pressed_at = (uint64_t)sqlite3_column_int64(q, 5);
+        text_or_empty(q, 6, r.acked_by, sizeof r.acked_by);
+        r.acked_at = (uint64_t)sqlite3_column_int64(q, 7);
+        r.last_alert_at = (uint64_t)sqlite3_column_int64(q, 8);
+        t->state.requests[t->state.n_requests++] = r;
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_fail(s, "loading requests", err, err_cap);
+    return cb_state_status(&t->state, &t->state.status) == CB_OK ? 0 : -1;
+}
+
+int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err, size_t err_cap)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "SELECT id,updated_at,status FROM tables", -1, &q, NULL) != SQLITE_OK)
         return db_fail(s, "loading tables", err, err_cap);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         cb_table t;
         memset(&t, 0, sizeof t);
         text_or_empty(q, 0, t.state.table, sizeof t.state.table);
-        int status = sqlite3_column_int(q, 1), kind = sqlite3_column_int(q, 2);
-        if (cb_id_check(t.state.table) != CB_OK || status < CB_IDLE || status > CB_ACKNOWLEDGED || kind < 0 ||
-            kind >= CB_KIND_COUNT)
+        if (cb_id_check(t.state.table) != CB_OK)
             continue; /* a row we did not write: skip rather than trust */
-        t.state.status = (cb_table_status)status;
-        t.state.kind = (cb_kind)kind;
-        t.state.call = (uint64_t)sqlite3_column_int64(q, 3);
-        t.state.count = (uint32_t)sqlite3_column_int64(q, 4);
-        t.state.repeats = (uint32_t)sqlite3_column_int64(q, 5);
-        t.state.pressed_at = (uint64_t)sqlite3_column_int64(q, 6);
-        text_or_empty(q, 7, t.state.acked_by, sizeof t.state.acked_by);
-        t.state.acked_at = (uint64_t)sqlite3_column_int64(q, 8);
-        t.state.updated_at = (uint64_t)sqlite3_column_int64(q, 9);
-        t.last_alert_at = (uint64_t)sqlite3_column_int64(q, 10);
+        t.state.updated_at = (uint64_t)sqlite3_column_int64(q, 1);
+        /* most tables are idle: only those stored as open look for requests */
+        if (sqlite3_column_int(q, 2) != CB_IDLE && load_requests(s, &t, err, err_cap) != 0) {
+            sqlite3_finalize(q);
+            return -1;
+        }
         fn(ctx, &t);
     }
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : db_fail(s, "loading tables", err, err_cap);
 }
 
-int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device, const cb_dedup *d, uint64_t last_seen),
-                          void *ctx, char *err, size_t err_cap)
+int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const cb_hub_device *d), void *ctx, char *err,
+                          size_t err_cap)
 {
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, "SELECT id,boot,max_seq,window,last_seen FROM devices", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT id,boot,max_seq,window,last_seen,boot_at FROM devices", -1, &q, NULL) !=
+        SQLITE_OK)
         return db_fail(s, "loading devices", err, err_cap);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        char id[CB_ID_SIZE];
-        text_or_empty(q, 0, id, sizeof id);
-        cb_dedup d;
-        d.boot = (uint32_t)sqlite3_column_int64(q, 1);
-        d.max_seq = (uint32_t)sqlite3_column_int64(q, 2);
-        d.window = (uint64_t)sqlite3_column_int64(q, 3);
-        uint64_t last_seen = (uint64_t)sqlite3_column_int64(q, 4);
-        if (cb_id_check(id) == CB_OK)
-            fn(ctx, id, &d, last_seen);
+        cb_hub_device d;
+        memset(&d, 0, sizeof d);
+        text_or_empty(q, 0, d.id, sizeof d.id);
+        d.dedup.boot = (uint32_t)sqlite3_column_int64(q, 1);
+        d.dedup.max_seq = (uint32_t)sqlite3_column_int64(q, 2);
+        d.dedup.window = (uint64_t)sqlite3_column_int64(q, 3);
+        d.last_seen = (uint64_t)sqlite3_column_int64(q, 4);
+        d.boot_at = (uint64_t)sqlite3_column_int64(q, 5);
+        if (cb_id_check(d.id) == CB_OK)
+            fn(ctx, &d);
     }
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : db_fail(s, "loading devices", err, err_cap);
@@ -319,29 +392,50 @@ int cb_store_max_call_id(cb_store *s, uint64_t *out, char *err, size_t err_cap)
 int cb_store_put_table(cb_store *s, const cb_table *t, char *err, size_t err_cap)
 {
     sqlite3_stmt *q = s->st[ST_PUT_TABLE];
-    const cb_state *st = &t->state;
-    sqlite3_bind_text(q, 1, st->table, -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, 2, (int)st->status);
-    sqlite3_bind_int(q, 3, (int)st->kind);
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)st->call);
-    sqlite3_bind_int64(q, 5, st->count);
-    sqlite3_bind_int64(q, 6, st->repeats);
-    sqlite3_bind_int64(q, 7, (sqlite3_int64)st->pressed_at);
-    sqlite3_bind_text(q, 8, st->acked_by, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 9, (sqlite3_int64)st->acked_at);
-    sqlite3_bind_int64(q, 10, (sqlite3_int64)st->updated_at);
-    sqlite3_bind_int64(q, 11, (sqlite3_int64)t->last_alert_at);
+    sqlite3_bind_text(q, 1, t->state.table, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, (int)t->state.status);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)t->state.updated_at);
     return run(s, ST_PUT_TABLE, "saving table", err, err_cap);
 }
 
-int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint64_t now, char *err, size_t err_cap)
+int cb_store_drop_table(cb_store *s, const char *table, char *err, size_t err_cap)
+{
+    sqlite3_bind_text(s->st[ST_DROP_TABLE], 1, table, -1, SQLITE_STATIC);
+    return run(s, ST_DROP_TABLE, "dropping table", err, err_cap);
+}
+
+/* The open request's row, or its removal once it closed. */
+static int put_request(cb_store *s, const char *table, const cb_request *r, bool closed, char *err, size_t err_cap)
+{
+    if (closed) {
+        sqlite3_stmt *q = s->st[ST_CLOSE_REQUEST];
+        sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 2, (int)r->kind);
+        return run(s, ST_CLOSE_REQUEST, "closing request", err, err_cap);
+    }
+    sqlite3_stmt *q = s->st[ST_PUT_REQUEST];
+    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, (int)r->kind);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)r->call);
+    sqlite3_bind_int(q, 4, (int)r->status);
+    sqlite3_bind_int64(q, 5, r->count);
+    sqlite3_bind_int64(q, 6, r->repeats);
+    sqlite3_bind_int64(q, 7, (sqlite3_int64)r->pressed_at);
+    sqlite3_bind_text(q, 8, r->acked_by, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 9, (sqlite3_int64)r->acked_at);
+    sqlite3_bind_int64(q, 10, (sqlite3_int64)r->last_alert_at);
+    return run(s, ST_PUT_REQUEST, "saving request", err, err_cap);
+}
+
+int cb_store_put_device(cb_store *s, const cb_hub_device *d, char *err, size_t err_cap)
 {
     sqlite3_stmt *q = s->st[ST_PUT_DEVICE];
-    sqlite3_bind_text(q, 1, device, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, d->boot);
-    sqlite3_bind_int64(q, 3, d->max_seq);
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)d->window);
-    sqlite3_bind_int64(q, 5, (sqlite3_int64)now);
+    sqlite3_bind_text(q, 1, d->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, d->dedup.boot);
+    sqlite3_bind_int64(q, 3, d->dedup.max_seq);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)d->dedup.window);
+    sqlite3_bind_int64(q, 5, (sqlite3_int64)d->last_seen);
+    sqlite3_bind_int64(q, 6, (sqlite3_int64)d->boot_at);
     return run(s, ST_PUT_DEVICE, "saving device", err, err_cap);
 }
 
@@ -351,42 +445,39 @@ int cb_store_forget_device(cb_store *s, const char *device, char *err, size_t er
     return run(s, ST_FORGET_DEVICE, "forgetting device", err, err_cap);
 }
 
-int cb_store_record(cb_store *s, const cb_table *before, const cb_table *after, cb_effect effect, const char *who,
-                    uint32_t boot, uint32_t seq, uint64_t now, char *err, size_t err_cap)
+int cb_store_record(cb_store *s, const char *table, const cb_change *c, const char *who, uint32_t boot, uint32_t seq,
+                    uint64_t now, char *err, size_t err_cap)
 {
     const char *effect_name = "none";
-    cb_effect_name(effect, &effect_name);
-    bool closing = effect == CB_EFFECT_DONE || effect == CB_EFFECT_CANCELLED;
-    /* the call the event is about: a closing event leaves the table idle */
-    const cb_state *call = closing ? &before->state : &after->state;
-
+    cb_effect_name(c->effect, &effect_name);
+    bool closing = cb_effect_closes(c->effect); /* the one closing rule: the core's */
+    const cb_request *r = &c->request;
+    if (put_request(s, table, r, closing, err, err_cap) != 0)
+        return -1;
     sqlite3_stmt *q = s->st[ST_EVENT];
     sqlite3_bind_int64(q, 1, (sqlite3_int64)now);
-    sqlite3_bind_text(q, 2, after->state.table, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, (sqlite3_int64)call->call);
+    sqlite3_bind_text(q, 2, table, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)r->call);
     sqlite3_bind_text(q, 4, effect_name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, 5, (int)call->kind);
+    sqlite3_bind_int(q, 5, (int)r->kind);
     sqlite3_bind_text(q, 6, who ? who : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 7, boot);
     sqlite3_bind_int64(q, 8, seq);
     if (run(s, ST_EVENT, "recording event", err, err_cap) != 0)
         return -1;
-    if (call->call == 0)
-        return 0;
-
     q = s->st[ST_CALL];
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)call->call);
-    sqlite3_bind_text(q, 2, call->table, -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, 3, (int)call->kind);
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)call->pressed_at);
-    sqlite3_bind_int64(q, 5, call->count);
-    sqlite3_bind_int64(q, 6, call->repeats);
-    sqlite3_bind_int64(q, 7, (sqlite3_int64)call->acked_at);
-    sqlite3_bind_text(q, 8, call->acked_by, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)r->call);
+    sqlite3_bind_text(q, 2, table, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 3, (int)r->kind);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)r->pressed_at);
+    sqlite3_bind_int64(q, 5, r->count);
+    sqlite3_bind_int64(q, 6, r->repeats);
+    sqlite3_bind_int64(q, 7, (sqlite3_int64)r->acked_at);
+    sqlite3_bind_text(q, 8, r->acked_by, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 9, closing ? (sqlite3_int64)now : 0);
     sqlite3_bind_text(q, 10, closing ? (who ? who : "") : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 11, closing ? effect_name : "open", -1, SQLITE_STATIC);
-    return run(s, ST_CALL, "recording call", err, err_cap);
+    return run(s, ST_CALL, "recording request", err, err_cap);
 }
 
 /* Nearest-rank percentile of sorted ms values, in seconds. */
@@ -461,6 +552,11 @@ int cb_store_response_stats(cb_store *s, uint64_t since, const char *table, cb_r
     if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
         return -1;
     out->calls = n ? (uint64_t)v[0] : 0;
+    free(v);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM calls WHERE %s AND outcome = 'cancelled'", where);
+    if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
+        return -1;
+    out->cancelled = n ? (uint64_t)v[0] : 0;
     free(v);
 
     snprintf(sql, sizeof sql, "SELECT acked_at - pressed_at FROM calls WHERE %s AND acked_at > 0 ORDER BY 1", where);

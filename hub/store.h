@@ -9,6 +9,7 @@
 #define CALLBELL_HUB_STORE_H
 
 #include "callbell/call.h"
+#include "callbell/hub_engine.h"
 #include "callbell/protocol.h"
 
 #include <sqlite3.h>
@@ -31,22 +32,26 @@ int cb_store_commit(cb_store *s, char *err, size_t err_cap);
 /* Drops the open transaction, if any (after a failure: nothing half-applied stays). */
 void cb_store_rollback(cb_store *s);
 
-/* Loads every stored table: calls fn for each. 0 or -1. */
+/* Loads every stored table with its open requests: calls fn for each. 0 or -1. */
 int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err, size_t err_cap);
-/* Loads every device's dedup window and when it was last heard from (hub clock ms). */
-int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const char *device, const cb_dedup *d, uint64_t last_seen),
-                          void *ctx, char *err, size_t err_cap);
+/* Loads every device's dedup window, boot time and when it was last heard from. */
+int cb_store_load_devices(cb_store *s, void (*fn)(void *ctx, const cb_hub_device *d), void *ctx, char *err,
+                          size_t err_cap);
 /* Highest call id ever given (0 if none). */
 int cb_store_max_call_id(cb_store *s, uint64_t *out, char *err, size_t err_cap);
 
 /* Writes inside the open transaction. 0 or -1. */
+/* The table's row (status, updated_at); its requests are written by cb_store_record. */
 int cb_store_put_table(cb_store *s, const cb_table *t, char *err, size_t err_cap);
-int cb_store_put_device(cb_store *s, const char *device, const cb_dedup *d, uint64_t now, char *err, size_t err_cap);
+/* Forgets an idle table that left the configuration. */
+int cb_store_drop_table(cb_store *s, const char *table, char *err, size_t err_cap);
+int cb_store_put_device(cb_store *s, const cb_hub_device *d, char *err, size_t err_cap);
 int cb_store_forget_device(cb_store *s, const char *device, char *err, size_t err_cap);
-/* Records an event and keeps the calls row of t's call in step with it. `who` is the
- * staff name or device id, may be "". seq/boot are 0 for staff events. */
-int cb_store_record(cb_store *s, const cb_table *before, const cb_table *after, cb_effect effect, const char *who,
-                    uint32_t boot, uint32_t seq, uint64_t now, char *err, size_t err_cap);
+/* Records what an event did to one request of `table`: its open_requests row (removed
+ * when the change closes it), the event row, and its calls row (statistics). `who` is
+ * the staff name or device id, may be "". seq/boot are 0 for staff events. */
+int cb_store_record(cb_store *s, const char *table, const cb_change *c, const char *who, uint32_t boot, uint32_t seq,
+                    uint64_t now, char *err, size_t err_cap);
 
 /* Response-time figures for calls first pressed at or after `since` (ms). */
 /* How long some step took over a set of calls: how many calls got there, and the
@@ -57,7 +62,8 @@ typedef struct cb_duration_stats {
 } cb_duration_stats;
 
 typedef struct cb_response_stats {
-    uint64_t calls;
+    uint64_t calls;     /* requests opened */
+    uint64_t cancelled; /* closed by the guest's cancel */
     cb_duration_stats ack;  /* first press to first acknowledgement */
     cb_duration_stats done; /* first press to done (cancelled calls are not counted) */
 } cb_response_stats;

@@ -31,7 +31,9 @@ int cb_table_index_init(cb_table_index *ix)
 
 void cb_table_index_free(cb_table_index *ix)
 {
-    free(ix->tables);
+    free(ix->heads);
+    free(ix->open);
+    free(ix->open_owner);
     free(ix->slots);
     free(ix->dirty_next);
     free(ix->dirty_flag);
@@ -43,14 +45,14 @@ uint32_t cb_table_index_find(const cb_table_index *ix, const char *id)
 {
     for (uint32_t s = cb_id_hash(id) & ix->slot_mask;; s = (s + 1) & ix->slot_mask) {
         uint32_t i = ix->slots[s];
-        if (i == CB_NO_TABLE || strcmp(ix->tables[i].state.table, id) == 0)
+        if (i == CB_NO_TABLE || strcmp(ix->heads[i].id, id) == 0)
             return i;
     }
 }
 
 static void insert_slot(cb_table_index *ix, uint32_t i)
 {
-    uint32_t s = cb_id_hash(ix->tables[i].state.table) & ix->slot_mask;
+    uint32_t s = cb_id_hash(ix->heads[i].id) & ix->slot_mask;
     while (ix->slots[s] != CB_NO_TABLE)
         s = (s + 1) & ix->slot_mask;
     ix->slots[s] = i;
@@ -58,10 +60,10 @@ static void insert_slot(cb_table_index *ix, uint32_t i)
 
 static int grow_to(cb_table_index *ix, uint32_t ncap)
 {
-    cb_table *t = realloc(ix->tables, (size_t)ncap * sizeof *t);
-    if (!t)
+    cb_table_head *h = realloc(ix->heads, (size_t)ncap * sizeof *h);
+    if (!h)
         return -1;
-    ix->tables = t;
+    ix->heads = h;
     uint32_t *dn = realloc(ix->dirty_next, (size_t)ncap * sizeof *dn);
     if (!dn)
         return -1;
@@ -108,6 +110,39 @@ int cb_table_index_reserve(cb_table_index *ix, uint32_t n)
     return nslots > ix->slot_mask + 1 ? rehash_to(ix, nslots) : 0;
 }
 
+/* Gives head i a slot in the dense open array. */
+static int open_slot(cb_table_index *ix, uint32_t i)
+{
+    if (ix->open_count == ix->open_cap) {
+        uint32_t ncap = ix->open_cap ? ix->open_cap * 2 : 64;
+        cb_table *o = realloc(ix->open, (size_t)ncap * sizeof *o);
+        if (!o)
+            return -1;
+        ix->open = o;
+        uint32_t *w = realloc(ix->open_owner, (size_t)ncap * sizeof *w);
+        if (!w)
+            return -1;
+        ix->open_owner = w;
+        ix->open_cap = ncap;
+    }
+    ix->heads[i].open = ix->open_count;
+    ix->open_owner[ix->open_count++] = i;
+    return 0;
+}
+
+/* Takes head i's slot back; the last open table moves into it (the array stays dense,
+ * so ticks walk only tables with requests). */
+static void close_slot(cb_table_index *ix, uint32_t i)
+{
+    uint32_t k = ix->heads[i].open, last = --ix->open_count;
+    if (k != last) {
+        ix->open[k] = ix->open[last];
+        ix->open_owner[k] = ix->open_owner[last];
+        ix->heads[ix->open_owner[k]].open = k;
+    }
+    ix->heads[i].open = CB_NO_TABLE;
+}
+
 uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t)
 {
     if (ix->count == ix->cap && grow(ix) != 0)
@@ -115,11 +150,49 @@ uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t)
     /* keep the load factor under 1/2 so probes stay short */
     if ((ix->count + 1) * 2 > ix->slot_mask + 1 && rehash_to(ix, (ix->slot_mask + 1) * 2) != 0)
         return CB_NO_TABLE;
-    uint32_t i = ix->count++;
-    ix->tables[i] = *t;
+    uint32_t i = ix->count;
+    cb_table_head *h = &ix->heads[i];
+    memset(h, 0, sizeof *h);
+    memcpy(h->id, t->state.table, sizeof h->id);
+    h->open = CB_NO_TABLE;
+    h->updated_at = t->state.updated_at;
+    if (t->state.n_requests > 0 && open_slot(ix, i) != 0)
+        return CB_NO_TABLE;
+    if (h->open != CB_NO_TABLE)
+        ix->open[h->open] = *t;
+    ix->count++;
     ix->dirty_flag[i] = 0;
     insert_slot(ix, i);
     return i;
+}
+
+void cb_table_index_get(const cb_table_index *ix, uint32_t i, cb_table *out)
+{
+    const cb_table_head *h = &ix->heads[i];
+    if (h->open != CB_NO_TABLE) {
+        *out = ix->open[h->open];
+        return;
+    }
+    memset(out, 0, sizeof *out);
+    memcpy(out->state.table, h->id, sizeof h->id);
+    out->state.status = CB_IDLE;
+    out->state.updated_at = h->updated_at;
+}
+
+int cb_table_index_put(cb_table_index *ix, uint32_t i, const cb_table *t)
+{
+    cb_table_head *h = &ix->heads[i];
+    if (t->state.n_requests == 0) {
+        h->updated_at = t->state.updated_at;
+        if (h->open != CB_NO_TABLE)
+            close_slot(ix, i);
+        return 0;
+    }
+    if (h->open == CB_NO_TABLE && open_slot(ix, i) != 0)
+        return -1;
+    if (&ix->open[h->open] != t)
+        ix->open[h->open] = *t;
+    return 0;
 }
 
 static void link_tail(uint32_t *next, uint32_t *head, uint32_t *tail, uint32_t i)

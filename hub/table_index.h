@@ -1,11 +1,14 @@
-/* table_index.h - the hub's tables in memory: one array of cb_table, a hash index by
- * id, and a FIFO of tables whose state must be (re)published.
+/* table_index.h - the hub's tables in memory: a compact head per table, the full
+ * state only for tables with open requests, a hash index by id, and a FIFO of tables
+ * whose state must be (re)published.
  *
- * Sized for 100,000 tables in under 256 bytes each: the array holds the state itself
- * (128 bytes, no per-table allocation), the index 4 bytes a slot (2 slots a table),
- * the two FIFOs 4 bytes each and a flag byte a table. A table marked twice before it
- * is published is published once; a table changed by an event goes ahead of a full
- * republish, so a guest's call never waits behind 100,000 idle states. */
+ * Sized for 100,000 tables in under 256 bytes each: a head is 48 bytes (id, updated_at,
+ * where its requests are); a table with open requests also has a full cb_table in the
+ * dense `open` array (~320 bytes, only while it has requests); the index costs 4 bytes
+ * a slot (2 slots a table), the two FIFOs 4 bytes each and a flag byte a table. A table
+ * marked twice before it is published is published once; a table changed by an event
+ * goes ahead of a full republish, so a guest's call never waits behind 100,000 idle
+ * states. */
 #ifndef CALLBELL_HUB_TABLE_INDEX_H
 #define CALLBELL_HUB_TABLE_INDEX_H
 
@@ -17,9 +20,19 @@
 
 #define CB_NO_TABLE UINT32_MAX
 
+typedef struct cb_table_head {
+    char id[CB_ID_SIZE];
+    bool retiring;       /* no longer configured: served until its requests close */
+    uint32_t open;       /* index in cb_table_index.open, CB_NO_TABLE while idle */
+    uint64_t updated_at; /* while idle (an open table keeps its own) */
+} cb_table_head;
+
 typedef struct cb_table_index {
-    cb_table *tables;
+    cb_table_head *heads;
     uint32_t count, cap;
+    cb_table *open;       /* dense: open[0..open_count) */
+    uint32_t *open_owner; /* head index of each open table */
+    uint32_t open_count, open_cap;
     uint32_t *slots; /* open addressing; CB_NO_TABLE = empty */
     uint32_t slot_mask;
     uint32_t *dirty_next; /* FIFO links; CB_NO_TABLE = end; dirty_flag marks members */
@@ -44,6 +57,12 @@ uint32_t cb_table_index_find(const cb_table_index *ix, const char *id);
 /* Adds a copy of *t (its id must not be present). Returns its index or CB_NO_TABLE
  * when out of memory. */
 uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t);
+/* Table i's full state into *out (an idle one is built from its head). */
+void cb_table_index_get(const cb_table_index *ix, uint32_t i, cb_table *out);
+/* Stores *t as table i's state: it keeps a full copy while t has requests and gives
+ * it back once idle. t may point into ix->open. 0, or -1 when out of memory (then
+ * table i is unchanged). */
+int cb_table_index_put(cb_table_index *ix, uint32_t i, const cb_table *t);
 void cb_table_index_mark_dirty(cb_table_index *ix, uint32_t i);
 /* Like mark_dirty, for a state an event changed: ahead of the tables only marked dirty. */
 void cb_table_index_mark_changed(cb_table_index *ix, uint32_t i);

@@ -481,3 +481,10 @@ void cb_mqtt_close(cb_mqtt *m, const char *final_payload)
     mosquitto_destroy(m->mosq);
     free(m);
 }
+
+void cb_mqtt_set_message_handler(cb_mqtt *m, void (*on_message)(void *ctx, const struct mosquitto_message *msg),
+                                 void *ctx)
+{
+    m->h.on_message = on_message;
+    m->h.ctx = ctx;
+}

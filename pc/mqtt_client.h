@@ -73,6 +73,9 @@ int cb_mqtt_fence(cb_mqtt *m, const char *topic, int timeout_ms);
  * delivered again to a persistent session); writes still go out. For a program
  * that cannot keep what it would read, e.g. the hub after a database failure. */
 void cb_mqtt_stop_reading(cb_mqtt *m);
+/* Replaces the message handler and its context (a command that reads in stages). */
+void cb_mqtt_set_message_handler(cb_mqtt *m, void (*on_message)(void *ctx, const struct mosquitto_message *msg),
+                                 void *ctx);
 /* The client id in use (stable for the life of the object). */
 const char *cb_mqtt_client_id(const cb_mqtt *m);
 struct mosquitto *cb_mqtt_handle(cb_mqtt *m);

@@ -10,12 +10,14 @@ int cb_site_view_init(cb_site_view *v, const char *site)
     if (cb_id_check(site) != CB_OK)
         return -1;
     snprintf(v->site, sizeof v->site, "%s", site);
+    cb_age_thresholds_default(&v->ages);
     return 0;
 }
 
 void cb_site_view_free(cb_site_view *v)
 {
     free(v->tables);
+    free(v->open);
     free(v->devices);
     memset(v, 0, sizeof *v);
 }
@@ -88,6 +90,50 @@ static size_t table_slot(const cb_site_view *v, const char *id, bool *found)
     return lo;
 }
 
+/* The request with this id in s, or NULL (ids are unique per hub database). */
+static const cb_request *request_by_call(const cb_state *s, uint64_t call)
+{
+    for (uint32_t i = 0; i < s->n_requests; i++)
+        if (s->requests[i].call == call)
+            return &s->requests[i];
+    return NULL;
+}
+
+static void add_news(cb_site_view *v, cb_view_news_type type, const cb_request *r)
+{
+    if (v->news_count < CB_VIEW_NEWS_MAX)
+        v->news[v->news_count++] = (cb_view_news){.type = type, .req = *r};
+}
+
+/* What changed from old to now, request by request, into v->news. */
+static void diff_requests(cb_site_view *v, const cb_state *old, const cb_state *now)
+{
+    v->news_count = 0;
+    snprintf(v->news_table, sizeof v->news_table, "%s", now->table);
+    for (uint32_t i = 0; i < old->n_requests; i++)
+        if (!request_by_call(now, old->requests[i].call))
+            add_news(v, CB_NEWS_CLOSED, &old->requests[i]);
+    for (uint32_t i = 0; i < now->n_requests; i++) {
+        const cb_request *r = &now->requests[i], *was = request_by_call(old, r->call);
+        if (r->status == CB_CALLING) {
+            if (!was)
+                add_news(v, CB_NEWS_NEW, r);
+            else if (r->repeats > was->repeats || was->status != CB_CALLING)
+                add_news(v, CB_NEWS_REALERT, r); /* escalated, or the ack timed out */
+        } else if (!was || was->status != CB_ACKNOWLEDGED || strcmp(was->acked_by, r->acked_by) != 0) {
+            add_news(v, CB_NEWS_ACKED, r);
+        }
+    }
+}
+
+static bool news_rings(const cb_site_view *v)
+{
+    for (size_t i = 0; i < v->news_count; i++)
+        if (v->news[i].type == CB_NEWS_NEW || v->news[i].type == CB_NEWS_REALERT)
+            return true;
+    return false;
+}
+
 static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void *payload, size_t len)
 {
     cb_state st;
@@ -106,17 +152,12 @@ static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void
         v->tables = grown;
         memmove(&v->tables[i + 1], &v->tables[i], (v->table_count - i) * sizeof *v->tables);
         v->table_count++;
-        v->tables[i] = st;
-        return st.status == CB_CALLING ? CB_VIEW_ALERT : CB_VIEW_CHANGED;
+        memset(&v->tables[i], 0, sizeof v->tables[i]); /* a table first seen: nothing was open */
     }
-    cb_state old = v->tables[i];
+    diff_requests(v, &v->tables[i], &st);
     v->tables[i] = st;
-    bool new_call = st.status == CB_CALLING && (old.call != st.call || old.status == CB_IDLE);
-    /* the same call asks again: a re-alert, the guest wants something else (bill after
-     * call), or an acknowledged call came back (new kind, or not done in time) */
-    bool again = st.status == CB_CALLING && st.call == old.call &&
-                 (st.repeats > old.repeats || st.kind != old.kind || old.status == CB_ACKNOWLEDGED);
-    return (new_call || again) ? CB_VIEW_ALERT : CB_VIEW_CHANGED;
+    v->open_stale = true;
+    return news_rings(v) ? CB_VIEW_ALERT : CB_VIEW_CHANGED;
 }
 
 static cb_view_device *device_get(cb_site_view *v, const char *id)
@@ -142,6 +183,7 @@ static bool is_text(const void *payload, size_t len, const char *word)
 cb_view_change cb_site_view_message(cb_site_view *v, const char *topic, const void *payload, size_t len)
 {
     cb_topic t;
+    v->news_count = 0;
     if (cb_topic_parse(topic, strlen(topic), &t) != CB_OK || strcmp(t.site, v->site) != 0)
         return CB_VIEW_NOTHING;
     switch (t.type) {
@@ -182,20 +224,87 @@ cb_view_change cb_site_view_message(cb_site_view *v, const char *topic, const vo
     }
 }
 
-static int by_pressed_at(const void *a, const void *b)
+/* Queue order: the guests still waiting first, then the ones someone is on the way
+ * to; each oldest first. */
+static int queue_order(const void *a, const void *b)
 {
-    const cb_state *x = *(const cb_state *const *)a, *y = *(const cb_state *const *)b;
-    if (x->pressed_at != y->pressed_at)
-        return x->pressed_at < y->pressed_at ? -1 : 1;
-    return cb_table_id_cmp(x->table, y->table);
+    const cb_view_request *x = a, *y = b;
+    if (x->req.status != y->req.status)
+        return x->req.status == CB_CALLING ? -1 : 1;
+    if (x->req.pressed_at != y->req.pressed_at)
+        return x->req.pressed_at < y->req.pressed_at ? -1 : 1;
+    int c = cb_table_id_cmp(x->table, y->table);
+    if (c != 0)
+        return c;
+    return x->req.call < y->req.call ? -1 : x->req.call > y->req.call;
 }
 
-size_t cb_site_view_open_calls(const cb_site_view *v, const cb_state **out, size_t cap)
+static void build_queue(cb_site_view *v)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < v->table_count && n < cap; i++)
-        if (v->tables[i].status != CB_IDLE)
-            out[n++] = &v->tables[i];
-    qsort(out, n, sizeof *out, by_pressed_at);
-    return n;
+    v->open_count = 0;
+    for (size_t i = 0; i < v->table_count; i++) {
+        const cb_state *s = &v->tables[i];
+        for (uint32_t k = 0; k < s->n_requests; k++) {
+            cb_view_request *grown = room_for_one(v->open, &v->open_cap, v->open_count, sizeof *v->open);
+            if (!grown)
+                goto sort; /* out of memory: list what fits rather than nothing */
+            v->open = grown;
+            cb_view_request *e = &v->open[v->open_count++];
+            snprintf(e->table, sizeof e->table, "%s", s->table);
+            e->req = s->requests[k];
+        }
+    }
+sort:
+    if (v->open_count > 1)
+        qsort(v->open, v->open_count, sizeof *v->open, queue_order);
+    v->open_stale = false;
+}
+
+const cb_view_request *cb_site_view_requests(cb_site_view *v, size_t *n)
+{
+    if (v->open_stale)
+        build_queue(v);
+    *n = v->open_count;
+    return v->open_count ? v->open : NULL;
+}
+
+cb_status cb_site_view_age(const cb_site_view *v, const cb_request *r, uint64_t now_ms, cb_age_class *out)
+{
+    uint64_t waiting;
+    cb_status st = cb_waiting_s(r->pressed_at, now_ms, &waiting);
+    if (st != CB_OK)
+        return st;
+    return cb_age_class_of(waiting, r->status == CB_ACKNOWLEDGED, &v->ages, out);
+}
+
+/* How much a class asks for someone to go now: acked < new < warn < late. */
+static int urgency(cb_age_class c)
+{
+    switch (c) {
+    case CB_AGE_LATE:
+        return 3;
+    case CB_AGE_WARN:
+        return 2;
+    case CB_AGE_NEW:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+cb_status cb_site_view_table_age(const cb_site_view *v, const cb_state *s, uint64_t now_ms, cb_age_class *out)
+{
+    if (s->n_requests == 0 || s->n_requests > CB_REQUEST_MAX)
+        return CB_E_RANGE;
+    cb_age_class worst = CB_AGE_ACKED;
+    for (uint32_t i = 0; i < s->n_requests; i++) {
+        cb_age_class c;
+        cb_status st = cb_site_view_age(v, &s->requests[i], now_ms, &c);
+        if (st != CB_OK)
+            return st;
+        if (urgency(c) > urgency(worst))
+            worst = c;
+    }
+    *out = worst;
+    return CB_OK;
 }

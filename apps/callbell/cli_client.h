@@ -13,4 +13,19 @@ cb_mqtt *cb_cli_connect(const cb_common *c, const char *prefix, const cb_mqtt_ha
 /* callbell/<site>/reply/<client id>: subscribed, for fences and hub replies. */
 int cb_cli_reply_topic(const cb_common *c, cb_mqtt *m, char *topic, size_t cap);
 
+/* Whether a hub serves the site, from its retained hub/status (its will says offline). */
+typedef enum cb_hub_presence { CB_HUB_UNKNOWN = 0, CB_HUB_OFFLINE, CB_HUB_ONLINE } cb_hub_presence;
+/* Subscribes to callbell/<site>/hub/status; its topic goes to topic[cap]. */
+int cb_cli_watch_hub(const cb_common *c, cb_mqtt *m, char *topic, size_t cap);
+/* Updates *presence if msg is the hub/status message on `topic`; true if it was. */
+bool cb_cli_hub_message(const struct mosquitto_message *msg, const char *topic, cb_hub_presence *presence);
+
+/* Asks the hub (docs/protocol.md "request / reply") and waits for its answer: the
+ * reply topic must be subscribed and fenced. `extra` is more JSON members or "".
+ * Returns the reply's "result" (caller frees with cJSON_Delete on the returned root
+ * in *root), or NULL after printing why. */
+struct cJSON;
+struct cJSON *cb_cli_ask_hub(const cb_common *c, cb_mqtt *m, const char *reply_topic, const char *query,
+                             const char *extra, struct cJSON **root);
+
 #endif

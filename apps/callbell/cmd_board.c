@@ -11,23 +11,21 @@
 static void help(void)
 {
     printf("usage: callbell board [--name NAME] [--no-bell] [options]\n\n"
-           "The staff board in the terminal: open calls oldest first with their waiting\n"
-           "time, a tile per table, hub and device warnings, and a bell on every new call\n"
-           "or re-alert. Keys: up/down or j/k select, a acknowledge, d done, q quit.\n\n"
+           "The staff board in the terminal: every open request (call, bill, water) on a\n"
+           "line of its own, waiting ones first and oldest first, with its waiting time; a\n"
+           "tile per table with all its requests; hub and device warnings; a bell on every\n"
+           "new request or re-alert. Colours: cyan new, yellow waiting over a minute, red\n"
+           "over three, green acknowledged.\n\n"
+           "Keys: up/down or j/k select a request, a acknowledge it, d done, A / D\n"
+           "acknowledge / done every open request of its table, n change your name, q quit.\n\n"
            "  --name NAME    staff name sent with ack/done (default $USER, or \"staff\")\n"
            "  --no-bell      don't ring the terminal bell\n" CB_COMMON_HELP);
 }
 
-/* A staff name the protocol accepts: 1-32 bytes, no control characters. */
+/* The core's staff-name rule (the hub and the web board apply the same one). */
 static bool name_ok(const char *name)
 {
-    size_t n = strlen(name);
-    if (n == 0 || n > CB_NAME_MAX)
-        return false;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return false;
-    return true;
+    return cb_name_check(name, strlen(name)) == CB_OK;
 }
 
 int cb_cmd_board(int argc, char **argv)
@@ -56,7 +54,9 @@ int cb_cmd_board(int argc, char **argv)
             return 0;
         case OPT_NAME:
             if (!name_ok(optarg)) {
-                cb_fail(&common, "bad --name '%s': 1-32 bytes, no control characters", optarg);
+                cb_fail(&common,
+                        "bad --name '%s': 1-32 bytes of UTF-8, no control characters, no leading or trailing space",
+                        optarg);
                 return 2;
             }
             name = optarg;

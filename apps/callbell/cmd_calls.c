@@ -1,71 +1,62 @@
-/* cmd_calls.c - `callbell calls`: the open calls now, from the hub's retained state
- * (works while the hub is down too, showing the last state it published). */
+/* cmd_calls.c - `callbell calls`: the open requests now, asked of the hub (the one
+ * authority), never scraped from retained states that may be stale or incomplete.
+ * With no hub online it says so and exits 3. */
 #include "cli_client.h"
-#include "clock.h"
 #include "commands.h"
-#include "site_view.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define EXIT_HUB_OFFLINE 3
+
+static const char help[] =
+    "usage: callbell calls [--json] [options]\n\n"
+    "Lists the open requests, asked of the running hub: unanswered ones first, oldest\n"
+    "first, then acknowledged ones. A table has one request per kind (call, bill, water).\n"
+    "Exits 3 with \"hub offline\" when no hub serves the site.\n\n"
+    "  --json         a JSON array of {table, kind, call, status, count, repeats, pressed_at,\n"
+    "                 waiting_s, acked_by, acked_at}; acked_by is \"\" unless acknowledged\n" CB_COMMON_HELP;
+
+typedef struct presence_watch {
+    char topic[CB_TOPIC_SIZE];
+    cb_hub_presence hub;
+} presence_watch;
+
 static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
-    cb_site_view_message(ctx, msg->topic, msg->payload, msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0);
+    presence_watch *w = ctx;
+    cb_cli_hub_message(msg, w->topic, &w->hub);
 }
 
-static double waiting_s(const cb_state *s, uint64_t now)
+static const char *text(const cJSON *o, const char *key)
 {
-    return now > s->pressed_at ? (double)(now - s->pressed_at) / 1000.0 : 0.0;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static void print_json(const cb_state **calls, size_t n, uint64_t now)
+static double number(const cJSON *o, const char *key)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) {
-        const cb_state *s = calls[i];
-        const char *kind = "call", *status = "calling";
-        cb_kind_name(s->kind, &kind);
-        cb_table_status_name(s->status, &status);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "table", s->table);
-        cJSON_AddStringToObject(o, "kind", kind);
-        cJSON_AddStringToObject(o, "status", status);
-        cJSON_AddNumberToObject(o, "call", (double)s->call);
-        cJSON_AddNumberToObject(o, "count", s->count);
-        cJSON_AddNumberToObject(o, "repeats", s->repeats);
-        cJSON_AddNumberToObject(o, "pressed_at", (double)s->pressed_at);
-        cJSON_AddNumberToObject(o, "waiting_s", (double)(int64_t)(waiting_s(s, now) * 10) / 10.0);
-        if (s->status == CB_ACKNOWLEDGED)
-            cJSON_AddStringToObject(o, "acked_by", s->acked_by);
-        else
-            cJSON_AddNullToObject(o, "acked_by");
-        cJSON_AddNumberToObject(o, "acked_at", (double)s->acked_at);
-        cJSON_AddItemToArray(a, o);
-    }
-    char *text = cJSON_Print(a);
-    if (text)
-        puts(text);
-    free(text);
-    cJSON_Delete(a);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
-static void print_text(const cb_state **calls, size_t n, uint64_t now)
+static void print_text(const cJSON *calls)
 {
-    if (n == 0) {
-        puts("no open calls");
+    if (cJSON_GetArraySize(calls) == 0) {
+        puts("no open requests");
         return;
     }
-    printf("%-10s %-6s %-13s %8s %7s  %s\n", "TABLE", "KIND", "STATUS", "WAITING", "REPEATS", "ACKED BY");
-    for (size_t i = 0; i < n; i++) {
-        const cb_state *s = calls[i];
-        const char *kind = "call", *status = "calling";
-        cb_kind_name(s->kind, &kind);
-        cb_table_status_name(s->status, &status);
-        unsigned w = (unsigned)waiting_s(s, now);
-        printf("%-10s %-6s %-13s %5u:%02u %7u  %s\n", s->table, kind, status, w / 60, w % 60, s->repeats,
-               s->status == CB_ACKNOWLEDGED ? s->acked_by : "-");
+    printf("%-10s %-6s %8s %-13s %8s %7s  %s\n", "TABLE", "KIND", "REQUEST", "STATUS", "WAITING", "REPEATS",
+           "ACKED BY");
+    const cJSON *o;
+    cJSON_ArrayForEach(o, calls)
+    {
+        unsigned w = (unsigned)number(o, "waiting_s");
+        const char *by = text(o, "acked_by");
+        printf("%-10s %-6s %8.0f %-13s %5u:%02u %7.0f  %s\n", text(o, "table"), text(o, "kind"), number(o, "call"),
+               text(o, "status"), w / 60, w % 60, number(o, "repeats"), by[0] ? by : "-");
     }
 }
 
@@ -78,10 +69,7 @@ int cb_cmd_calls(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (opt == 'h') {
-            printf("usage: callbell calls [--json] [options]\n\nLists the open calls, oldest first, from the "
-                   "hub's retained state.\n\n  --json         a JSON array of {table, kind, status, call, count, "
-                   "repeats,\n                 pressed_at, waiting_s, acked_by, acked_at}\n%s",
-                   CB_COMMON_HELP);
+            fputs(help, stdout);
             return 0;
         } else if (opt == 'j') {
             json = true;
@@ -91,42 +79,41 @@ int cb_cmd_calls(int argc, char **argv)
     }
     if (cb_common_end(&c, argc, argv) != 0)
         return 2;
-    cb_site_view view;
-    cb_site_view_init(&view, c.site);
-    cb_mqtt_handlers h = {.ctx = &view, .on_message = on_message};
+    presence_watch w = {.hub = CB_HUB_UNKNOWN};
+    cb_mqtt_handlers h = {.ctx = &w, .on_message = on_message};
     cb_mqtt *m = cb_cli_connect(&c, "cb-calls", &h);
-    if (!m) {
-        cb_site_view_free(&view);
+    if (!m)
         return 1;
-    }
     char reply[CB_TOPIC_SIZE];
+    cJSON *root = NULL;
     int rc = 1;
-    if (cb_site_view_subscribe(&view, m) != 0 || cb_cli_reply_topic(&c, m, reply, sizeof reply) != 0)
+    if (cb_cli_watch_hub(&c, m, w.topic, sizeof w.topic) != 0 || cb_cli_reply_topic(&c, m, reply, sizeof reply) != 0)
         goto out;
     if (cb_mqtt_fence(m, reply, CB_CLI_TIMEOUT_MS) != 0) {
         cb_fail(&c, "the broker did not answer in time");
         goto out;
     }
-    if (!view.hub_known && view.table_count == 0) {
-        cb_fail(&c, "no hub has published state for site '%s' on this broker (is `callbell hub` running?)", c.site);
+    if (w.hub != CB_HUB_ONLINE) {
+        cb_fail(&c, "hub offline: no hub serves site %s on this broker, so the open requests are not known "
+                    "(start `callbell hub`)",
+                c.site);
+        rc = EXIT_HUB_OFFLINE;
         goto out;
     }
-    if (!view.hub_online)
-        fprintf(stderr, "callbell calls: warning: the hub is offline; this is the last state it published\n");
-    size_t cap = view.table_count ? view.table_count : 1;
-    const cb_state **calls = malloc(cap * sizeof *calls);
+    cJSON *calls = cb_cli_ask_hub(&c, m, reply, "calls", "", &root);
     if (!calls)
         goto out;
-    size_t n = cb_site_view_open_calls(&view, calls, cap);
-    uint64_t now = cb_wall_ms();
-    if (json)
-        print_json(calls, n, now);
-    else
-        print_text(calls, n, now);
-    free(calls);
+    if (json) {
+        char *t = cJSON_Print(calls);
+        if (t)
+            puts(t);
+        free(t);
+    } else {
+        print_text(calls);
+    }
     rc = 0;
 out:
+    cJSON_Delete(root);
     cb_mqtt_close(m, NULL);
-    cb_site_view_free(&view);
     return rc;
 }

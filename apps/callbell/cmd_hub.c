@@ -110,6 +110,7 @@ int cb_cmd_hub(int argc, char **argv)
         return 2;
     }
     o.tables = &tables;
+    o.tables_text = tables_spec;
     if (!db_path[0]) {
         char name[64];
         snprintf(name, sizeof name, "hub-%s.db", c.site);

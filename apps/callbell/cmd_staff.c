@@ -1,5 +1,11 @@
-/* cmd_staff.c - `callbell ack TABLE` and `callbell done TABLE`: a staff command,
- * confirmed by the hub's new retained state before the command exits 0. */
+/* cmd_staff.c - `callbell ack TABLE` and `callbell done TABLE`: staff commands for
+ * one request of a table (--kind) or all of its open requests, confirmed by the
+ * hub's new retained state before the command exits 0.
+ *
+ * Every command names its request by id (`call`), taken from the table's retained
+ * state: a command that waits in the broker while the hub is down applies when the
+ * hub returns only if that request is still open; otherwise the hub drops it as
+ * stale, so it can never close a newer request the guest made meanwhile. */
 #include "cli_client.h"
 #include "clock.h"
 #include "commands.h"
@@ -10,24 +16,136 @@
 
 typedef struct watch {
     char topic[CB_TOPIC_SIZE];
+    char hub_topic[CB_TOPIC_SIZE];
+    cb_hub_presence hub;
     bool have;
     cb_state state;
 } watch;
 
+/* The requests a command acts on, by id. */
+typedef struct targets {
+    uint32_t n;
+    cb_request r[CB_REQUEST_MAX];
+} targets;
+
 static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
     watch *w = ctx;
+    if (cb_cli_hub_message(msg, w->hub_topic, &w->hub))
+        return;
     if (strcmp(msg->topic, w->topic) == 0 && msg->payloadlen > 0 &&
         cb_state_decode(msg->payload, (size_t)msg->payloadlen, &w->state) == CB_OK)
         w->have = true;
 }
 
-static bool confirmed(const watch *w, cb_action action, const cb_cmd *cmd)
+static const cb_request *find_call(const cb_state *s, uint64_t call)
 {
-    if (action == CB_ACTION_ACK)
-        return w->state.call == cmd->call && w->state.status == CB_ACKNOWLEDGED &&
-               strcmp(w->state.acked_by, cmd->by) == 0;
-    return w->state.call != cmd->call || w->state.status == CB_IDLE;
+    for (uint32_t i = 0; i < s->n_requests; i++)
+        if (s->requests[i].call == call)
+            return &s->requests[i];
+    return NULL;
+}
+
+static bool confirmed(const watch *w, const cb_cmd *cmd, const targets *t)
+{
+    for (uint32_t i = 0; i < t->n; i++) {
+        const cb_request *now = find_call(&w->state, t->r[i].call);
+        bool done = cmd->action == CB_ACTION_ACK
+                        ? now && now->status == CB_ACKNOWLEDGED && strcmp(now->acked_by, cmd->by) == 0
+                        : now == NULL;
+        if (!done)
+            return false;
+    }
+    return true;
+}
+
+static void pick(const cb_state *s, const cb_cmd *cmd, targets *t)
+{
+    t->n = 0;
+    for (uint32_t i = 0; i < s->n_requests; i++)
+        if (!cmd->has_kind || s->requests[i].kind == cmd->kind)
+            t->r[t->n++] = s->requests[i];
+}
+
+static int send_all(const cb_common *c, cb_mqtt *m, const char *table, cb_cmd cmd, const targets *t)
+{
+    char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
+    size_t len;
+    cb_topic_build(CB_TOPIC_CMD, c->site, table, topic, sizeof topic);
+    for (uint32_t i = 0; i < t->n; i++) {
+        cmd.has_call = true;
+        cmd.call = t->r[i].call;
+        cmd.has_kind = true;
+        cmd.kind = t->r[i].kind;
+        if (cb_cmd_encode(&cmd, payload, sizeof payload, &len) != CB_OK ||
+            cb_mqtt_publish(m, topic, payload, len, 1, false, NULL) != 0) {
+            cb_fail(c, "lost the broker while sending");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void report(const char *table, const cb_cmd *cmd, const targets *t, bool waiting)
+{
+    for (uint32_t i = 0; i < t->n; i++) {
+        const char *kind = "call";
+        cb_kind_name(t->r[i].kind, &kind);
+        unsigned long long id = (unsigned long long)t->r[i].call;
+        if (waiting)
+            printf("table %s: the %s of its %s request %llu waits in the broker for the hub (offline); it applies "
+                   "when the hub returns if that request is still open\n",
+                   table, cmd->action == CB_ACTION_ACK ? "ack" : "done", kind, id);
+        else if (cmd->action == CB_ACTION_ACK)
+            printf("table %s: %s request %llu acknowledged by %s\n", table, kind, id, cmd->by);
+        else
+            printf("table %s: %s request %llu done\n", table, kind, id);
+    }
+}
+
+static int parse(int argc, char **argv, cb_common *c, cb_cmd *cmd, const char *name, const char **table)
+{
+    const char *user = getenv("USER");
+    snprintf(cmd->by, sizeof cmd->by, "%s", user && user[0] ? user : "staff");
+    static const struct option longopts[] = {
+        {"by", required_argument, 0, 'b'}, {"kind", required_argument, 0, 'k'}, CB_COMMON_OPTIONS, {0, 0, 0, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            printf("usage: callbell %s TABLE [--kind call|bill|water] [--by NAME] [options]\n\n"
+                   "%s TABLE's open request of --kind, or all of its open requests, and waits\n"
+                   "until the hub confirms. With the hub offline the command waits in the broker\n"
+                   "and applies when the hub returns, if that request is still open.\n\n"
+                   "  --kind K       only the request of this kind\n"
+                   "  --by NAME      staff name (default $USER)\n%s",
+                   name, cmd->action == CB_ACTION_ACK ? "Acknowledges" : "Closes", CB_COMMON_HELP);
+            return 1;
+        } else if (opt == 'b') {
+            cb_status st = cb_name_check(optarg, strlen(optarg));
+            if (st != CB_OK) {
+                cb_fail(c, "bad --by '%s': a staff name is 1-%d bytes of text, no control characters, no "
+                           "leading or trailing space",
+                        optarg, CB_NAME_MAX);
+                return 2;
+            }
+            snprintf(cmd->by, sizeof cmd->by, "%s", optarg);
+        } else if (opt == 'k') {
+            if (cb_kind_parse(optarg, strlen(optarg), &cmd->kind) != CB_OK || cmd->kind == CB_KIND_CANCEL) {
+                cb_fail(c, "bad --kind '%s': want call, bill or water", optarg);
+                return 2;
+            }
+            cmd->has_kind = true;
+        } else if (cb_common_option(c, opt, optarg) != 0) {
+            return 2;
+        }
+    }
+    if (cb_name_check(cmd->by, strlen(cmd->by)) != CB_OK) {
+        cb_fail(c, "$USER '%s' is not a valid staff name: give --by NAME", cmd->by);
+        return 2;
+    }
+    char example[32];
+    snprintf(example, sizeof example, "callbell %s 3", name);
+    return cb_common_end_table(c, argc, argv, example, table);
 }
 
 static int run(int argc, char **argv, cb_action action)
@@ -35,35 +153,13 @@ static int run(int argc, char **argv, cb_action action)
     const char *name = action == CB_ACTION_ACK ? "ack" : "done";
     cb_common c;
     cb_common_init(&c, name);
-    cb_cmd cmd = {.action = action, .has_call = true};
-    const char *user = getenv("USER");
-    snprintf(cmd.by, sizeof cmd.by, "%s", user && user[0] ? user : "staff");
-    static const struct option longopts[] = {{"by", required_argument, 0, 'b'}, CB_COMMON_OPTIONS, {0, 0, 0, 0}};
-    int opt;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            printf("usage: callbell %s TABLE [--by NAME] [options]\n\n%s TABLE's open call and wait until the hub "
-                   "confirms it.\n\n  --by NAME      staff name (default $USER)\n%s",
-                   name, action == CB_ACTION_ACK ? "Acknowledges" : "Closes", CB_COMMON_HELP);
-            return 0;
-        } else if (opt == 'b') {
-            if (strlen(optarg) < 1 || strlen(optarg) > CB_NAME_MAX) {
-                cb_fail(&c, "--by must be 1-%d bytes", CB_NAME_MAX);
-                return 2;
-            }
-            snprintf(cmd.by, sizeof cmd.by, "%s", optarg);
-        } else if (cb_common_option(&c, opt, optarg) != 0) {
-            return 2;
-        }
-    }
+    cb_cmd cmd = {.action = action};
     const char *table;
-    char example[32];
-    snprintf(example, sizeof example, "callbell %s 3", name);
-    int rc = cb_common_end_table(&c, argc, argv, example, &table);
+    int rc = parse(argc, argv, &c, &cmd, name, &table);
     if (rc != 0)
-        return rc;
+        return rc == 1 ? 0 : rc;
 
-    watch w = {.have = false};
+    watch w = {.have = false, .hub = CB_HUB_UNKNOWN};
     cb_topic_build(CB_TOPIC_STATE, c.site, table, w.topic, sizeof w.topic);
     cb_mqtt_handlers h = {.ctx = &w, .on_message = on_message};
     cb_mqtt *m = cb_cli_connect(&c, "cb-staff", &h);
@@ -71,50 +167,49 @@ static int run(int argc, char **argv, cb_action action)
         return 1;
     char reply[CB_TOPIC_SIZE];
     rc = 1;
-    if (cb_mqtt_subscribe(m, w.topic, 1) != 0 || cb_cli_reply_topic(&c, m, reply, sizeof reply) != 0)
+    if (cb_mqtt_subscribe(m, w.topic, 1) != 0 || cb_cli_watch_hub(&c, m, w.hub_topic, sizeof w.hub_topic) != 0 ||
+        cb_cli_reply_topic(&c, m, reply, sizeof reply) != 0)
         goto out;
     if (cb_mqtt_fence(m, reply, CB_CLI_TIMEOUT_MS) != 0) {
         cb_fail(&c, "the broker did not answer in time");
         goto out;
     }
     if (!w.have) {
-        cb_fail(&c,
-                "table %s is unknown on site %s (no state from a hub; is the hub running with this table "
-                "in --tables?)",
-                table, c.site);
+        cb_fail(&c, "table %s is unknown on site %s (no state from a hub; is the hub running with this table?)", table,
+                c.site);
         goto out;
     }
-    if (w.state.status == CB_IDLE) {
-        cb_fail(&c, "table %s has no open call", table);
+    targets t;
+    pick(&w.state, &cmd, &t);
+    if (t.n == 0) {
+        const char *kind = "";
+        if (cmd.has_kind)
+            cb_kind_name(cmd.kind, &kind);
+        cb_fail(&c, "table %s has no open %s%srequest", table, kind, cmd.has_kind ? " " : "");
         goto out;
     }
-    cmd.call = w.state.call;
-    char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
-    size_t len;
-    cb_topic_build(CB_TOPIC_CMD, c.site, table, topic, sizeof topic);
-    if (cb_cmd_encode(&cmd, payload, sizeof payload, &len) != CB_OK) {
-        cb_fail(&c, "--by '%s' is not a valid staff name", cmd.by);
-        rc = 2;
+    if (send_all(&c, m, table, cmd, &t) != 0)
         goto out;
-    }
-    if (cb_mqtt_publish(m, topic, payload, len, 1, false, NULL) != 0) {
-        cb_fail(&c, "lost the broker while sending");
+    if (w.hub != CB_HUB_ONLINE) {
+        /* the broker handles a connection's packets in order: once the fence is back,
+         * the commands are in the hub's persistent session */
+        if (cb_mqtt_fence(m, reply, CB_CLI_TIMEOUT_MS) != 0) {
+            cb_fail(&c, "the broker did not take the command in time");
+            goto out;
+        }
+        report(table, &cmd, &t, true);
+        rc = 0;
         goto out;
     }
     uint64_t deadline = cb_mono_ms() + CB_CLI_TIMEOUT_MS;
-    while (!confirmed(&w, action, &cmd) && cb_mqtt_connected(m) && cb_mono_ms() < deadline)
+    while (!confirmed(&w, &cmd, &t) && cb_mqtt_connected(m) && cb_mono_ms() < deadline)
         cb_mqtt_run(m, 50);
-    if (!confirmed(&w, action, &cmd)) {
-        cb_fail(&c, "the hub did not confirm within %d s (is `callbell hub` running for site %s?)",
-                CB_CLI_TIMEOUT_MS / 1000, c.site);
+    if (!confirmed(&w, &cmd, &t)) {
+        cb_fail(&c, "the hub did not confirm within %d s (see the hub's log for why it refused)",
+                CB_CLI_TIMEOUT_MS / 1000);
         goto out;
     }
-    const char *kind = "call";
-    cb_kind_name(w.state.kind, &kind);
-    if (action == CB_ACTION_ACK)
-        printf("table %s: %s call %llu acknowledged by %s\n", table, kind, (unsigned long long)cmd.call, cmd.by);
-    else
-        printf("table %s: call %llu done\n", table, (unsigned long long)cmd.call);
+    report(table, &cmd, &t, false);
     rc = 0;
 out:
     cb_mqtt_close(m, NULL);

@@ -58,7 +58,7 @@ static struct {
     /* The incoming message being assembled from lwIP's fragments. */
     char in_topic[CB_TOPIC_SIZE];
     size_t in_topic_len;
-    char in_payload[CB_PAYLOAD_MAX];
+    char in_payload[CB_STATE_PAYLOAD_MAX]; /* the largest message a device reads: a state */
     size_t in_len;
     bool in_skip;
 } mq;
@@ -178,7 +178,7 @@ static void on_incoming_publish(void *arg, const char *topic, u32_t tot_len)
     (void)arg;
     size_t len = strlen(topic);
     mq.in_len = 0;
-    mq.in_skip = len > CB_TOPIC_MAX || tot_len > CB_PAYLOAD_MAX;
+    mq.in_skip = len > CB_TOPIC_MAX || tot_len > CB_STATE_PAYLOAD_MAX;
     if (mq.in_skip) {
         log_printf("mqtt: ignoring %lu-byte message on a %u-byte topic", (unsigned long)tot_len, (unsigned)len);
         return;

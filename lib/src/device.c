@@ -173,6 +173,17 @@ static uint32_t inflight_count(const cb_outbox *ob)
     return n;
 }
 
+/* Extends the shell's wrapping ms counter to 64 bits. Only cb_device_poll calls it:
+ * its times only move forward, while an edge may be stamped a little in the past. */
+static uint64_t uptime_ms(cb_device *dev, uint32_t now_ms)
+{
+    if (now_ms < dev->clock_last_ms) {
+        dev->clock_wraps++;
+    }
+    dev->clock_last_ms = now_ms;
+    return ((uint64_t)dev->clock_wraps << 32) | now_ms;
+}
+
 /* Publishes one outbox entry; on success marks it in flight. */
 static cb_status send_press(cb_device *dev, const cb_outbox_entry *e, uint32_t now_ms)
 {
@@ -184,6 +195,8 @@ static cb_status send_press(cb_device *dev, const cb_outbox_entry *e, uint32_t n
     p.seq = e->seq;
     p.kind = e->kind;
     p.age_ms = now_ms - e->pressed_ms; /* wrapping difference: the counter may wrap */
+    p.has_up_ms = true;
+    p.up_ms = ((uint64_t)dev->clock_wraps << 32) | dev->clock_last_ms;
     p.has_battery = dev->has_vitals;
     p.battery_mv = dev->battery_mv;
     p.has_rssi = dev->has_vitals;
@@ -214,6 +227,7 @@ cb_status cb_device_poll(cb_device *dev, uint32_t now_ms)
     if (dev == NULL) {
         return CB_E_ARG;
     }
+    (void)uptime_ms(dev, now_ms);
     /* The LED's ack hold ends once; remembering that keeps the wrapping counter
      * from showing it again much later. */
     for (uint8_t t = 0; t < dev->table_count; t++) {

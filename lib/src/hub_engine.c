@@ -198,7 +198,7 @@ cb_status cb_hub_on_press(cb_hub_engine *e, const char *table, const char *paylo
     cb_press p;
     cb_status st = cb_press_decode(payload, len, &p);
     if (st != CB_OK) {
-        words(reason, sizeof reason, 4, "press for table ", table, ": ", cb_status_str(st));
+        words(reason, sizeof reason, 2, "press: ", cb_status_str(st));
         refuse(e, reason); /* no device id to answer */
         return CB_OK;
     }
@@ -221,7 +221,7 @@ cb_status cb_hub_on_press(cb_hub_engine *e, const char *table, const char *paylo
         return answer(e, &p, t->state.table, press_call(t, p.kind), NULL, NULL);
     }
     if (st != CB_OK) {
-        words(reason, sizeof reason, 4, "press for table ", table, ": ", cb_status_str(st));
+        words(reason, sizeof reason, 2, "press: ", cb_status_str(st));
         refuse(e, reason);
         return answer(e, &p, table, 0, cb_status_str(st), reason);
     }
@@ -239,7 +239,7 @@ cb_status cb_hub_on_cmd(cb_hub_engine *e, const char *table, const char *payload
     cb_cmd cmd;
     cb_status st = cb_cmd_decode(payload, len, &cmd);
     if (st != CB_OK) {
-        words(reason, sizeof reason, 4, "command for table ", table, ": ", cb_status_str(st));
+        words(reason, sizeof reason, 2, "command: ", cb_status_str(st));
         refuse(e, reason);
         return CB_OK;
     }
@@ -247,14 +247,15 @@ cb_status cb_hub_on_cmd(cb_hub_engine *e, const char *table, const char *payload
     (void)cb_action_name(cmd.action, &action);
     cb_table *t = e->port.table(e->port.ctx, table);
     if (t == NULL) {
-        words(reason, sizeof reason, 6, action, " by ", cmd.by, ": table ", table, " is not one of this site's tables");
+        words(reason, sizeof reason, 7, action, " by ", cmd.by, ": table ", table, " is not one of this site's tables: ",
+              e->cfg.tables_text);
         refuse(e, reason);
         return CB_OK;
     }
     cb_changes ch;
     st = cb_table_cmd(t, &cmd, now, &ch);
     if (st != CB_OK) {
-        words(reason, sizeof reason, 6, action, " for table ", table, " by ", cmd.by,
+        words(reason, sizeof reason, 4, action, " by ", cmd.by,
               st == CB_E_NO_CALL ? ": no open request"
               : st == CB_E_STALE ? ": names a request that is no longer open (stale)"
                                  : ": refused");

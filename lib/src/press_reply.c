@@ -37,10 +37,11 @@ cb_status cb_press_reply_decode(const char *payload, size_t len, cb_press_reply 
     if ((st = cb_field_kind(&obj, "kind", true, &r.kind, NULL)) != CB_OK) {
         return st;
     }
-    if ((st = cb_field_int(&obj, "call", false, 0, INT64_MAX, &v, NULL)) != CB_OK) {
+    bool here = false;
+    if ((st = cb_field_int(&obj, "call", false, 0, INT64_MAX, &v, &here)) != CB_OK) {
         return st;
     }
-    r.call = r.ok ? (uint64_t)v : 0;
+    r.call = r.ok && here ? (uint64_t)v : 0;
     if (!r.ok) {
         size_t n = 0;
         if ((st = cb_field_str(&obj, "error", true, r.error, sizeof r.error, &n, NULL)) != CB_OK ||

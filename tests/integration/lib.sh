@@ -111,4 +111,8 @@ start_hub() {
 
 # state TABLE: the retained state JSON of TABLE.
 state() { mqtt_get "callbell/$CALLBELL_SITE/table/$1/state"; }
-state_field() { json_get "$(state "$1")" "d['$2']"; }
+# state_field TABLE FIELD: a top-level field, or else that field of the table's oldest
+# open request ("" when it has none) -- most tests open one request a table.
+state_field() { json_get "$(state "$1")" "d['$2'] if '$2' in d else (d['requests'][0]['$2'] if d['requests'] else '')"; }
+# req_field TABLE KIND FIELD: FIELD of TABLE's open request of KIND ("" when none is open).
+req_field() { json_get "$(state "$1")" "next((r['$3'] for r in d['requests'] if r['kind'] == '$2'), '')"; }

@@ -24,17 +24,17 @@ mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "callbell/$s/table/3/press" -f "$T
 
 wait_for "all rejections logged" '[ "$(grep -c "rejected" "$TEST_TMP/hub.log")" -ge 11 ]'
 log=$(cat "$TEST_TMP/hub.log")
-assert_contains "$log" "table/2/press': json"
-assert_contains "$log" "table/2/press': version"
-assert_contains "$log" "table/2/press': too_long"
-assert_contains "$log" "table/2/press': bad_kind"
+assert_contains "$log" "table/2/press': press: json"
+assert_contains "$log" "table/2/press': press: version"
+assert_contains "$log" "table/2/press': press: too_long"
+assert_contains "$log" "table/2/press': press: bad_kind"
 assert_contains "$log" "Two Words/press': bad_id"
-assert_contains "$log" "unknown table '99'"
-assert_contains "$log" "table/1/cmd': bad_action"
-assert_contains "$log" "table/1/cmd': missing"
-assert_contains "$log" "ack for table 2 by Ana: no open call"
+assert_contains "$log" "table/99/press': table 99 is not one of this site's tables: 1-4"
+assert_contains "$log" "table/1/cmd': command: bad_action"
+assert_contains "$log" "table/1/cmd': command: missing"
+assert_contains "$log" "table/2/cmd': ack by Ana: no open request"
 assert_contains "$log" "reply_to 'elsewhere/topic'"
-assert_contains "$log" "table/3/press': too_long"
+assert_contains "$log" "table/3/press': press: too_long"
 
 kill -0 "$HUB_PID" || fail "hub died"
 assert_eq "$(state_field 1 status)" calling "accepted call kept"
@@ -46,7 +46,7 @@ wait_for "hub still works" '[ "$(state_field 2 status)" = calling ]'
 before=$(grep -c "rejected" "$TEST_TMP/hub.log")
 printf 'button 3 is pressed\n%.0s' $(seq 500) | mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -l -t "callbell/$s/table/3/press"
 wait_for "suppressed rejections reported" 'grep -q "more messages rejected in the last second" "$TEST_TMP/hub.log"' 10
-logged=$(($(grep -c "rejected .*table/3/press': json" "$TEST_TMP/hub.log")))
+logged=$(($(grep -c "rejected .*table/3/press': press: json" "$TEST_TMP/hub.log")))
 [ "$logged" -le 60 ] || fail "500 bad messages gave $logged log lines; the log should be rate-limited"
 [ "$(grep -c "rejected" "$TEST_TMP/hub.log")" -gt "$before" ] || fail "the flood was not logged at all"
 kill -0 "$HUB_PID" || fail "hub died in the flood"

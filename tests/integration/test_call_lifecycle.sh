@@ -1,51 +1,82 @@
 #!/usr/bin/env bash
-# press -> calling -> ack -> done through broker, hub and CLI; plus the lifecycle rules
-# (same kind counts, other kind updates, cancel closes) and CLI errors.
+# The request lifecycle through broker, hub and CLI: each kind is a request of its own
+# (water then bill: two requests, each acknowledged and closed on its own); the same
+# kind counts; cancel closes them all; the presser hears the hub's answer.
 source "$(dirname "$0")/lib.sh"
 start_broker
 start_hub --tables 1-4
 
+out=$("$CALLBELL" press 3 --kind water)
+assert_contains "$out" "stored by the hub (request"
 "$CALLBELL" press 3 --kind bill >/dev/null
-wait_for "table 3 calling" '[ "$(state_field 3 status)" = calling ]'
-assert_eq "$(state_field 3 kind)" bill "kind"
-assert_eq "$(state_field 3 count)" 1 "count"
+"$CALLBELL" press 3 --kind bill >/dev/null
+wait_for "two requests" '[ "$(json_get "$(state 3)" "len(d[\"requests\"])")" = 2 ]'
+assert_eq "$(state_field 3 status)" calling
+assert_eq "$(json_get "$(state 3)" "[r['kind'] for r in d['requests']]")" "['water', 'bill']" "oldest first"
+assert_eq "$(req_field 3 water count)" 1 "water count"
+assert_eq "$(req_field 3 bill count)" 2 "bill count (same kind counts)"
+water=$(req_field 3 water call)
+bill=$(req_field 3 bill call)
+[ "$bill" -gt "$water" ] || fail "request ids should grow"
 
-"$CALLBELL" press 3 --kind bill >/dev/null
-wait_for "count 2" '[ "$(state_field 3 count)" = 2 ]'
+calls=$("$CALLBELL" calls --json)
+assert_eq "$(json_get "$calls" "[(c['table'], c['kind'], c['status'], c['acked_by']) for c in d]")" \
+    "[('3', 'water', 'calling', ''), ('3', 'bill', 'calling', '')]" "calls --json: one object per request"
+
+# ack the water only: the bill still waits, and waiting guests come first
+out=$("$CALLBELL" ack 3 --kind water --by Ana)
+assert_contains "$out" "table 3: water request $water acknowledged by Ana"
+assert_eq "$(req_field 3 water status)" acknowledged
+assert_eq "$(req_field 3 water acked_by)" Ana
+assert_eq "$(req_field 3 bill status)" calling "bill untouched"
+assert_eq "$(state_field 3 status)" calling "a table with a waiting request is calling"
+calls=$("$CALLBELL" calls --json)
+assert_eq "$(json_get "$calls" "[(c['kind'], c['status'], c['acked_by']) for c in d]")" \
+    "[('bill', 'calling', ''), ('water', 'acknowledged', 'Ana')]" "unanswered first"
+
+# a water press on the acknowledged water counts and stays acknowledged
 "$CALLBELL" press 3 --kind water >/dev/null
-wait_for "kind water" '[ "$(state_field 3 kind)" = water ]'
-call=$(state_field 3 call)
+wait_for "water counted" '[ "$(req_field 3 water count)" = 2 ]'
+assert_eq "$(req_field 3 water status)" acknowledged "counted press keeps the ack"
 
-calls=$("$CALLBELL" calls --json)
-assert_eq "$(json_get "$calls" "len(d)")" 1 "open calls"
-assert_eq "$(json_get "$calls" "d[0]['table'], d[0]['kind'], d[0]['status'], d[0]['acked_by']")" "('3', 'water', 'calling', None)" "calls --json"
-
-out=$("$CALLBELL" ack 3 --by Ana)
-assert_contains "$out" "acknowledged by Ana"
+# close the bill on its own, then the water
+out=$("$CALLBELL" done 3 --kind bill --by Bo)
+assert_contains "$out" "table 3: bill request $bill done"
+assert_eq "$(req_field 3 bill call)" "" "bill closed"
+assert_eq "$(req_field 3 water status)" acknowledged "water still open"
 assert_eq "$(state_field 3 status)" acknowledged
-assert_eq "$(state_field 3 acked_by)" Ana
-calls=$("$CALLBELL" calls --json)
-assert_eq "$(json_get "$calls" "d[0]['status'], d[0]['acked_by']")" "('acknowledged', 'Ana')" "calls after ack"
-
-"$CALLBELL" done 3 --by Ana >/dev/null
+"$CALLBELL" done 3 --kind water --by Bo >/dev/null
 assert_eq "$(state_field 3 status)" idle
-assert_eq "$("$CALLBELL" calls --json | tr -d ' \n')" "[]" "no open calls"
+assert_eq "$("$CALLBELL" calls --json | tr -d ' \n')" "[]" "no open requests"
 
-# a second call gets a new id; the guest's cancel closes it
+# ack and done without --kind act on every open request of the table
+"$CALLBELL" press 2 --kind call >/dev/null
+"$CALLBELL" press 2 --kind water >/dev/null
+wait_for "two requests at table 2" '[ "$(json_get "$(state 2)" "len(d[\"requests\"])")" = 2 ]'
+out=$("$CALLBELL" ack 2 --by Cy)
+assert_eq "$(echo "$out" | grep -c "acknowledged by Cy")" 2 "ack without --kind acks both"
+assert_eq "$(state_field 2 status)" acknowledged
+"$CALLBELL" done 2 --by Cy >/dev/null
+assert_eq "$(state_field 2 status)" idle "done without --kind closes both"
+
+# the guest's cancel closes every open request of the table
 "$CALLBELL" press 3 >/dev/null
-wait_for "new call" '[ "$(state_field 3 status)" = calling ]'
-[ "$(state_field 3 call)" -gt "$call" ] || fail "call id should grow"
+"$CALLBELL" press 3 --kind bill >/dev/null
+wait_for "two again" '[ "$(json_get "$(state 3)" "len(d[\"requests\"])")" = 2 ]'
 "$CALLBELL" press 3 --kind cancel >/dev/null
 wait_for "cancelled" '[ "$(state_field 3 status)" = idle ]'
 
-# staff commands on an idle table fail clearly, and nothing changes
-if out=$("$CALLBELL" ack 3 2>&1); then fail "ack on idle table should fail"; fi
-assert_contains "$out" "table 3 has no open call"
-if out=$("$CALLBELL" done 7 2>&1); then fail "done on unknown table should fail"; fi
-assert_contains "$out" "table 7 is unknown"
+# staff commands with nothing to act on fail clearly, and nothing changes
+expect 1 "table 3 has no open request" "$CALLBELL" ack 3
+"$CALLBELL" press 3 --kind bill >/dev/null
+expect 1 "table 3 has no open water request" "$CALLBELL" done 3 --kind water
+expect 2 "bad --kind 'cancel'" "$CALLBELL" ack 3 --kind cancel
+expect 1 "table 7 is unknown" "$CALLBELL" done 7
+# a press for a table the hub does not serve: exit 1 with the hub's reason
+expect 1 "table 9 is not one of this site's tables: 1-4" "$CALLBELL" press 9
 
-# every event is in the history
-events=$(sqlite3 "$TEST_TMP/hub.db" "select group_concat(effect, ',') from events where table_id='3'")
-assert_eq "$events" "opened,counted,changed,acked,done,opened,cancelled" "history"
+# every event is in the history, one row per request it touched
+events=$(sqlite3 "$TEST_TMP/hub.db" "select group_concat(effect || ':' || kind, ',') from events where table_id='3'")
+assert_eq "$events" "opened:2,opened:1,counted:1,acked:2,counted:2,done:1,done:2,opened:0,opened:1,cancelled:0,cancelled:1,opened:1" "history"
 kill -0 "$HUB_PID" || fail "hub died"
 echo "ok"

@@ -12,6 +12,7 @@ expect 2 "bad broker URL 'http://x'" "$CALLBELL" press 1 --broker http://x
 expect 2 "port must be 1-65535" "$CALLBELL" press 1 --broker mqtt://127.0.0.1:99999
 expect 2 "bad --site 'Big Site'" "$CALLBELL" calls --site "Big Site"
 expect 2 "bad --kind 'beer'" "$CALLBELL" press 1 --kind beer
+expect 2 "bad --name ' Ana': 1-32 bytes of UTF-8" "$CALLBELL" board --name " Ana"
 expect 2 "bad table 'T 1'" "$CALLBELL" press "T 1"
 expect 2 "which table?" "$CALLBELL" press
 expect 2 "bad table list" "$CALLBELL" hub --tables "1-4,,x" --db "$TEST_TMP/x.db" --broker mqtt://127.0.0.1:1

@@ -161,17 +161,19 @@ static void state_msg(cb_device *dev, const char *table, const char *status, uin
     strcpy(s.table, table);
     assert_int_equal(cb_table_status_parse(status, strlen(status), &s.status), CB_OK);
     if (s.status != CB_IDLE) {
-        s.kind = CB_KIND_CALL;
-        s.call = call;
-        s.count = 1;
-        s.pressed_at = 1;
-    }
-    if (s.status == CB_ACKNOWLEDGED) {
-        strcpy(s.acked_by, "Ana");
-        s.acked_at = 2;
+        cb_request *r = &s.requests[s.n_requests++];
+        r->kind = CB_KIND_CALL;
+        r->call = call;
+        r->status = s.status;
+        r->count = 1;
+        r->pressed_at = 1;
+        if (s.status == CB_ACKNOWLEDGED) {
+            strcpy(r->acked_by, "Ana");
+            r->acked_at = 1 + call; /* each request's ack is a moment of its own */
+        }
     }
     s.updated_at = 3;
-    char payload[CB_PAYLOAD_SIZE];
+    char payload[CB_STATE_PAYLOAD_SIZE];
     char topic[CB_TOPIC_SIZE];
     size_t len = 0;
     assert_int_equal(cb_state_encode(&s, payload, sizeof payload, &len), CB_OK);
@@ -530,8 +532,9 @@ static void test_messages(void **state)
     state_msg(&dev, "5", "calling", 17, 10, CB_OK);
     assert_false(dev.tables[0].has_state || dev.tables[1].has_state);
     const char *other_site = "callbell/other/table/3/state";
-    const char *good = "{\"v\":1,\"table\":\"3\",\"status\":\"calling\",\"kind\":\"call\",\"call\":1,\"count\":1,"
-                       "\"repeats\":0,\"pressed_at\":1,\"acked_by\":\"\",\"acked_at\":0,\"updated_at\":1}";
+    const char *good = "{\"v\":1,\"table\":\"3\",\"status\":\"calling\",\"requests\":[{\"kind\":\"call\",\"call\":1,"
+                       "\"status\":\"calling\",\"count\":1,\"repeats\":0,\"pressed_at\":1,\"acked_by\":\"\",\"acked_at\":0}],"
+                       "\"updated_at\":1}";
     assert_int_equal(cb_device_message(&dev, other_site, strlen(other_site), good, strlen(good), 10), CB_OK);
     const char *press_topic = "callbell/demo/table/3/press";
     assert_int_equal(cb_device_message(&dev, press_topic, strlen(press_topic), "junk", 4, 10), CB_OK);
@@ -551,8 +554,7 @@ static void test_messages(void **state)
     const char *v2 = "{\"v\":2}";
     assert_int_equal(cb_device_message(&dev, topic, strlen(topic), v2, strlen(v2), 20), CB_E_VERSION);
     /* payload for another table on our topic */
-    const char *wrong = "{\"v\":1,\"table\":\"4\",\"status\":\"idle\",\"call\":0,\"count\":0,\"repeats\":0,"
-                        "\"pressed_at\":0,\"acked_by\":\"\",\"acked_at\":0,\"updated_at\":1}";
+    const char *wrong = "{\"v\":1,\"table\":\"4\",\"status\":\"idle\",\"requests\":[],\"updated_at\":1}";
     assert_int_equal(cb_device_message(&dev, topic, strlen(topic), wrong, strlen(wrong), 20), CB_E_BAD_ID);
     assert_int_equal(dev.tables[0].status, CB_CALLING);
     /* a retained message being cleared: state unknown again */

@@ -102,7 +102,7 @@ static void check_topic(int index, const char *decoder, const cb_topic *t, const
 static void check_press(int index, const char *decoder, const cb_press *p, const cJSON *fields)
 {
     const cJSON *f = NULL;
-    bool saw_text = false, saw_battery = false, saw_rssi = false;
+    bool saw_text = false, saw_battery = false, saw_rssi = false, saw_up = false, saw_sent = false;
     cJSON_ArrayForEach(f, fields)
     {
         const char *k = f->string;
@@ -125,6 +125,12 @@ static void check_press(int index, const char *decoder, const cb_press *p, const
         } else if (strcmp(k, "rssi") == 0) {
             saw_rssi = true;
             CHECK(p->has_rssi && num_is(f, p->rssi), "rssi is %d", p->rssi);
+        } else if (strcmp(k, "up_ms") == 0) {
+            saw_up = true;
+            CHECK(p->has_up_ms && num_is(f, (double)p->up_ms), "up_ms is %llu", (unsigned long long)p->up_ms);
+        } else if (strcmp(k, "sent_at") == 0) {
+            saw_sent = true;
+            CHECK(p->has_sent_at && num_is(f, (double)p->sent_at), "sent_at is %llu", (unsigned long long)p->sent_at);
         } else {
             CHECK(false, "unknown field '%s' in vector", k);
         }
@@ -132,6 +138,41 @@ static void check_press(int index, const char *decoder, const cb_press *p, const
     CHECK(saw_text || p->text[0] == '\0', "text should be absent");
     CHECK(saw_battery || !p->has_battery, "battery_mv should be absent");
     CHECK(saw_rssi || !p->has_rssi, "rssi should be absent");
+    CHECK(saw_up || !p->has_up_ms, "up_ms should be absent");
+    CHECK(saw_sent || !p->has_sent_at, "sent_at should be absent");
+}
+
+static void check_request(int index, const char *decoder, const cb_request *r, const cJSON *want)
+{
+    const char *status = "?";
+    (void)cb_table_status_name(r->status, &status);
+    const cJSON *f = NULL;
+    int seen = 0;
+    cJSON_ArrayForEach(f, want)
+    {
+        const char *k = f->string;
+        seen++;
+        if (strcmp(k, "kind") == 0) {
+            CHECK(str_is(f, kind_str(r->kind)), "request kind is %s", kind_str(r->kind));
+        } else if (strcmp(k, "call") == 0) {
+            CHECK(num_is(f, (double)r->call), "request call is %llu", (unsigned long long)r->call);
+        } else if (strcmp(k, "status") == 0) {
+            CHECK(str_is(f, status), "request status is %s", status);
+        } else if (strcmp(k, "count") == 0) {
+            CHECK(num_is(f, r->count), "request count is %u", r->count);
+        } else if (strcmp(k, "repeats") == 0) {
+            CHECK(num_is(f, r->repeats), "request repeats is %u", r->repeats);
+        } else if (strcmp(k, "pressed_at") == 0) {
+            CHECK(num_is(f, (double)r->pressed_at), "request pressed_at is %llu", (unsigned long long)r->pressed_at);
+        } else if (strcmp(k, "acked_by") == 0) {
+            CHECK(str_is(f, r->acked_by), "request acked_by is '%s'", r->acked_by);
+        } else if (strcmp(k, "acked_at") == 0) {
+            CHECK(num_is(f, (double)r->acked_at), "request acked_at is %llu", (unsigned long long)r->acked_at);
+        } else {
+            CHECK(false, "unknown request field '%s' in vector", k);
+        }
+    }
+    CHECK(seen == 8, "a request lists all eight fields");
 }
 
 static void check_state(int index, const char *decoder, const cb_state *s, const cJSON *fields)
@@ -146,34 +187,51 @@ static void check_state(int index, const char *decoder, const cb_state *s, const
             CHECK(str_is(f, s->table), "table is '%s'", s->table);
         } else if (strcmp(k, "status") == 0) {
             CHECK(str_is(f, status), "status is %s", status);
-        } else if (strcmp(k, "kind") == 0) {
-            CHECK(s->status != CB_IDLE && str_is(f, kind_str(s->kind)), "kind is %s", kind_str(s->kind));
-        } else if (strcmp(k, "call") == 0) {
-            CHECK(num_is(f, (double)s->call), "call is %llu", (unsigned long long)s->call);
-        } else if (strcmp(k, "count") == 0) {
-            CHECK(num_is(f, s->count), "count is %u", s->count);
-        } else if (strcmp(k, "repeats") == 0) {
-            CHECK(num_is(f, s->repeats), "repeats is %u", s->repeats);
-        } else if (strcmp(k, "pressed_at") == 0) {
-            CHECK(num_is(f, (double)s->pressed_at), "pressed_at is %llu", (unsigned long long)s->pressed_at);
-        } else if (strcmp(k, "acked_by") == 0) {
-            CHECK(str_is(f, s->acked_by), "acked_by is '%s'", s->acked_by);
-        } else if (strcmp(k, "acked_at") == 0) {
-            CHECK(num_is(f, (double)s->acked_at), "acked_at is %llu", (unsigned long long)s->acked_at);
+        } else if (strcmp(k, "requests") == 0) {
+            CHECK(cJSON_IsArray(f) && cJSON_GetArraySize(f) == (int)s->n_requests, "%u requests", s->n_requests);
+            for (uint32_t i = 0; i < s->n_requests && cJSON_IsArray(f); i++)
+                check_request(index, decoder, &s->requests[i], cJSON_GetArrayItem(f, (int)i));
         } else if (strcmp(k, "updated_at") == 0) {
             CHECK(num_is(f, (double)s->updated_at), "updated_at is %llu", (unsigned long long)s->updated_at);
         } else {
             CHECK(false, "unknown field '%s' in vector", k);
         }
     }
-    CHECK(cJSON_GetObjectItemCaseSensitive(fields, "kind") != NULL || s->status == CB_IDLE,
-          "kind listed only when not idle");
+    CHECK(cJSON_GetObjectItemCaseSensitive(fields, "requests") != NULL, "requests listed");
+}
+
+static void check_reply(int index, const char *decoder, const cb_press_reply *r, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "boot") == 0) {
+            CHECK(num_is(f, r->boot), "boot is %u", r->boot);
+        } else if (strcmp(k, "seq") == 0) {
+            CHECK(num_is(f, r->seq), "seq is %u", r->seq);
+        } else if (strcmp(k, "ok") == 0) {
+            CHECK(cJSON_IsBool(f) && cJSON_IsTrue(f) == r->ok, "ok is %d", r->ok);
+        } else if (strcmp(k, "table") == 0) {
+            CHECK(str_is(f, r->table), "table is '%s'", r->table);
+        } else if (strcmp(k, "kind") == 0) {
+            CHECK(str_is(f, kind_str(r->kind)), "kind is %s", kind_str(r->kind));
+        } else if (strcmp(k, "call") == 0) {
+            CHECK(num_is(f, (double)r->call), "call is %llu", (unsigned long long)r->call);
+        } else if (strcmp(k, "error") == 0) {
+            CHECK(str_is(f, r->error), "error is '%s'", r->error);
+        } else if (strcmp(k, "reason") == 0) {
+            CHECK(str_is(f, r->reason), "reason is '%s'", r->reason);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
 }
 
 static void check_cmd(int index, const char *decoder, const cb_cmd *c, const cJSON *fields)
 {
     const cJSON *f = NULL;
-    bool saw_call = false;
+    bool saw_call = false, saw_kind = false;
     const char *action = "?";
     (void)cb_action_name(c->action, &action);
     cJSON_ArrayForEach(f, fields)
@@ -186,11 +244,15 @@ static void check_cmd(int index, const char *decoder, const cb_cmd *c, const cJS
         } else if (strcmp(k, "call") == 0) {
             saw_call = true;
             CHECK(c->has_call && num_is(f, (double)c->call), "call is %llu", (unsigned long long)c->call);
+        } else if (strcmp(k, "kind") == 0) {
+            saw_kind = true;
+            CHECK(c->has_kind && str_is(f, kind_str(c->kind)), "kind is %s", kind_str(c->kind));
         } else {
             CHECK(false, "unknown field '%s' in vector", k);
         }
     }
     CHECK(saw_call || !c->has_call, "call should be absent");
+    CHECK(saw_kind || !c->has_kind, "kind should be absent");
 }
 
 static void check_info(int index, const char *decoder, const cb_info *in, const cJSON *fields)
@@ -231,7 +293,7 @@ static void run_vector(int index, const char *decoder, const char *input, const 
 {
     size_t len = strlen(input);
     cb_status st = CB_E_ARG;
-    char buf[CB_PAYLOAD_SIZE];
+    char buf[CB_STATE_PAYLOAD_SIZE];
     size_t out_len = 0;
     bool ok_expected = strcmp(expect, "ok") == 0;
 
@@ -260,6 +322,15 @@ static void run_vector(int index, const char *decoder, const char *input, const 
             check_state(index, decoder, &s, fields);
             CHECK(cb_state_encode(&s, buf, sizeof buf, &out_len) == CB_OK &&
                       cb_state_decode(buf, out_len, &s2) == CB_OK && memcmp(&s, &s2, sizeof s) == 0,
+                  "round trip differs");
+        }
+    } else if (strcmp(decoder, "press_reply") == 0) {
+        cb_press_reply r, r2;
+        st = cb_press_reply_decode(input, len, &r);
+        if (st == CB_OK && ok_expected) {
+            check_reply(index, decoder, &r, fields);
+            CHECK(cb_press_reply_encode(&r, buf, sizeof buf, &out_len) == CB_OK &&
+                      cb_press_reply_decode(buf, out_len, &r2) == CB_OK && memcmp(&r, &r2, sizeof r) == 0,
                   "round trip differs");
         }
     } else if (strcmp(decoder, "cmd") == 0) {
@@ -321,6 +392,85 @@ static void test_all_vectors(void **state)
     assert_int_equal(failures, 0);
 }
 
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* One pure-function check ("name", "age", "waiting"). */
+static void run_check(int index, const cJSON *c)
+{
+    const char *decoder = "check";
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(c, "check");
+    const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect");
+    if (str_is(kind, "name")) {
+        char name[128];
+        size_t n = 0;
+        const cJSON *in = cJSON_GetObjectItemCaseSensitive(c, "input");
+        const cJSON *hex = cJSON_GetObjectItemCaseSensitive(c, "input_hex");
+        if (cJSON_IsString(in)) {
+            n = strlen(in->valuestring);
+            CHECK(n < sizeof name, "input too long for the test");
+            memcpy(name, in->valuestring, n < sizeof name ? n : 0);
+        } else {
+            CHECK(cJSON_IsString(hex), "name check without input");
+            const char *h = cJSON_IsString(hex) ? hex->valuestring : "";
+            for (; h[0] && h[1] && n < sizeof name; h += 2)
+                name[n++] = (char)(hex_value(h[0]) * 16 + hex_value(h[1]));
+        }
+        cb_status st = cb_name_check(name, n);
+        const char *got = st == CB_OK ? "ok" : cb_status_str(st);
+        CHECK(str_is(expect, got), "name check got %s", got);
+    } else if (str_is(kind, "age")) {
+        cb_age_thresholds t = {
+            .warn_s = (uint32_t)cJSON_GetObjectItemCaseSensitive(c, "warn_s")->valuedouble,
+            .late_s = (uint32_t)cJSON_GetObjectItemCaseSensitive(c, "late_s")->valuedouble,
+        };
+        uint64_t waiting = (uint64_t)cJSON_GetObjectItemCaseSensitive(c, "waiting_s")->valuedouble;
+        bool acked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "acknowledged"));
+        cb_age_class cls;
+        cb_status st = cb_age_class_of(waiting, acked, &t, &cls);
+        const char *got = "?";
+        if (st == CB_OK)
+            (void)cb_age_class_name(cls, &got);
+        else
+            got = cb_status_str(st);
+        CHECK(str_is(expect, got), "age class got %s", got);
+    } else if (str_is(kind, "waiting")) {
+        uint64_t w = 0;
+        uint64_t at = (uint64_t)cJSON_GetObjectItemCaseSensitive(c, "pressed_at")->valuedouble;
+        uint64_t now = (uint64_t)cJSON_GetObjectItemCaseSensitive(c, "now")->valuedouble;
+        CHECK(cb_waiting_s(at, now, &w) == CB_OK && num_is(expect, (double)w), "waiting got %llu",
+              (unsigned long long)w);
+    } else {
+        CHECK(false, "unknown check");
+    }
+}
+
+static void test_all_checks(void **state)
+{
+    (void)state;
+    char *text = read_file(CALLBELL_VECTORS_PATH);
+    assert_non_null(text);
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    const cJSON *checks = cJSON_GetObjectItemCaseSensitive(root, "checks");
+    assert_true(cJSON_IsArray(checks));
+    int index = 0;
+    failures = 0;
+    const cJSON *c = NULL;
+    cJSON_ArrayForEach(c, checks)
+    {
+        run_check(index, c);
+        index++;
+    }
+    print_message("  %d checks, %d failures\n", index, failures);
+    assert_true(index >= 20);
+    cJSON_Delete(root);
+    free(text);
+    assert_int_equal(failures, 0);
+}
+
 /* Builds a syntactically valid payload of exactly `total` bytes by padding an
  * unknown key: {"v":1,<body>,"pad":"xxx"}. */
 static char *padded(const char *body, size_t total)
@@ -339,8 +489,7 @@ static char *padded(const char *body, size_t total)
 
 static const char *const bodies[4] = {
     "\"device\":\"d\",\"boot\":1,\"seq\":1,\"kind\":\"call\",\"age_ms\":5",
-    ("\"table\":\"4\",\"status\":\"idle\",\"call\":0,\"count\":0,\"repeats\":0,\"pressed_at\":0,\"acked_by\":\"\","
-     "\"acked_at\":0,\"updated_at\":1"),
+    "\"table\":\"4\",\"status\":\"idle\",\"requests\":[],\"updated_at\":1",
     "\"action\":\"ack\",\"by\":\"Ana\"",
     "\"fw\":\"0.1.0\",\"uptime_s\":1",
 };
@@ -367,8 +516,10 @@ static void test_oversize_is_too_long(void **state)
 {
     (void)state;
     for (int which = 0; which < 4; which++) {
-        char *at_limit = padded(bodies[which], CB_PAYLOAD_MAX);
-        char *over = padded(bodies[which], CB_PAYLOAD_MAX + 1);
+        /* states may be up to 1024 bytes (three requests), every other payload 512 */
+        size_t max = which == 1 ? CB_STATE_PAYLOAD_MAX : CB_PAYLOAD_MAX;
+        char *at_limit = padded(bodies[which], max);
+        char *over = padded(bodies[which], max + 1);
         char *far_over = padded(bodies[which], 4096);
         assert_int_equal(decode_any(which, at_limit, strlen(at_limit)), CB_OK);
         assert_int_equal(decode_any(which, over, strlen(over)), CB_E_TOO_LONG);
@@ -392,6 +543,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_vectors),
+        cmocka_unit_test(test_all_checks),
         cmocka_unit_test(test_oversize_is_too_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

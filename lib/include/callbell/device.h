@@ -89,6 +89,10 @@ typedef struct cb_device {
     bool has_vitals;
     uint16_t battery_mv;
     int8_t rssi;
+    /* ms since boot without the 32-bit wrap, for presses' up_ms (the hub dates a
+     * press by it): the wrapping counter of cb_device_poll, extended at each wrap */
+    uint32_t clock_last_ms;
+    uint32_t clock_wraps;
 } cb_device;
 
 /* Validates cfg (ids, kinds, button count) and starts the engine disconnected.
