@@ -390,6 +390,16 @@ if (!ready) {
       await expectAttr(page.locator('#stats'), 'data-ack-p90', '95');
       assert.match(await page.locator('#stats').innerText(), /1:35/);
 
+      // the first tap on a fresh page unlocks the bell and lands on its button: the
+      // unlock banner floats, so nothing moves under the finger
+      assert.equal(await page.locator('#sound-unlock').isVisible(), true, 'no sound-unlock banner on a fresh page');
+      const y0 = (await queueItem(page, 3, 'bill').boundingBox()).y;
+      await page.getByRole('button', { name: 'Acknowledge bill from table 3', exact: true }).click();
+      await page.locator('#name-dialog').waitFor({ state: 'visible', timeout: 2000 })
+        .catch(() => assert.fail('the first tap on Ack did not reach the button'));
+      await page.locator('#name-cancel').click();
+      assert.equal((await queueItem(page, 3, 'bill').boundingBox()).y, y0, 'the board moved under the finger');
+
       // a re-alert arrives live: the board rings again, for that request only
       const before = await page.evaluate(() => ({ a: window.callbellBoard.alerts, r: window.callbellBoard.realerts }));
       await pub('table/2/state', state('2', [request('call', 102, 100, { repeats: 2, count: 2 })], Date.now()));
