@@ -302,6 +302,10 @@
     }
     var topic = P.topicFor('cmd', settings.site, tableId);
     requests.forEach(function (r, i) { send(tableId, r, action, topic, payloads[i]); });
+    if (hubStatus === 'offline' || hubStatus === 'absent') {
+      /* the hub reads commands on a persistent session: the broker keeps this one */
+      toast('The hub is offline: the broker holds this for the hub, and it applies when the hub is back.', 'info');
+    }
     render();
   }
 
