@@ -44,7 +44,7 @@
   var devices = new Map();  /* device id -> {status, info} */
   var hubStatus = 'unknown'; /* online | offline | absent | unknown */
   var stats = null;
-  var pending = new Map();  /* request key (table/call) -> {action, timer} */
+  var pending = new Map();  /* request key (table/call) -> {table, call, status, acked_by, action, timer} */
   var guardUntil = new Map(); /* request key -> ms: done disabled until then */
   var clockSamples = [];    /* browser now - hub updated_at of live messages */
   var clockOffset = 0;
