@@ -6,14 +6,19 @@ import { readFileSync } from 'node:fs';
 import { loadProtocol, repoRoot } from './load-protocol.mjs';
 
 const P = loadProtocol();
-const { vectors } = JSON.parse(readFileSync(`${repoRoot}docs/protocol-vectors.json`, 'utf8'));
+const { vectors, checks } = JSON.parse(readFileSync(`${repoRoot}docs/protocol-vectors.json`, 'utf8'));
 
 // Structured clone across the vm boundary, so deepStrictEqual compares plain objects.
 const plain = (x) => JSON.parse(JSON.stringify(x));
+const hexBytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 
-test('vector file has state and cmd vectors', () => {
-  assert.ok(vectors.filter((v) => v.decode === 'state').length >= 1);
-  assert.ok(vectors.filter((v) => v.decode === 'cmd').length >= 1);
+test('vector file has every kind of vector', () => {
+  for (const d of ['topic', 'press', 'press_reply', 'state', 'cmd', 'info']) {
+    assert.ok(vectors.filter((v) => v.decode === d).length >= 1, `no ${d} vector`);
+  }
+  const states = vectors.filter((v) => v.decode === 'state' && v.expect === 'ok').map((v) => v.fields.requests.length);
+  for (const n of [0, 1, 3]) assert.ok(states.includes(n), `no ok state with ${n} requests`);
+  for (const c of ['name', 'age', 'waiting']) assert.ok(checks.some((v) => v.check === c), `no ${c} check`);
 });
 
 for (const [i, v] of vectors.entries()) {
@@ -31,25 +36,61 @@ for (const [i, v] of vectors.entries()) {
   });
 }
 
+const runCheck = {
+  name: (v) => P.checkName('input_hex' in v ? new Uint8Array(hexBytes(v.input_hex)) : v.input) ?? 'ok',
+  age: (v) => {
+    try {
+      return P.ageClass(v.waiting_s, v.acknowledged, { warn_s: v.warn_s, late_s: v.late_s });
+    } catch (e) {
+      return e.message;
+    }
+  },
+  waiting: (v) => P.waitingSeconds(v.pressed_at, v.now),
+};
+
+for (const [i, v] of checks.entries()) {
+  test(`check #${i} ${v.check} → ${v.expect}: ${JSON.stringify(v).slice(0, 100)}`, () => {
+    assert.ok(runCheck[v.check], `no web check for "${v.check}"`);
+    assert.equal(runCheck[v.check](v), v.expect);
+  });
+}
+
 test('buildCmd output decodes back to the same command', () => {
-  for (const [action, by, call] of [['ack', 'Ana', 17], ['done', 'Bo', undefined], ['ack', 'José "J" Ñ', 4294967296]]) {
-    const payload = P.buildCmd(action, by, call);
+  const cases = [
+    ['ack', 'Ana', { kind: 'water', call: 17 }],
+    ['done', 'Bo', undefined],
+    ['done', 'Bo', { kind: 'bill' }],
+    ['ack', 'José "J" Ñ', { call: 4294967296 }],
+  ];
+  for (const [action, by, target] of cases) {
+    const payload = P.buildCmd(action, by, target);
     const r = plain(P.decodeCmd(payload));
     assert.equal(r.ok, true, payload);
-    const want = { action, by };
-    if (call !== undefined) want.call = call;
-    assert.deepStrictEqual(r.value, want);
+    assert.deepStrictEqual(r.value, { action, by, ...target });
   }
-  assert.equal(P.buildCmd('ack', 'Ana', 17), '{"v":1,"action":"ack","by":"Ana","call":17}');
+  assert.equal(P.buildCmd('ack', 'Ana', { kind: 'bill', call: 17 }), '{"v":1,"action":"ack","by":"Ana","kind":"bill","call":17}');
 });
 
 test('buildCmd rejects what the hub would reject', () => {
   assert.throws(() => P.buildCmd('eat', 'Ana'), /bad_action/);
   assert.throws(() => P.buildCmd('ack', ''), /range/);
+  assert.throws(() => P.buildCmd('ack', ' Ana'), /range/);
   assert.throws(() => P.buildCmd('ack', 'a\u0007b'), /range/);
   assert.throws(() => P.buildCmd('ack', 'x'.repeat(33)), /too_long/);
   assert.throws(() => P.buildCmd('ack', 'é'.repeat(17)), /too_long/); // 34 bytes
+  assert.throws(() => P.buildCmd('ack', 'a\ud800'), /json/); // not encodable as UTF-8
+  assert.throws(() => P.buildCmd('ack', 'Ana', { kind: 'cancel' }), /bad_kind/);
+  assert.throws(() => P.buildCmd('ack', 'Ana', { call: 0 }), /range/);
+  assert.throws(() => P.buildCmd('ack', 'Ana', { call: 1.5 }), /range/);
   assert.doesNotThrow(() => P.buildCmd('ack', 'é'.repeat(16))); // 32 bytes
+});
+
+test('tableStatus derives the status the way the decoder checks it', () => {
+  assert.equal(P.tableStatus([]), 'idle');
+  assert.equal(P.tableStatus([{ status: 'acknowledged' }]), 'acknowledged');
+  assert.equal(P.tableStatus([{ status: 'acknowledged' }, { status: 'calling' }]), 'calling');
+  assert.deepStrictEqual(plain(P.AGE_DEFAULTS), { warn_s: 60, late_s: 180 });
+  assert.equal(P.ageClass(60, false), 'warn'); // defaults when no thresholds are given
 });
 
 test('topics are built the way decodeTopic reads them', () => {
@@ -72,15 +113,20 @@ test('stats and plain-text status payloads', () => {
 });
 
 test('payload bounds and JSON strictness', () => {
-  const idle = '{"v":1,"table":"4","status":"idle","call":0,"count":0,"repeats":0,"pressed_at":0,"acked_by":"","acked_at":0,"updated_at":1}';
+  const idle = '{"v":1,"table":"4","status":"idle","requests":[],"updated_at":1}';
+  const req = (k, call, at) => `{"kind":"${k}","call":${call},"status":"calling","count":1,"repeats":0,"pressed_at":${at},"acked_by":"","acked_at":0}`;
+  const three = `{"v":1,"table":"4","status":"calling","requests":[${req('water', 1, 1)},${req('bill', 2, 2)},${req('call', 3, 3)}],"updated_at":1}`;
   assert.equal(P.decodeState(idle).ok, true);
   assert.equal(P.decodeState(new TextEncoder().encode(idle)).ok, true); // bytes, as from mqtt.js
-  assert.equal(P.decodeState(idle.slice(0, -1) + ',"pad":"' + 'x'.repeat(512) + '"}').error, 'too_long');
+  // a state may be up to 1024 bytes; every other payload 512
+  assert.equal(P.decodeState(three.slice(0, -1) + ',"pad":"' + 'x'.repeat(1015 - three.length) + '"}').ok, true);
+  assert.equal(P.decodeState(three.slice(0, -1) + ',"pad":"' + 'x'.repeat(1016 - three.length) + '"}').error, 'too_long');
+  assert.equal(P.decodeCmd('{"v":1,"action":"ack","by":"Ana","pad":"' + 'x'.repeat(512) + '"}').error, 'too_long');
   assert.equal(P.decodeState(new Uint8Array([0x7b, 0xff, 0x7d])).error, 'json'); // invalid UTF-8
-  assert.equal(P.decodeState(idle.replace('"call":0', '"call":0.0')).error, 'type');
-  assert.equal(P.decodeState(idle.replace('"call":0', '"call":1e2')).error, 'type');
-  assert.equal(P.decodeState(idle.replace('"call":0', '"call":-1')).error, 'range');
-  assert.equal(P.decodeState(idle.replace('"call":0', '"call":01')).error, 'json');
-  assert.equal(P.decodeState(idle.replace('"acked_by":""', '"acked_by":"' + 'x'.repeat(33) + '"')).error, 'too_long');
-  assert.equal(P.decodeState(idle.replace('"status":"idle"', '"status":"calling","kind":"cancel"')).error, 'bad_kind');
+  assert.equal(P.decodeState(idle.replace('"updated_at":1', '"updated_at":1.0')).error, 'type');
+  assert.equal(P.decodeState(idle.replace('"updated_at":1', '"updated_at":1e2')).error, 'type');
+  assert.equal(P.decodeState(idle.replace('"updated_at":1', '"updated_at":01')).error, 'json');
+  assert.equal(P.decodeState(idle.replace('[]', '[ ]')).ok, true);
+  assert.equal(P.decodeState(idle.replace('[]', '[,]')).error, 'json');
+  assert.equal(P.decodeState(three.replace('"kind":"water"', '"kind":"w\\"]"')).error, 'bad_kind'); // brackets inside a string
 });

@@ -1,92 +1,51 @@
-/* app.js - callbell staff board.
+/* app.js - callbell staff board: connection, board state, staff actions.
  *
  * Everything shown comes from retained MQTT messages (docs/protocol.md), so a
  * reload, a new tablet or a reconnect shows the same board:
- *   callbell/<site>/table/+/state      one tile per table, the queue of open calls
+ *   callbell/<site>/table/+/state      one tile per table; a queue line per open request
  *   callbell/<site>/hub/status         hub offline banner (also when never seen)
  *   callbell/<site>/hub/stats          today's response times
  *   callbell/<site>/device/+/status    device offline banners
  *   callbell/<site>/device/+/info      low battery banners
- * Staff actions are cmd messages to callbell/<site>/table/<t>/cmd (QoS 1); the hub
- * answers with a new retained state.
+ * Staff actions are cmd messages to callbell/<site>/table/<t>/cmd (QoS 1), one per
+ * request, always naming its `call` and `kind` (a cmd that waited in the broker must not
+ * act on a newer request); the hub answers with a new retained state.
  *
- * A classic script (see protocol.js for why); needs mqtt.min.js and protocol.js.
+ * Classic scripts (see protocol.js for why), loaded in this order: mqtt.min.js,
+ * protocol.js, board-model.js (what to show), views.js (the DOM), sound.js,
+ * settings.js, app.js.
  */
 (function () {
   'use strict';
 
   var P = window.CallbellProtocol;
-  var AGE_WARN_S = 60;    /* calm below, amber from here */
-  var AGE_LATE_S = 180;   /* red from here */
+  var M = window.CallbellBoardModel;
+  var V = window.CallbellViews;
+  var Sound = window.CallbellSound;
+  var S = window.CallbellSettings;
   var HUB_GRACE_MS = 1500; /* wait this long for a retained hub/status before "no hub" */
   var CMD_TIMEOUT_MS = 5000;
   var DONE_GUARD_MS = 800; /* a double tap must not ack and close in one go */
+  var THRESHOLDS = P && P.AGE_DEFAULTS; /* warn 60 s, late 180 s (docs/protocol.md "Age classes") */
 
-  var KIND_LABEL = { call: 'Call', bill: 'Bill', water: 'Water' };
   var KIND_SPEECH = {
     call: 'Table %s is calling',
     bill: 'Table %s requests the bill',
     water: 'Table %s asks for water'
   };
-  var ICONS = {
-    call: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 16v-5a6 6 0 0 1 12 0v5l2 2H4z"/><path d="M10 20.5a2 2 0 0 0 4 0"/><path d="M12 3v2"/></svg>',
-    bill: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 3h12v18l-3-2-3 2-3-2-3 2z"/><path d="M9 8h6M9 12h6M9 16h3"/></svg>',
-    water: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3s6 7 6 11.5a6 6 0 0 1-12 0C6 10 12 3 12 3z"/><path d="M9 15a3 3 0 0 0 3 3"/></svg>',
-    check: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12l5 5L19 7"/></svg>',
-    repeat: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12a8 8 0 0 1 14-5.3L20 9"/><path d="M20 4v5h-5"/><path d="M20 12a8 8 0 0 1-14 5.3L4 15"/><path d="M4 20v-5h5"/></svg>',
-    battery: '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="2" y="7" width="17" height="10" rx="2"/><path d="M22 10v4"/><path d="M5 10v4"/></svg>',
-    plug: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 3l18 18"/><path d="M8.5 8.5A6 6 0 0 0 12 20"/><path d="M16 12a4 4 0 0 0-4-4"/><path d="M12 4a8 8 0 0 1 8 8"/></svg>'
-  };
 
-  /* ---- settings ------------------------------------------------------------- */
-  var KEY = {
-    broker: 'callbell.broker', site: 'callbell.site', user: 'callbell.user', pass: 'callbell.pass',
-    staff: 'callbell.staff', sound: 'callbell.sound', speech: 'callbell.speech'
-  };
-  var store = {
-    get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
-    set: function (k, v) {
-      try {
-        if (v === null || v === undefined || v === '') window.localStorage.removeItem(k);
-        else window.localStorage.setItem(k, String(v));
-      } catch (e) { /* private mode: settings last for this page only */ }
-    }
-  };
-
-  function defaultBroker() {
-    if (location.host) return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/';
-    return 'ws://127.0.0.1:9001/';
-  }
-
-  function first() {
-    for (var i = 0; i < arguments.length; i++) {
-      if (arguments[i] !== null && arguments[i] !== undefined) return arguments[i];
-    }
-    return null;
-  }
-
-  function loadSettings() {
-    var q = new URLSearchParams(location.search);
-    return {
-      broker: first(q.get('broker'), store.get(KEY.broker), defaultBroker()),
-      site: first(q.get('site'), store.get(KEY.site), 'demo'),
-      user: first(q.get('user'), store.get(KEY.user), ''),
-      pass: first(q.get('pass'), store.get(KEY.pass), '')
-    };
-  }
-
-  var settings = loadSettings();
-  var staff = store.get(KEY.staff) || '';
-  var soundOn = store.get(KEY.sound) !== 'off';
-  var speechOn = store.get(KEY.speech) === 'on';
+  var settings = S && S.load();
+  var staff = S ? S.staff() : '';
+  var soundOn = S ? S.soundOn() : true;
+  var speechOn = S ? S.speechOn() : false;
 
   /* ---- board state ------------------------------------------------------------ */
   var tables = new Map();   /* table id -> decoded state */
   var devices = new Map();  /* device id -> {status, info} */
   var hubStatus = 'unknown'; /* online | offline | absent | unknown */
   var stats = null;
-  var pending = new Map();  /* table id -> {action, call, timer} */
-  var guardUntil = new Map(); /* table id -> ms: done disabled until then */
+  var pending = new Map();  /* request key (table/call) -> {table, call, status, acked_by, action, timer} */
+  var guardUntil = new Map(); /* request key -> ms: done disabled until then */
   var clockSamples = [];    /* browser now - hub updated_at of live messages */
   var clockOffset = 0;
   var client = null;
@@ -95,7 +54,10 @@
   var hubTimer = null;
   var brokerBannerTimer = null;
   var lastError = '';
-  var debug = { alerts: 0, realerts: 0, spoken: [], published: [] };
+  var debug = {
+    alerts: 0, realerts: 0, spoken: [], published: [],
+    pending: function () { return Array.from(pending.keys()); }
+  };
   window.callbellBoard = debug; /* read by the Playwright tests */
 
   var $ = function (id) { return document.getElementById(id); };
@@ -112,81 +74,24 @@
     if (Math.abs(clockOffset) < 1500) clockOffset = 0; /* same machine or NTP: trust it */
   }
   function hubNow() { return Date.now() - clockOffset; }
-  function ageSeconds(sinceMs) { return sinceMs ? Math.max(0, Math.floor((hubNow() - sinceMs) / 1000)) : 0; }
-  function ageClass(s) { return s >= AGE_LATE_S ? 'late' : s >= AGE_WARN_S ? 'warn' : 'fresh'; }
-  function fmtDuration(s) {
-    s = Math.max(0, Math.floor(s));
-    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-    var mm = h ? String(m).padStart(2, '0') : String(m);
-    return (h ? h + ':' : '') + mm + ':' + String(sec).padStart(2, '0');
-  }
-  function fmtSeconds(x) {
-    if (x === null || x === undefined) return '—';
-    if (x < 60) return (Math.round(x * 10) / 10).toString().replace(/\.0$/, '') + ' s';
-    return fmtDuration(Math.round(x));
-  }
-
-  function naturalCompare(a, b) {
-    return a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
-  }
 
   /* ---- sound and speech ------------------------------------------------------- */
-  var audioCtx = null;
-  function unlockAudio() {
-    if (!soundOn) return;
-    var AC = window.AudioContext || window.webkitAudioContext;
-    if (!AC) return;
-    try {
-      if (!audioCtx) audioCtx = new AC();
-      if (audioCtx.state === 'suspended') audioCtx.resume().then(updateUnlockBanner, function () {});
-    } catch (e) { audioCtx = null; }
-    updateUnlockBanner();
-  }
-  function audioReady() { return audioCtx && audioCtx.state === 'running'; }
+  function unlockAudio() { if (soundOn) Sound.unlock(); }
   function updateUnlockBanner() {
-    var show = soundOn && !!(window.AudioContext || window.webkitAudioContext) && !audioReady() && openCalls().length > 0;
-    $('sound-unlock').hidden = !show;
-  }
-  function tone(freq, at, dur, gain) {
-    var o = audioCtx.createOscillator();
-    var g = audioCtx.createGain();
-    o.type = 'sine';
-    o.frequency.setValueAtTime(freq, at);
-    g.gain.setValueAtTime(0.0001, at);
-    g.gain.exponentialRampToValueAtTime(gain, at + 0.015);
-    g.gain.exponentialRampToValueAtTime(0.0001, at + dur);
-    o.connect(g);
-    g.connect(audioCtx.destination);
-    o.start(at);
-    o.stop(at + dur + 0.05);
+    $('sound-unlock').hidden = !(soundOn && Sound.needsUnlock() && openRequestCount() > 0);
   }
   function chime(kind) {
-    if (!soundOn) return;
-    if (!audioReady()) { updateUnlockBanner(); return; }
-    var t = audioCtx.currentTime + 0.02;
-    if (kind === 'realert') {
-      /* three quick rising pings: more urgent than a new call */
-      tone(988, t, 0.25, 0.35); tone(988, t + 0.2, 0.25, 0.35); tone(1319, t + 0.4, 0.6, 0.4);
-    } else {
-      /* classic two-tone "ding-dong" */
-      tone(1319, t, 0.9, 0.4); tone(1047, t + 0.28, 1.2, 0.35);
-    }
+    if (soundOn && !Sound.chime(kind)) updateUnlockBanner();
   }
   function speak(text) {
     debug.spoken.push(text);
-    if (!speechOn || !('speechSynthesis' in window)) return;
-    try {
-      var u = new SpeechSynthesisUtterance(text);
-      u.lang = 'en';
-      u.rate = 1;
-      window.speechSynthesis.speak(u);
-    } catch (e) { /* no voices: the bell is enough */ }
+    if (speechOn) Sound.speak(text);
   }
   function tableSpoken(id) { return id.replace(/[-_]/g, ' '); }
-  function announce(st, kind) {
+  function announce(tableId, request, kind) {
     if (kind === 'realert') debug.realerts++; else debug.alerts++;
     chime(kind);
-    var phrase = (KIND_SPEECH[st.kind] || KIND_SPEECH.call).replace('%s', tableSpoken(st.table));
+    var phrase = (KIND_SPEECH[request.kind] || KIND_SPEECH.call).replace('%s', tableSpoken(tableId));
     if (kind === 'realert') phrase = 'Reminder: ' + phrase.charAt(0).toLowerCase() + phrase.slice(1);
     speak(phrase);
   }
@@ -194,12 +99,12 @@
   /* ---- toast ------------------------------------------------------------------- */
   var toastTimer = null;
   function toast(msg, kind) {
-    var el = $('toast');
-    el.textContent = msg;
-    el.dataset.kind = kind || 'info';
-    el.hidden = false;
+    var e = $('toast');
+    e.textContent = msg;
+    e.dataset.kind = kind || 'info';
+    e.hidden = false;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(function () { el.hidden = true; }, 4000);
+    toastTimer = setTimeout(function () { e.hidden = true; }, 4000);
   }
 
   /* ---- MQTT ------------------------------------------------------------------ */
@@ -348,67 +253,105 @@
   }
 
   function applyState(st, retained) {
-    var prev = tables.get(st.table);
+    var prev = tables.get(st.table) || null;
     if (!retained) noteHubClock(st.updated_at);
     tables.set(st.table, st);
 
     /* Ring for news only: not for the retained snapshot of a page that just loaded. */
-    if (st.status === 'calling' && (!retained || prev)) {
-      if (!prev || prev.status === 'idle' || prev.call !== st.call) announce(st, 'new');
-      else if (st.repeats > prev.repeats) announce(st, 'realert');
-      else if (prev.kind !== st.kind || prev.status === 'acknowledged') announce(st, 'new');
+    if (!retained || prev) {
+      M.alerts(prev, st).forEach(function (a) { announce(st.table, a.request, a.alert); });
     }
-    if (prev && prev.status === 'calling' && st.status === 'acknowledged') {
-      guardUntil.set(st.table, Date.now() + DONE_GUARD_MS);
-      setTimeout(scheduleRender, DONE_GUARD_MS + 20);
-    }
-    var p = pending.get(st.table);
-    if (p && (!prev || prev.status !== st.status || prev.call !== st.call || prev.acked_by !== st.acked_by)) {
-      clearTimeout(p.timer);
-      pending.delete(st.table);
-    }
+    var before = new Map();
+    if (prev) prev.requests.forEach(function (r) { before.set(r.call, r); });
+    st.requests.forEach(function (r) {
+      var old = before.get(r.call);
+      if (old && old.status === 'calling' && r.status === 'acknowledged') {
+        guardUntil.set(M.requestKey(st.table, r), Date.now() + DONE_GUARD_MS);
+        setTimeout(scheduleRender, DONE_GUARD_MS + 20);
+      }
+    });
+    /* A request's pending command is answered once the request changed or closed. */
+    pending.forEach(function (p, key) {
+      if (p.table !== st.table) return;
+      var now = st.requests.find(function (r) { return r.call === p.call; });
+      if (!now || now.status !== p.status || now.acked_by !== p.acked_by) {
+        clearTimeout(p.timer);
+        pending.delete(key);
+      }
+    });
   }
 
   /* ---- staff actions ------------------------------------------------------------ */
-  function act(tableId, action) {
-    var st = tables.get(tableId);
-    if (!st || st.status === 'idle') return;
-    if (action === 'done' && (guardUntil.get(tableId) || 0) > Date.now()) return;
+  /* One cmd per request, each naming its call and kind. */
+  function act(tableId, action, requests) {
+    if (!requests.length) return;
     if (!staff) {
-      askName(function () { act(tableId, action); });
+      askName(function () { act(tableId, action, requests); });
       return;
     }
     if (!client || !connected) {
       toast('Not connected to the broker — try again in a moment.', 'bad');
       return;
     }
-    var payload;
+    var payloads;
     try {
-      payload = P.buildCmd(action, staff, st.call);
+      payloads = requests.map(function (r) { return P.buildCmd(action, staff, { kind: r.kind, call: r.call }); });
     } catch (e) {
       toast('Cannot send: your name is not valid (' + e.message + ').', 'bad');
       return;
     }
     var topic = P.topicFor('cmd', settings.site, tableId);
-    var old = pending.get(tableId);
+    requests.forEach(function (r, i) { send(tableId, r, action, topic, payloads[i]); });
+    if (hubStatus === 'offline' || hubStatus === 'absent') {
+      /* the hub reads commands on a persistent session: the broker keeps this one */
+      toast('The hub is offline: the broker holds this for the hub, and it applies when the hub is back.', 'info');
+    }
+    render();
+  }
+
+  function send(tableId, request, action, topic, payload) {
+    var key = M.requestKey(tableId, request);
+    var old = pending.get(key);
     if (old) clearTimeout(old.timer);
-    var entry = { action: action, call: st.call, timer: null };
+    var entry = { table: tableId, call: request.call, status: request.status, acked_by: request.acked_by, action: action, timer: null };
     entry.timer = setTimeout(function () {
-      if (pending.get(tableId) !== entry) return;
-      pending.delete(tableId);
-      toast('No answer from the hub for table ' + tableId + '. Is the hub running?', 'bad');
+      if (pending.get(key) !== entry) return;
+      pending.delete(key);
+      toast('No answer from the hub for table ' + tableId + ' (' + V.kindLabel(request.kind).toLowerCase() +
+        '). The command waits in the broker until the hub is back.', 'bad');
       render();
     }, CMD_TIMEOUT_MS);
-    pending.set(tableId, entry);
+    pending.set(key, entry);
     debug.published.push({ topic: topic, payload: payload });
     client.publish(topic, payload, { qos: 1 }, function (err) {
       if (err) {
-        if (pending.get(tableId) === entry) { clearTimeout(entry.timer); pending.delete(tableId); }
+        if (pending.get(key) === entry) { clearTimeout(entry.timer); pending.delete(key); }
         toast('Sending failed: ' + (err.message || err), 'bad');
         render();
       }
     });
-    render();
+  }
+
+  function guarded(key) { return (guardUntil.get(key) || 0) > Date.now(); }
+
+  /* A tap on a tile: the whole table (ack what calls, else done everything). */
+  function actOnTable(tableId) {
+    var st = tables.get(tableId);
+    var action = st && M.tableAction(st);
+    if (!action) return;
+    var targets = M.tableTargets(st, action);
+    if (action === 'done' && targets.some(function (r) { return guarded(M.requestKey(tableId, r)); })) return;
+    act(tableId, action, targets);
+  }
+
+  /* A tap on a queue line's button: that one request. */
+  function actOnRequest(tableId, call) {
+    var st = tables.get(tableId);
+    var r = st && st.requests.find(function (x) { return x.call === call; });
+    if (!r) return; /* closed meanwhile */
+    var action = r.status === 'calling' ? 'ack' : 'done';
+    if (action === 'done' && guarded(M.requestKey(tableId, r))) return;
+    act(tableId, action, [r]);
   }
 
   var nameCallback = null;
@@ -423,8 +366,15 @@
 
   function setStaff(name) {
     staff = name;
-    store.set(KEY.staff, name);
+    S.setStaff(name);
     $('staff-label').textContent = name || 'Set name';
+  }
+
+  /* The staff-name rule's errors, for a person. */
+  function nameProblem(err) {
+    if (err === 'too_long') return 'That name is too long (32 bytes at most).';
+    if (err === 'range') return 'Please enter your name (no control characters).';
+    return 'That name cannot be used.';
   }
 
   /* ---- rendering -------------------------------------------------------------- */
@@ -435,194 +385,27 @@
     setTimeout(function () { renderQueued = false; render(); }, 0);
   }
 
-  function openCalls() {
-    var list = [];
-    tables.forEach(function (st) { if (st.status !== 'idle') list.push(st); });
-    list.sort(function (a, b) { return (a.pressed_at - b.pressed_at) || naturalCompare(a.table, b.table); });
-    return list;
-  }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  function icon(name) {
-    var span = el('span', 'icon');
-    span.innerHTML = ICONS[name] || ''; /* constant markup, never message data */
-    return span;
-  }
-
-  function createTile(id) {
-    var tile = el('article', 'tile');
-    tile.dataset.table = id;
-    var head = el('div', 'tile-head');
-    head.appendChild(el('span', 'tile-label', 'Table'));
-    var num = el('span', 'tile-num', id);
-    num.title = 'Table ' + id;
-    if (id.length > 3) { num.classList.add('long'); head.classList.add('long'); }
-    head.appendChild(num);
-    tile.appendChild(head);
-    var kind = el('div', 'kind');
-    kind.appendChild(el('span', 'icon'));
-    kind.appendChild(el('span', 'kind-label'));
-    tile.appendChild(kind);
-    var info = el('div', 'tile-info');
-    info.appendChild(el('span', 'timer'));
-    var rep = el('span', 'repeats');
-    rep.appendChild(icon('repeat'));
-    rep.appendChild(el('span', 'repeats-n'));
-    info.appendChild(rep);
-    tile.appendChild(info);
-    var by = el('div', 'acked');
-    by.appendChild(icon('check'));
-    by.appendChild(el('span', 'acked-by'));
-    tile.appendChild(by);
-    var hint = el('div', 'tile-hint');
-    hint.setAttribute('aria-hidden', 'true');
-    tile.appendChild(hint);
-    /* the whole tile is the touch target; its name says what a tap does */
-    var btn = el('button', 'tile-action');
-    btn.type = 'button';
-    btn.addEventListener('click', function () {
-      var st = tables.get(id);
-      if (st) act(id, st.status === 'calling' ? 'ack' : 'done');
-    });
-    tile.appendChild(btn);
-    return tile;
-  }
-
-  function updateTile(tile, st) {
-    var open = st.status !== 'idle';
-    var p = pending.get(st.table);
-    tile.dataset.status = st.status;
-    tile.dataset.kind = open ? st.kind : '';
-    tile.dataset.call = String(st.call);
-    if (p) tile.dataset.pending = p.action; else delete tile.dataset.pending;
-    var kindEl = tile.querySelector('.kind');
-    kindEl.querySelector('.icon').innerHTML = open ? ICONS[st.kind] || '' : '';
-    kindEl.querySelector('.kind-label').textContent = open ? KIND_LABEL[st.kind] || st.kind : 'Free';
-    tile.querySelector('.timer').dataset.since = open ? String(st.pressed_at) : '';
-    var rep = tile.querySelector('.repeats');
-    rep.hidden = !(open && st.repeats > 0);
-    rep.querySelector('.repeats-n').textContent = '×' + st.repeats;
-    rep.title = 'Re-alerted ' + st.repeats + (st.repeats === 1 ? ' time' : ' times');
-    var by = tile.querySelector('.acked');
-    by.hidden = st.status !== 'acknowledged';
-    by.querySelector('.acked-by').textContent = st.acked_by;
-    var hint = tile.querySelector('.tile-hint');
-    var btn = tile.querySelector('.tile-action');
-    btn.hidden = !open;
-    var guarded = st.status === 'acknowledged' && (guardUntil.get(st.table) || 0) > Date.now();
-    btn.disabled = !open || !!p || guarded;
-    if (st.status === 'calling') {
-      btn.setAttribute('aria-label', 'Acknowledge table ' + st.table);
-      hint.textContent = p ? 'Sending…' : 'Tap to acknowledge';
-    } else if (st.status === 'acknowledged') {
-      btn.setAttribute('aria-label', 'Done table ' + st.table);
-      hint.textContent = p ? 'Sending…' : 'Tap when done';
-    } else {
-      btn.removeAttribute('aria-label');
-      hint.textContent = '';
-    }
-  }
-
-  function createCall(id) {
-    var li = el('li', 'call');
-    li.dataset.forTable = id;
-    var num = el('div', 'call-table');
-    num.appendChild(el('span', 'call-table-label', 'Table'));
-    num.appendChild(el('span', 'call-table-num', id));
-    li.appendChild(num);
-    var main = el('div', 'call-main');
-    var kind = el('div', 'call-kind');
-    kind.appendChild(el('span', 'icon'));
-    kind.appendChild(el('span', 'kind-label'));
-    main.appendChild(kind);
-    var meta = el('div', 'call-meta');
-    var by = el('span', 'acked');
-    by.appendChild(icon('check'));
-    by.appendChild(el('span', 'acked-by'));
-    meta.appendChild(by);
-    var rep = el('span', 'repeats');
-    rep.appendChild(icon('repeat'));
-    rep.appendChild(el('span', 'repeats-text'));
-    meta.appendChild(rep);
-    meta.appendChild(el('span', 'presses'));
-    main.appendChild(meta);
-    li.appendChild(main);
-    li.appendChild(el('div', 'timer'));
-    var btn = el('button', 'call-action');
-    btn.type = 'button';
-    btn.addEventListener('click', function () {
-      var st = tables.get(id);
-      if (st) act(id, st.status === 'calling' ? 'ack' : 'done');
-    });
-    li.appendChild(btn);
-    return li;
-  }
-
-  function updateCall(li, st) {
-    var p = pending.get(st.table);
-    li.dataset.call = String(st.call);
-    li.dataset.status = st.status;
-    li.dataset.kind = st.kind;
-    if (p) li.dataset.pending = p.action; else delete li.dataset.pending;
-    li.querySelector('.call-kind .icon').innerHTML = ICONS[st.kind] || '';
-    li.querySelector('.call-kind .kind-label').textContent = KIND_LABEL[st.kind] || st.kind;
-    var by = li.querySelector('.acked');
-    by.hidden = st.status !== 'acknowledged';
-    by.querySelector('.acked-by').textContent = st.acked_by;
-    var rep = li.querySelector('.repeats');
-    rep.hidden = !(st.repeats > 0);
-    rep.querySelector('.repeats-text').textContent = st.repeats + (st.repeats === 1 ? ' re-alert' : ' re-alerts');
-    var pr = li.querySelector('.presses');
-    pr.hidden = !(st.count > 1);
-    pr.textContent = st.count + ' presses';
-    li.querySelector('.timer').dataset.since = String(st.pressed_at);
-    var btn = li.querySelector('.call-action');
-    var guarded = st.status === 'acknowledged' && (guardUntil.get(st.table) || 0) > Date.now();
-    btn.disabled = !!p || guarded;
-    if (st.status === 'calling') {
-      btn.textContent = p ? '…' : 'Ack';
-      btn.setAttribute('aria-label', 'Acknowledge call from table ' + st.table);
-    } else {
-      btn.textContent = p ? '…' : 'Done';
-      btn.setAttribute('aria-label', 'Done with call from table ' + st.table);
-    }
-  }
-
-  /* Keeps container's children keyed by data attribute `key` in the order of `ids`. */
-  function reconcile(container, ids, key, create, update, items) {
-    var existing = new Map();
-    Array.prototype.forEach.call(container.children, function (c) { existing.set(c.dataset[key], c); });
-    var want = new Set(ids);
-    existing.forEach(function (c, k) { if (!want.has(k)) c.remove(); });
-    ids.forEach(function (id, i) {
-      var node = existing.get(id);
-      if (!node) node = create(id);
-      update(node, items[i]);
-      if (container.children[i] !== node) container.insertBefore(node, container.children[i] || null);
-    });
+  function openRequestCount() {
+    var n = 0;
+    tables.forEach(function (st) { n += st.requests.length; });
+    return n;
   }
 
   function render() {
-    var ids = Array.from(tables.keys()).sort(naturalCompare);
-    reconcile($('tiles'), ids, 'table', createTile, updateTile, ids.map(function (id) { return tables.get(id); }));
-    $('tiles-empty').hidden = ids.length > 0;
+    var nTables = V.renderTiles($('tiles'));
+    $('tiles-empty').hidden = nTables > 0;
     $('tiles-empty').textContent = connected ? 'Waiting for the hub to publish the tables…' : 'Connecting to the broker…';
 
-    var calls = openCalls();
-    reconcile($('queue'), calls.map(function (s) { return s.table; }), 'forTable', createCall, updateCall, calls);
-    $('queue-empty').hidden = calls.length > 0;
-    $('queue-count').textContent = String(calls.length);
-    $('queue-count').dataset.n = String(calls.length);
+    var n = V.renderQueue($('queue'));
+    $('queue-empty').hidden = n > 0;
+    $('queue-count').textContent = String(n);
+    $('queue-count').dataset.n = String(n);
 
     renderBanners();
-    renderStats();
+    V.renderDeviceBanners($('device-banners'));
+    V.renderStats($('stats'), stats, connected);
     updateUnlockBanner();
-    tick();
+    V.tick(document);
   }
 
   function renderBanners() {
@@ -650,98 +433,6 @@
     $('hub-offline-text').textContent = hubStatus === 'absent'
       ? 'No hub has connected for site “' + settings.site + '”. New calls are not being handled.'
       : 'New calls are not being handled. Check the hub computer.';
-
-    var box = $('device-banners');
-    box.textContent = '';
-    var ids = Array.from(devices.keys()).sort(naturalCompare);
-    ids.forEach(function (id) {
-      var d = devices.get(id);
-      var where = d.info && d.info.tables ? ' (table' + (d.info.tables.indexOf(',') >= 0 ? 's ' : ' ') +
-        d.info.tables.split(',').join(', ') + ')' : '';
-      if (d.status === 'offline') {
-        var b = el('div', 'banner banner-warn');
-        b.dataset.device = id;
-        b.dataset.problem = 'offline';
-        b.appendChild(icon('plug'));
-        b.appendChild(el('strong', null, 'Button offline'));
-        b.appendChild(document.createTextNode(' ' + id + where + ' — guests there cannot call.'));
-        box.appendChild(b);
-      } else if (d.info && d.info.low_battery) {
-        var lb = el('div', 'banner banner-warn');
-        lb.dataset.device = id;
-        lb.dataset.problem = 'low_battery';
-        lb.appendChild(icon('battery'));
-        lb.appendChild(el('strong', null, 'Low battery'));
-        var volts = d.info.battery_mv !== undefined ? ' (' + (d.info.battery_mv / 1000).toFixed(2) + ' V)' : '';
-        lb.appendChild(document.createTextNode(' ' + id + where + volts + ' — charge it soon.'));
-        box.appendChild(lb);
-      }
-    });
-  }
-
-  function renderStats() {
-    var box = $('stats');
-    if (!stats) {
-      box.dataset.state = 'none';
-      box.textContent = '';
-      box.appendChild(el('p', 'empty', connected ? 'No statistics from the hub yet.' : '—'));
-      return;
-    }
-    box.dataset.state = 'ok';
-    box.dataset.ackP50 = stats.ack_p50_s === null ? '' : String(stats.ack_p50_s);
-    box.dataset.ackP90 = stats.ack_p90_s === null ? '' : String(stats.ack_p90_s);
-    box.textContent = '';
-    var totals = el('div', 'stats-totals');
-    [['calls', stats.calls], ['acknowledged', stats.acked], ['done', stats.done]].forEach(function (x) {
-      var t = el('div', 'stat');
-      t.appendChild(el('span', 'stat-n', String(x[1])));
-      t.appendChild(el('span', 'stat-l', x[0]));
-      totals.appendChild(t);
-    });
-    box.appendChild(totals);
-
-    var vals = [stats.ack_p50_s, stats.ack_p90_s, stats.done_p50_s, stats.done_p90_s].filter(function (v) { return v !== null; });
-    var max = Math.max.apply(null, [60].concat(vals));
-    var chart = el('div', 'chart');
-    chart.setAttribute('role', 'img');
-    chart.setAttribute('aria-label', 'To acknowledge: median ' + fmtSeconds(stats.ack_p50_s) + ', 90th percentile ' +
-      fmtSeconds(stats.ack_p90_s) + '. To done: median ' + fmtSeconds(stats.done_p50_s) + ', 90th percentile ' + fmtSeconds(stats.done_p90_s) + '.');
-    [['To acknowledge', stats.ack_p50_s, stats.ack_p90_s, 'ack'], ['To done', stats.done_p50_s, stats.done_p90_s, 'done']].forEach(function (row) {
-      var r = el('div', 'chart-row');
-      r.dataset.metric = row[3];
-      r.appendChild(el('div', 'chart-title', row[0]));
-      [['p50', row[1]], ['p90', row[2]]].forEach(function (bar) {
-        var line = el('div', 'chart-line');
-        line.appendChild(el('span', 'chart-key', bar[0]));
-        var track = el('span', 'chart-track');
-        var fill = el('span', 'chart-fill ' + bar[0]);
-        var v = bar[1];
-        fill.style.width = v === null ? '0' : Math.max(2, Math.round(v / max * 100)) + '%';
-        if (v !== null) fill.classList.add(ageClass(v));
-        track.appendChild(fill);
-        line.appendChild(track);
-        line.appendChild(el('span', 'chart-val', fmtSeconds(v)));
-        r.appendChild(line);
-      });
-      chart.appendChild(r);
-    });
-    box.appendChild(chart);
-    box.appendChild(el('p', 'stats-day', stats.day + ' · p50: half of the calls were faster · p90: nine in ten were'));
-  }
-
-  /* every second: timers and colour by age */
-  function tick() {
-    var nodes = document.querySelectorAll('.timer');
-    for (var i = 0; i < nodes.length; i++) {
-      var t = nodes[i];
-      var since = Number(t.dataset.since || 0);
-      var holder = t.closest('[data-status]');
-      if (!since) { t.textContent = ''; if (holder) holder.dataset.age = ''; continue; }
-      var s = ageSeconds(since);
-      t.textContent = fmtDuration(s);
-      t.setAttribute('aria-label', 'waiting ' + fmtDuration(s));
-      if (holder) holder.dataset.age = ageClass(s);
-    }
   }
 
   /* ---- settings dialog ---------------------------------------------------------- */
@@ -768,18 +459,15 @@
     var err = '';
     if (!/^wss?:\/\/[^\s]+$/i.test(broker)) err = 'Broker URL must start with ws:// or wss://';
     else if (!P.isId(site)) err = 'Site must be 1–32 characters of a–z, 0–9, _ or -';
-    else if (name && P.checkStaffName(name)) err = 'Name must be at most 32 bytes, without control characters';
+    else if (name && P.checkName(name)) err = 'Name: ' + nameProblem(P.checkName(name));
     if (err) { $('settings-error').textContent = err; return; }
     var next = { broker: broker, site: site, user: $('set-user').value, pass: $('set-pass').value };
-    store.set(KEY.broker, broker === defaultBroker() ? null : broker);
-    store.set(KEY.site, site === 'demo' ? null : site);
-    store.set(KEY.user, next.user);
-    store.set(KEY.pass, next.pass);
+    S.save(next);
     setStaff(name);
     soundOn = $('set-sound').checked;
     speechOn = $('set-speech').checked;
-    store.set(KEY.sound, soundOn ? null : 'off');
-    store.set(KEY.speech, speechOn ? 'on' : null);
+    S.setSoundOn(soundOn);
+    S.setSpeechOn(speechOn);
     updateToggles();
     $('settings-dialog').close();
     /* saved settings win from now on: drop the overriding query string */
@@ -799,16 +487,26 @@
 
   /* ---- wiring -------------------------------------------------------------------- */
   function init() {
+    V.init({
+      tables: tables,
+      devices: devices,
+      thresholds: THRESHOLDS,
+      hubNow: hubNow,
+      pendingFor: function (key) { return pending.get(key) || null; },
+      guarded: guarded,
+      onTable: actOnTable,
+      onRequest: actOnRequest
+    });
+    Sound.onChange(updateUnlockBanner);
     setStaff(staff);
     updateToggles();
 
     $('name-form').addEventListener('submit', function (ev) {
       ev.preventDefault();
       var name = $('staff-input').value.trim();
-      var err = P.checkStaffName(name);
+      var err = P.checkName(name);
       if (err) {
-        $('name-error').textContent = err === 'too_long' ? 'That name is too long (32 bytes at most).'
-          : 'Please enter your name.';
+        $('name-error').textContent = nameProblem(err);
         return;
       }
       setStaff(name);
@@ -825,7 +523,7 @@
     $('settings-form').addEventListener('submit', saveSettings);
     $('settings-cancel').addEventListener('click', function () { $('settings-dialog').close(); });
     $('settings-defaults').addEventListener('click', function () {
-      $('set-broker').value = defaultBroker();
+      $('set-broker').value = S.defaultBroker();
       $('set-site').value = 'demo';
       $('set-user').value = '';
       $('set-pass').value = '';
@@ -833,13 +531,13 @@
 
     $('sound-button').addEventListener('click', function () {
       soundOn = !soundOn;
-      store.set(KEY.sound, soundOn ? null : 'off');
+      S.setSoundOn(soundOn);
       updateToggles();
       if (soundOn) { unlockAudio(); chime('new'); }
     });
     $('speech-button').addEventListener('click', function () {
       speechOn = !speechOn;
-      store.set(KEY.speech, speechOn ? 'on' : null);
+      S.setSpeechOn(speechOn);
       updateToggles();
       if (speechOn) speak('Announcements on');
     });
@@ -849,13 +547,13 @@
       document.addEventListener(type, unlockAudio, { capture: true, passive: true });
     });
 
-    setInterval(tick, 1000);
+    setInterval(function () { V.tick(document); }, 1000);
     connect();
   }
 
-  if (!window.mqtt || !P) {
+  if (!window.mqtt || !P || !M || !V || !Sound || !S) {
     document.body.dataset.conn = 'offline';
-    document.getElementById('conn-text').textContent = 'Page incomplete (mqtt.min.js / protocol.js missing)';
+    document.getElementById('conn-text').textContent = 'Page incomplete (a script failed to load)';
     return;
   }
   init();

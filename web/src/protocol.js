@@ -14,21 +14,26 @@
   'use strict';
 
   var PAYLOAD_MAX = 512;
+  var STATE_PAYLOAD_MAX = 1024; /* three requests do not fit 512 */
+  var REQUEST_MAX = 3;          /* open requests a table holds: one per kind */
+  var ERROR_NAME_MAX = 23;      /* press reply "error" */
+  var REASON_MAX = 160;         /* press reply "reason" */
   var TOPIC_MAX = 128;
   var ID_MAX = 32;
   var NAME_MAX = 32;
   var TEXT_MAX = 64;
   var FW_MAX = 16;
   var MAX_MEMBERS = 16;
-  var MAX_DEPTH = 8;
+  var MAX_DEPTH = 9; /* the object itself plus 8 levels of brackets in a member */
   var U32 = 4294967295n;
   var I64_MAX = 9223372036854775807n;
-  var I64_MIN = -9223372036854775808n;
-  var U64_MAX = 18446744073709551615n;
+  var JS_SAFE_MAX = 9007199254740991n; /* 2^53 - 1 */
+  var AGE_DEFAULTS = { warn_s: 60, late_s: 180 };
 
   var KINDS = ['call', 'bill', 'water', 'cancel'];
-  var CALL_KINDS = ['call', 'bill', 'water'];
+  var REQUEST_KINDS = ['call', 'bill', 'water']; /* a cancel closes requests, it is never one */
   var STATUSES = ['idle', 'calling', 'acknowledged'];
+  var REQUEST_STATUSES = ['calling', 'acknowledged'];
   var ACTIONS = ['ack', 'done'];
   var ID_RE = /^[a-z0-9_-]{1,32}$/;
 
@@ -39,8 +44,9 @@
   function utf8Length(s) { return encoder.encode(s).length; }
 
   /* ---- strict JSON reader for one object ------------------------------------
-   * Top-level members keep their JSON type: 'string', 'int' (no fraction/exponent,
-   * fits int64; value is a BigInt), 'number', 'bool', 'null', 'nested'. */
+   * Top-level members keep their JSON type: 'string', 'int' (no fraction/exponent;
+   * value is a BigInt, range-checked by the field reader, so an integer beyond int64
+   * is range as in C), 'number', 'bool', 'null', 'nested' (raw: its JSON text). */
   function parseObject(text) {
     var i = 0;
     var n = text.length;
@@ -110,10 +116,7 @@
       var m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i));
       if (!m || m[0] === '-' || m[0] === '') fail('json');
       i += m[0].length;
-      if (!m[2] && !m[3]) {
-        var big = BigInt(m[0]);
-        if (big >= I64_MIN && big <= I64_MAX) return { type: 'int', value: big, raw: m[0] };
-      }
+      if (!m[2] && !m[3]) return { type: 'int', value: BigInt(m[0]), raw: m[0] };
       return { type: 'number', value: Number(m[0]), raw: m[0] };
     }
     function literal(word) {
@@ -127,8 +130,9 @@
       if (c === '"') return { type: 'string', value: string() };
       if (c === '{' || c === '[') {
         if (depth >= MAX_DEPTH) fail('json');
+        var start = i;
         skipNested(depth + 1);
-        return { type: 'nested', value: null };
+        return { type: 'nested', value: null, raw: text.slice(start, i) };
       }
       if (c === 't') { literal('true'); return { type: 'bool', value: true }; }
       if (c === 'f') { literal('false'); return { type: 'bool', value: false }; }
@@ -182,19 +186,41 @@
     ws();
     if (i !== n) fail('json');
     if (dup) fail('duplicate_key');
-    if (count > MAX_MEMBERS) fail('full');
+    if (count > MAX_MEMBERS) fail('too_long'); /* over a bound, not malformed */
     return members;
   }
 
+  /* The raw text of each element of a JSON array that parseObject accepted. */
+  function arrayElements(raw) {
+    var out = [];
+    var i = 1;
+    var depth = 0;
+    var start = -1;
+    for (; i < raw.length - 1; i++) {
+      var c = raw[i];
+      if (start < 0 && c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') start = i;
+      if (c === '"') {
+        for (i++; raw[i] !== '"'; i++) if (raw[i] === '\\') i++;
+      } else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') depth--;
+      else if (c === ',' && depth === 0) {
+        out.push(raw.slice(start, i));
+        start = -1;
+      }
+    }
+    if (start >= 0) out.push(raw.slice(start, raw.length - 1));
+    return out;
+  }
+
   /* Payload (string, Uint8Array or ArrayBuffer) -> members, with the common rules:
-   * too_long, json, duplicate_key, full, then "v". */
-  function payloadText(payload) {
+   * too_long, json, duplicate_key, too many members (too_long), then "v". */
+  function payloadText(payload, max) {
     var bytes;
     if (typeof payload === 'string') bytes = encoder.encode(payload);
     else if (payload instanceof ArrayBuffer) bytes = new Uint8Array(payload);
     else if (payload && payload.buffer instanceof ArrayBuffer) bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
     else fail('json');
-    if (bytes.length > PAYLOAD_MAX) fail('too_long');
+    if (bytes.length > (max || PAYLOAD_MAX)) fail('too_long');
     try {
       return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch (e) {
@@ -202,8 +228,8 @@
     }
   }
 
-  function members(payload) {
-    var obj = parseObject(payloadText(payload));
+  function members(payload, max) {
+    var obj = parseObject(payloadText(payload, max));
     var v = obj.v;
     if (!v) fail('missing');
     if (v.type !== 'int' || v.value !== 1n) fail('version');
@@ -245,19 +271,79 @@
     if (!ID_RE.test(s)) fail('bad_id');
     return s;
   }
+  function kindField(obj, key, required, kinds) {
+    var s = str(obj, key, required);
+    if (s === undefined) return undefined;
+    if (kinds.indexOf(s) < 0) fail('bad_kind');
+    return s;
+  }
+
+  /* ---- staff names (docs/protocol.md "cmd"; the C core's cb_name_check) ----
+   * 1..32 bytes of UTF-8, no control character (C0, DEL, C1), no leading or
+   * trailing space (so not blank either). Takes a string, or bytes (Uint8Array).
+   * Returns null when the name is fine, else the error name: too_long, range, json. */
   function hasControl(s) {
     for (var k = 0; k < s.length; k++) {
       var c = s.charCodeAt(k);
-      if (c < 0x20 || c === 0x7f) return true;
+      if (c < 0x20 || c === 0x7f || (c >= 0x80 && c <= 0x9f)) return true;
     }
     return false;
   }
-  function staffName(obj, key, required, allowEmpty) {
+  function hasLoneSurrogate(s) {
+    for (var k = 0; k < s.length; k++) {
+      var c = s.charCodeAt(k);
+      if (c >= 0xd800 && c <= 0xdbff) {
+        var d = s.charCodeAt(k + 1);
+        if (!(d >= 0xdc00 && d <= 0xdfff)) return true;
+        k++;
+      } else if (c >= 0xdc00 && c <= 0xdfff) return true;
+    }
+    return false;
+  }
+  function checkName(name) {
+    var bytes, text;
+    if (typeof name === 'string') bytes = encoder.encode(name);
+    else if (name instanceof Uint8Array) bytes = name;
+    else return 'arg';
+    if (bytes.length > NAME_MAX) return 'too_long';
+    if (bytes.length === 0 || bytes.indexOf(0) >= 0) return 'range';
+    if (typeof name === 'string') {
+      if (hasLoneSurrogate(name)) return 'json';
+      text = name;
+    } else {
+      try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+      } catch (e) {
+        return 'json';
+      }
+    }
+    if (hasControl(text)) return 'range';
+    if (text[0] === ' ' || text[text.length - 1] === ' ') return 'range';
+    return null;
+  }
+  function staffName(obj, key, required) {
     var s = str(obj, key, required, NAME_MAX);
     if (s === undefined) return undefined;
-    if (!allowEmpty && s.length === 0) fail('range');
-    if (hasControl(s)) fail('range');
+    var err = checkName(s);
+    if (err) fail(err);
     return s;
+  }
+
+  /* ---- age classes (docs/protocol.md "Age classes"; the C core's cb_age_class_of)
+   * The one rule both boards colour a request by: 'new' below warn_s, 'warn' below
+   * late_s, else 'late'; 'acked' once acknowledged, whatever its age. Throws
+   * Error('range') when warn_s > late_s. */
+  function ageClass(waitingS, acknowledged, thresholds) {
+    var t = thresholds || AGE_DEFAULTS;
+    if (!(t.warn_s <= t.late_s)) throw new Error('range');
+    if (acknowledged) return 'acked';
+    if (waitingS < t.warn_s) return 'new';
+    if (waitingS < t.late_s) return 'warn';
+    return 'late';
+  }
+  /* Whole seconds from pressed_at to now (both ms); 0 if pressed_at is later. */
+  function waitingSeconds(pressedAt, now) {
+    return now > pressedAt ? Math.floor((now - pressedAt) / 1000) : 0;
   }
 
   function wrap(fn) {
@@ -324,9 +410,7 @@
     out.device = id(o, 'device', true);
     out.boot = int(o, 'boot', true, 0n, U32);
     out.seq = int(o, 'seq', true, 1n, U32);
-    var kind = str(o, 'kind', true);
-    if (KINDS.indexOf(kind) < 0) fail('bad_kind');
-    out.kind = kind;
+    out.kind = kindField(o, 'kind', true, KINDS);
     out.age_ms = int(o, 'age_ms', true, 0n, U32);
     var text = str(o, 'text', false, TEXT_MAX);
     if (text !== undefined) out.text = text;
@@ -334,28 +418,81 @@
     if (mv !== undefined) out.battery_mv = mv;
     var rssi = int(o, 'rssi', false, -127n, 0n);
     if (rssi !== undefined) out.rssi = rssi;
+    var upMs = int(o, 'up_ms', false, 0n, JS_SAFE_MAX);
+    if (upMs !== undefined) out.up_ms = upMs;
+    var sentAt = int(o, 'sent_at', false, 0n, JS_SAFE_MAX);
+    if (sentAt !== undefined) out.sent_at = sentAt;
     return out;
   });
 
+  /* One request of a state (an element of "requests"): its fields in table order,
+   * then the rules that tie them (only an acknowledged request has a name and a time). */
+  function decodeRequest(raw) {
+    var o;
+    try {
+      o = parseObject(raw);
+    } catch (e) {
+      if (e instanceof Fail && e.name === 'json') fail('type'); /* valid JSON, not an object */
+      throw e;
+    }
+    var r = {};
+    r.kind = kindField(o, 'kind', true, REQUEST_KINDS);
+    r.call = int(o, 'call', true, 1n, I64_MAX);
+    var status = str(o, 'status', true);
+    if (REQUEST_STATUSES.indexOf(status) < 0) fail('range');
+    r.status = status;
+    r.count = int(o, 'count', true, 1n, U32);
+    r.repeats = int(o, 'repeats', true, 0n, U32);
+    r.pressed_at = int(o, 'pressed_at', true, 0n, I64_MAX);
+    r.acked_by = str(o, 'acked_by', true, NAME_MAX);
+    r.acked_at = int(o, 'acked_at', true, 0n, I64_MAX);
+    if (status === 'acknowledged') {
+      if (checkName(r.acked_by)) fail('range');
+    } else if (r.acked_by !== '' || r.acked_at !== 0) {
+      fail('range');
+    }
+    return r;
+  }
+
+  /* The table's status derived from its requests (docs/protocol.md "state"). */
+  function tableStatus(requests) {
+    var st = 'idle';
+    requests.forEach(function (r) {
+      if (r.status === 'calling') st = 'calling';
+      else if (st === 'idle') st = 'acknowledged';
+    });
+    return st;
+  }
+
+  /* One request per kind, oldest (pressed_at, then call) first. */
+  function checkRequestSet(requests) {
+    for (var k = 1; k < requests.length; k++) {
+      for (var j = 0; j < k; j++) {
+        var a = requests[j];
+        var b = requests[k];
+        if (a.kind === b.kind) fail('range');
+        if (a.pressed_at > b.pressed_at || (a.pressed_at === b.pressed_at && a.call >= b.call)) fail('range');
+      }
+    }
+  }
+
   var decodeState = wrap(function (payload) {
-    var o = members(payload);
+    var o = members(payload, STATE_PAYLOAD_MAX);
     var out = {};
     out.table = id(o, 'table', true);
     var status = str(o, 'status', true);
     if (STATUSES.indexOf(status) < 0) fail('range');
     out.status = status;
-    var kind = str(o, 'kind', status !== 'idle');
-    if (kind !== undefined) {
-      if (CALL_KINDS.indexOf(kind) < 0) fail('bad_kind');
-      out.kind = kind;
-    }
-    out.call = int(o, 'call', true, 0n, U64_MAX);
-    out.count = int(o, 'count', true, 0n, U32);
-    out.repeats = int(o, 'repeats', true, 0n, U32);
-    out.pressed_at = int(o, 'pressed_at', true, 0n, I64_MAX);
-    out.acked_by = staffName(o, 'acked_by', true, true);
-    out.acked_at = int(o, 'acked_at', true, 0n, I64_MAX);
+    var m = get(o, 'requests', true);
+    if (m.type !== 'nested' || m.raw[0] !== '[') fail('type');
+    out.requests = [];
+    arrayElements(m.raw).forEach(function (raw) {
+      if (out.requests.length === REQUEST_MAX) fail('range');
+      out.requests.push(decodeRequest(raw));
+    });
     out.updated_at = int(o, 'updated_at', true, 0n, I64_MAX);
+    checkRequestSet(out.requests);
+    if (tableStatus(out.requests) !== status) fail('range');
     return out;
   });
 
@@ -365,9 +502,32 @@
     var action = str(o, 'action', true);
     if (ACTIONS.indexOf(action) < 0) fail('bad_action');
     out.action = action;
-    out.by = staffName(o, 'by', true, false);
-    var call = int(o, 'call', false, 0n, U64_MAX);
+    out.by = staffName(o, 'by', true);
+    var kind = kindField(o, 'kind', false, REQUEST_KINDS);
+    if (kind !== undefined) out.kind = kind;
+    var call = int(o, 'call', false, 1n, I64_MAX);
     if (call !== undefined) out.call = call;
+    return out;
+  });
+
+  /* press reply (hub -> presser): call only when ok (0 when absent), error and
+   * reason only when not. */
+  var decodePressReply = wrap(function (payload) {
+    var o = members(payload);
+    var out = {};
+    out.boot = int(o, 'boot', true, 0n, U32);
+    out.seq = int(o, 'seq', true, 1n, U32);
+    out.ok = bool(o, 'ok', true);
+    out.table = id(o, 'table', true);
+    out.kind = kindField(o, 'kind', true, KINDS);
+    var call = int(o, 'call', false, 0n, I64_MAX);
+    if (out.ok) {
+      out.call = call === undefined ? 0 : call;
+    } else {
+      out.error = str(o, 'error', true, ERROR_NAME_MAX);
+      out.reason = str(o, 'reason', true, REASON_MAX);
+      if (out.reason.indexOf('\u0000') >= 0) fail('range');
+    }
     return out;
   });
 
@@ -417,23 +577,23 @@
   }
 
   /* ---- encoders ---- */
-  function checkStaffName(by) {
-    if (typeof by !== 'string' || by.length === 0) return 'range';
-    if (utf8Length(by) > NAME_MAX) return 'too_long';
-    if (hasControl(by)) return 'range';
-    return null;
-  }
 
   /* Builds a cmd payload string; throws Error(<error name>) for invalid input.
-   * `call` is included when it is a positive integer. */
-  function buildCmd(action, by, call) {
+   * `target` is optional: {kind, call}, each included when given. Without either the
+   * hub acts on every open request of the table, so the boards always name both. */
+  function buildCmd(action, by, target) {
+    var t = target || {};
     if (ACTIONS.indexOf(action) < 0) throw new Error('bad_action');
-    var err = checkStaffName(by);
+    var err = checkName(by);
     if (err) throw new Error(err);
     var s = '{"v":1,"action":' + JSON.stringify(action) + ',"by":' + JSON.stringify(by);
-    if (call !== undefined && call !== null && call !== 0) {
-      if (!Number.isSafeInteger(call) || call < 1) throw new Error('range');
-      s += ',"call":' + String(call);
+    if (t.kind !== undefined) {
+      if (REQUEST_KINDS.indexOf(t.kind) < 0) throw new Error('bad_kind');
+      s += ',"kind":' + JSON.stringify(t.kind);
+    }
+    if (t.call !== undefined) {
+      if (!Number.isSafeInteger(t.call) || t.call < 1) throw new Error('range');
+      s += ',"call":' + String(t.call);
     }
     return s + '}';
   }
@@ -443,11 +603,17 @@
     PAYLOAD_MAX: PAYLOAD_MAX,
     NAME_MAX: NAME_MAX,
     KINDS: KINDS.slice(),
+    REQUEST_KINDS: REQUEST_KINDS.slice(),
+    AGE_DEFAULTS: { warn_s: AGE_DEFAULTS.warn_s, late_s: AGE_DEFAULTS.late_s },
     isId: function (s) { return typeof s === 'string' && ID_RE.test(s); },
-    checkStaffName: checkStaffName,
+    checkName: checkName,
+    ageClass: ageClass,
+    waitingSeconds: waitingSeconds,
+    tableStatus: tableStatus,
     decodeTopic: decodeTopic,
     topicFor: topicFor,
     decodePress: decodePress,
+    decodePressReply: decodePressReply,
     decodeState: decodeState,
     decodeCmd: decodeCmd,
     decodeInfo: decodeInfo,
@@ -457,6 +623,7 @@
     decoders: {
       topic: decodeTopic,
       press: decodePress,
+      press_reply: decodePressReply,
       state: decodeState,
       cmd: decodeCmd,
       info: decodeInfo,

@@ -1,0 +1,108 @@
+/* board-model.js - what the staff board shows, as pure functions of the decoded table
+ * states (no DOM, no MQTT): the queue's order, a tile's colour, which requests ring,
+ * which requests a staff action sends a cmd for. tests/web/board-model.test.mjs runs
+ * them in node; app.js and views.js use them in the browser.
+ *
+ * A classic script (see protocol.js for why); defines globalThis.CallbellBoardModel and
+ * needs CallbellProtocol (protocol.js) loaded first.
+ */
+(function (root) {
+  'use strict';
+
+  var P = root.CallbellProtocol;
+
+  /* "2" before "10", "patio-2" after "bar-9". */
+  function naturalCompare(a, b) {
+    return a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
+  }
+
+  /* A board line's identity: the request id is unique per hub database. */
+  function requestKey(tableId, request) {
+    return tableId + '/' + request.call;
+  }
+
+  /* The queue: one line per open request. Unanswered requests first, then the
+   * acknowledged ones (staff are on their way: a waiting guest must not be pushed down
+   * by them); oldest first within each; ties by table, then request id. */
+  function queueOrder(tables) {
+    var lines = [];
+    tables.forEach(function (st) {
+      st.requests.forEach(function (r) { lines.push({ table: st.table, request: r }); });
+    });
+    lines.sort(function (a, b) {
+      var ac = a.request.status === 'calling' ? 0 : 1;
+      var bc = b.request.status === 'calling' ? 0 : 1;
+      return (ac - bc) || (a.request.pressed_at - b.request.pressed_at) ||
+        naturalCompare(a.table, b.table) || (a.request.call - b.request.call);
+    });
+    return lines;
+  }
+
+  /* The age class of one request at hub time `nowMs` (the one rule: P.ageClass). */
+  function requestAge(request, nowMs, thresholds) {
+    return P.ageClass(P.waitingSeconds(request.pressed_at, nowMs), request.status === 'acknowledged', thresholds);
+  }
+
+  /* A tile shows its most urgent request's class: late, then warn, then new, then
+   * acked; '' for a table with nothing open. */
+  var URGENCY = { late: 4, warn: 3, new: 2, acked: 1 };
+  function tableAge(st, nowMs, thresholds) {
+    var worst = '';
+    st.requests.forEach(function (r) {
+      var c = requestAge(r, nowMs, thresholds);
+      if (!worst || URGENCY[c] > URGENCY[worst]) worst = c;
+    });
+    return worst;
+  }
+
+  /* What ringing a new state deserves, per request: 'new' for a request the board did
+   * not have (by request id), 'realert' when its repeats grew (the hub re-alerts a
+   * calling request and re-opens a forgotten acknowledged one). `prev` may be null. */
+  function alerts(prev, next) {
+    var before = new Map();
+    if (prev) prev.requests.forEach(function (r) { before.set(r.call, r); });
+    var out = [];
+    next.requests.forEach(function (r) {
+      if (r.status !== 'calling') return;
+      var old = before.get(r.call);
+      if (!old) out.push({ request: r, alert: 'new' });
+      else if (r.repeats > old.repeats || old.status === 'acknowledged') out.push({ request: r, alert: 'realert' });
+    });
+    return out;
+  }
+
+  /* The requests a staff action on the whole table sends one cmd each for: ack the
+   * calling ones (an acknowledged one has someone on the way already), done all. */
+  function tableTargets(st, action) {
+    return st.requests.filter(function (r) { return action === 'done' || r.status === 'calling'; });
+  }
+
+  /* What tapping a tile does: acknowledge while anything calls, else done. */
+  function tableAction(st) {
+    if (st.status === 'calling') return 'ack';
+    if (st.status === 'acknowledged') return 'done';
+    return null;
+  }
+
+  /* 0:07, 12:30, 1:02:03 */
+  function fmtDuration(s) {
+    s = Math.max(0, Math.floor(s));
+    var h = Math.floor(s / 3600);
+    var m = Math.floor((s % 3600) / 60);
+    var sec = s % 60;
+    var mm = h ? String(m).padStart(2, '0') : String(m);
+    return (h ? h + ':' : '') + mm + ':' + String(sec).padStart(2, '0');
+  }
+
+  root.CallbellBoardModel = {
+    naturalCompare: naturalCompare,
+    requestKey: requestKey,
+    queueOrder: queueOrder,
+    requestAge: requestAge,
+    tableAge: tableAge,
+    alerts: alerts,
+    tableTargets: tableTargets,
+    tableAction: tableAction,
+    fmtDuration: fmtDuration
+  };
+})(typeof globalThis !== 'undefined' ? globalThis : this);
