@@ -387,8 +387,8 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
      * stored-table index, SQLite's scratch for the first big transaction): give them back */
     malloc_trim(0);
 #endif
-    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count,
-           hub.tables.open_count, opt->db_path);
+    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count, hub.tables.open_count,
+           opt->db_path);
     hub.mqtt = connect_broker(&hub, broker, err, sizeof err);
     if (!hub.mqtt)
         goto err;

@@ -18,8 +18,8 @@
 typedef struct cb_hub_options {
     const char *site;
     const char *db_path;
-    cb_table_list *tables; /* the configured tables (parsed from "1-4,bar"); the hub frees the
-                            * list once it has loaded them: 3 MB at 100,000 tables */
+    cb_table_list *tables;   /* the configured tables (parsed from "1-4,bar"); the hub frees the
+                              * list once it has loaded them: 3 MB at 100,000 tables */
     const char *tables_text; /* the same as a person reads it, for refusals ("1-4") */
     cb_call_config call;
     cb_store_sync sync;

@@ -24,8 +24,8 @@ typedef struct cb_hub {
     cb_store *store;
     cb_mqtt *mqtt;
     cb_table_index tables;
-    cb_table scratch;   /* the table the engine is working on (ports.table) */
-    uint32_t scratch_i; /* its index, CB_NO_TABLE when none */
+    cb_table scratch;            /* the table the engine is working on (ports.table) */
+    uint32_t scratch_i;          /* its index, CB_NO_TABLE when none */
     cb_hub_device_slot *devices; /* open addressing by id; d.id[0] == 0 = empty */
     size_t device_slots, device_count, devices_unsaved;
     int outstanding; /* publishes not yet acknowledged by the broker */
@@ -33,7 +33,7 @@ typedef struct cb_hub {
     uint64_t stats_published_ms; /* monotonic */
     bool fatal;                  /* the database failed: stop, don't publish */
     char db_error[512];          /* why, for the log */
-    const char *topic;         /* of the message being handled, for rejection lines */
+    const char *topic;           /* of the message being handled, for rejection lines */
     uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;
 } cb_hub;

@@ -62,8 +62,8 @@ typedef struct cb_duration_stats {
 } cb_duration_stats;
 
 typedef struct cb_response_stats {
-    uint64_t calls;     /* requests opened */
-    uint64_t cancelled; /* closed by the guest's cancel */
+    uint64_t calls;         /* requests opened */
+    uint64_t cancelled;     /* closed by the guest's cancel */
     cb_duration_stats ack;  /* first press to first acknowledgement */
     cb_duration_stats done; /* first press to done (cancelled calls are not counted) */
 } cb_response_stats;

@@ -35,7 +35,8 @@ int cb_cli_reply_topic(const cb_common *c, cb_mqtt *m, char *topic, size_t cap)
 
 int cb_cli_watch_hub(const cb_common *c, cb_mqtt *m, char *topic, size_t cap)
 {
-    if (cb_topic_build(CB_TOPIC_HUB_STATUS, c->site, NULL, topic, cap) != CB_OK || cb_mqtt_subscribe(m, topic, 1) != 0) {
+    if (cb_topic_build(CB_TOPIC_HUB_STATUS, c->site, NULL, topic, cap) != CB_OK ||
+        cb_mqtt_subscribe(m, topic, 1) != 0) {
         cb_fail(c, "cannot subscribe to the hub's status");
         return -1;
     }
@@ -48,8 +49,8 @@ bool cb_cli_hub_message(const struct mosquitto_message *msg, const char *topic, 
         return false;
     size_t len = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
     *presence = len == 6 && memcmp(msg->payload, "online", 6) == 0 ? CB_HUB_ONLINE
-                : len > 0                                           ? CB_HUB_OFFLINE
-                                                                    : CB_HUB_UNKNOWN;
+                : len > 0                                          ? CB_HUB_OFFLINE
+                                                                   : CB_HUB_UNKNOWN;
     return true;
 }
 

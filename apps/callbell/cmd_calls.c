@@ -94,8 +94,9 @@ int cb_cmd_calls(int argc, char **argv)
         goto out;
     }
     if (w.hub != CB_HUB_ONLINE) {
-        cb_fail(&c, "hub offline: no hub serves site %s on this broker, so the open requests are not known "
-                    "(start `callbell hub`)",
+        cb_fail(&c,
+                "hub offline: no hub serves site %s on this broker, so the open requests are not known "
+                "(start `callbell hub`)",
                 c.site);
         rc = EXIT_HUB_OFFLINE;
         goto out;

@@ -1,7 +1,7 @@
 /* cmd_press.c - `callbell press TABLE`: one button press, as a device would send it. */
 #include "cli_client.h"
-#include "commands.h"
 #include "clock.h"
+#include "commands.h"
 #include "random.h"
 
 #include <stdio.h>
@@ -9,14 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char help[] =
-    "usage: callbell press TABLE [--kind call|bill|water|cancel] [options]\n\n"
-    "Sends one press for TABLE (QoS 1) and waits for the hub's answer:\n"
-    "  exit 0  the hub stored it, or no hub is online and the broker holds it for the hub\n"
-    "  exit 1  the hub refused it (the reason is printed), or the broker did not take it\n\n"
-    "  --kind K       what the guest wants (default call)\n"
-    "  --device ID    device id to send as (default: this command's client id)\n"
-    "  --wait S       seconds to wait for the hub's answer (default 5)\n" CB_COMMON_HELP;
+static const char help[] = "usage: callbell press TABLE [--kind call|bill|water|cancel] [options]\n\n"
+                           "Sends one press for TABLE (QoS 1) and waits for the hub's answer:\n"
+                           "  exit 0  the hub stored it, or no hub is online and the broker holds it for the hub\n"
+                           "  exit 1  the hub refused it (the reason is printed), or the broker did not take it\n\n"
+                           "  --kind K       what the guest wants (default call)\n"
+                           "  --device ID    device id to send as (default: this command's client id)\n"
+                           "  --wait S       seconds to wait for the hub's answer (default 5)\n" CB_COMMON_HELP;
 
 typedef struct press_watch {
     char reply_topic[CB_TOPIC_SIZE];

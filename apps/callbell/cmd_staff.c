@@ -123,8 +123,9 @@ static int parse(int argc, char **argv, cb_common *c, cb_cmd *cmd, const char *n
         } else if (opt == 'b') {
             cb_status st = cb_name_check(optarg, strlen(optarg));
             if (st != CB_OK) {
-                cb_fail(c, "bad --by '%s': a staff name is 1-%d bytes of text, no control characters, no "
-                           "leading or trailing space",
+                cb_fail(c,
+                        "bad --by '%s': a staff name is 1-%d bytes of text, no control characters, no "
+                        "leading or trailing space",
                         optarg, CB_NAME_MAX);
                 return 2;
             }

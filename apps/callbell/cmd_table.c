@@ -50,6 +50,12 @@ static void on_device_event(void *ctx, cb_device_event ev, const char *table, cb
     case CB_EV_PRESS_ACKED:
         cb_sim_event(s, "acked seq=%u table=%s kind=%s", (unsigned)detail, t, cb_sim_kind_name(kind));
         break;
+    case CB_EV_PRESS_STORED:
+        cb_sim_event(s, "stored seq=%u table=%s kind=%s", (unsigned)detail, t, cb_sim_kind_name(kind));
+        break;
+    case CB_EV_PRESS_REFUSED:
+        cb_sim_event(s, "refused seq=%u table=%s kind=%s", (unsigned)detail, t, cb_sim_kind_name(kind));
+        break;
     case CB_EV_STATE:
         for (uint8_t i = 0; i < s->dev.table_count; i++)
             if (strcmp(s->dev.tables[i].id, t) == 0)

@@ -43,7 +43,7 @@ int cb_sim_enter_raw_mode(void)
     return 0;
 }
 
-const char *const cb_sim_led_names[] = {"off", "slow", "on", "fast"};
+const char *const cb_sim_led_names[] = {"off", "slow", "on", "fast", "double"};
 
 const char *cb_sim_kind_name(cb_kind k)
 {

@@ -82,6 +82,12 @@ static void on_engine_event(void *ctx, cb_device_event ev, const char *table, cb
     case CB_EV_PRESS_ACKED:
         log_printf("press acked by the broker: table %s %s (seq %lu)", table, kind_name, (unsigned long)detail);
         break;
+    case CB_EV_PRESS_STORED:
+        log_printf("press stored by the hub: table %s %s (seq %lu)", table, kind_name, (unsigned long)detail);
+        break;
+    case CB_EV_PRESS_REFUSED:
+        log_printf("press refused by the hub: table %s %s (seq %lu)", table, kind_name, (unsigned long)detail);
+        break;
     case CB_EV_STATE: {
         const char *status = "?";
         cb_table_status_name((cb_table_status)detail, &status);

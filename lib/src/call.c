@@ -19,9 +19,9 @@
 #include <string.h>
 
 static const char *const effect_names[] = {
-    [CB_EFFECT_NONE] = "none",       [CB_EFFECT_OPENED] = "opened", [CB_EFFECT_COUNTED] = "counted",
-    [CB_EFFECT_CANCELLED] = "cancelled", [CB_EFFECT_ACKED] = "acked",   [CB_EFFECT_DONE] = "done",
-    [CB_EFFECT_REALERT] = "realert", [CB_EFFECT_REOPENED] = "reopened",
+    [CB_EFFECT_NONE] = "none",           [CB_EFFECT_OPENED] = "opened",     [CB_EFFECT_COUNTED] = "counted",
+    [CB_EFFECT_CANCELLED] = "cancelled", [CB_EFFECT_ACKED] = "acked",       [CB_EFFECT_DONE] = "done",
+    [CB_EFFECT_REALERT] = "realert",     [CB_EFFECT_REOPENED] = "reopened",
 };
 
 #define EFFECT_COUNT (sizeof effect_names / sizeof effect_names[0])

@@ -130,6 +130,20 @@ static cb_status announce(cb_device *dev)
             st = dev->port.subscribe(dev->port.ctx, topic, 1);
         }
     }
+    /* the hub's answers to our presses: a press leaves the outbox only on one */
+    if (st == CB_OK) {
+        st = cb_topic_build(CB_TOPIC_REPLY, dev->cfg.site, dev->cfg.device, topic, sizeof topic);
+    }
+    if (st == CB_OK) {
+        st = dev->port.subscribe(dev->port.ctx, topic, 1);
+    }
+    /* the hub coming (back) online: what it has not answered goes again */
+    if (st == CB_OK) {
+        st = cb_topic_build(CB_TOPIC_HUB_STATUS, dev->cfg.site, NULL, topic, sizeof topic);
+    }
+    if (st == CB_OK) {
+        st = dev->port.subscribe(dev->port.ctx, topic, 1);
+    }
     dev->subscribed = (st == CB_OK);
     return st;
 }
@@ -140,7 +154,8 @@ cb_status cb_device_connected(cb_device *dev, uint32_t now_ms)
         return CB_E_ARG;
     }
     (void)now_ms;
-    /* Anything still marked in flight belongs to the old session. */
+    /* Anything in flight or only at the broker belongs to the old session: the broker
+     * may have lost it, so it goes again (the hub drops what it already has). */
     (void)cb_outbox_requeue(&dev->outbox);
     dev->connected = true;
     dev->subscribed = false;
@@ -236,6 +251,9 @@ cb_status cb_device_poll(cb_device *dev, uint32_t now_ms)
             (uint32_t)(now_ms - tb->acked_seen_ms) >= CB_LED_ACK_HOLD_MS) {
             tb->ack_hold_over = true;
         }
+        if (tb->refused_showing && (uint32_t)(now_ms - tb->refused_ms) >= CB_LED_REFUSED_HOLD_MS) {
+            tb->refused_showing = false;
+        }
     }
     if (!dev->connected) {
         return CB_OK;
@@ -279,6 +297,28 @@ cb_status cb_device_puback(cb_device *dev, uint16_t mid)
     return CB_OK; /* info, status, or an ack from an old session */
 }
 
+/* The hub's answer to one of our presses: the press leaves the outbox. */
+static cb_status answered(cb_device *dev, const void *payload, size_t len, uint32_t now_ms)
+{
+    cb_press_reply r;
+    cb_status st = cb_press_reply_decode((const char *)payload, len, &r);
+    if (st != CB_OK) {
+        log_event(dev, CB_EV_BAD_MESSAGE, "", CB_KIND_CALL, (uint32_t)st);
+        return st;
+    }
+    cb_outbox_entry e;
+    if (r.boot != dev->cfg.boot || cb_outbox_answered(&dev->outbox, r.seq, &e) != CB_OK) {
+        return CB_OK; /* an earlier boot's, or a second answer to a resend */
+    }
+    cb_device_table *tb = &dev->tables[e.table_index];
+    if (!r.ok) {
+        tb->refused_ms = now_ms;
+        tb->refused_showing = true;
+    }
+    log_event(dev, r.ok ? CB_EV_PRESS_STORED : CB_EV_PRESS_REFUSED, tb->id, e.kind, e.seq);
+    return CB_OK;
+}
+
 cb_status cb_device_message(cb_device *dev, const char *topic, size_t topic_len, const void *payload,
                             size_t payload_len, uint32_t now_ms)
 {
@@ -286,9 +326,23 @@ cb_status cb_device_message(cb_device *dev, const char *topic, size_t topic_len,
         return CB_E_ARG;
     }
     cb_topic tp;
-    if (cb_topic_parse(topic, topic_len, &tp) != CB_OK || tp.type != CB_TOPIC_STATE ||
-        strcmp(tp.site, dev->cfg.site) != 0) {
+    if (cb_topic_parse(topic, topic_len, &tp) != CB_OK || strcmp(tp.site, dev->cfg.site) != 0) {
         return CB_OK; /* not ours */
+    }
+    if (tp.type == CB_TOPIC_REPLY && strcmp(tp.id, dev->cfg.device) == 0) {
+        return answered(dev, payload, payload_len, now_ms);
+    }
+    if (tp.type == CB_TOPIC_HUB_STATUS) {
+        /* A hub that comes online may not have had a session while we sent (a new
+         * hub, an expired session): everything it has not answered goes again, with
+         * the same seqs; it drops what it already has. */
+        if (payload_len == 6 && memcmp(payload, "online", 6) == 0) {
+            (void)cb_outbox_requeue(&dev->outbox);
+        }
+        return CB_OK;
+    }
+    if (tp.type != CB_TOPIC_STATE) {
+        return CB_OK;
     }
     uint8_t t = table_index(dev, tp.id);
     if (t == dev->table_count) {

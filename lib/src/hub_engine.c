@@ -48,9 +48,8 @@ cb_status cb_hub_engine_init(cb_hub_engine *e, const cb_hub_config *cfg, const c
     if (e == NULL || cfg == NULL || ports == NULL) {
         return CB_E_ARG;
     }
-    if (ports->table == NULL || ports->device == NULL || ports->device_count == NULL ||
-        ports->forget_devices == NULL || ports->changed == NULL || ports->device_changed == NULL ||
-        ports->reply == NULL || ports->reject == NULL) {
+    if (ports->table == NULL || ports->device == NULL || ports->device_count == NULL || ports->forget_devices == NULL ||
+        ports->changed == NULL || ports->device_changed == NULL || ports->reply == NULL || ports->reject == NULL) {
         return CB_E_ARG;
     }
     if (cfg->max_devices < 2 || memchr(cfg->site, '\0', sizeof cfg->site) == NULL || cb_id_check(cfg->site) != CB_OK ||
@@ -204,8 +203,7 @@ cb_status cb_hub_on_press(cb_hub_engine *e, const char *table, const char *paylo
     }
     cb_table *t = e->port.table(e->port.ctx, table);
     if (t == NULL) {
-        words(reason, sizeof reason, 5, "table ", table, " is not one of this site's tables: ", e->cfg.tables_text,
-              "");
+        words(reason, sizeof reason, 5, "table ", table, " is not one of this site's tables: ", e->cfg.tables_text, "");
         refuse(e, reason);
         return answer(e, &p, table, 0, "unknown_table", reason);
     }
@@ -247,8 +245,8 @@ cb_status cb_hub_on_cmd(cb_hub_engine *e, const char *table, const char *payload
     (void)cb_action_name(cmd.action, &action);
     cb_table *t = e->port.table(e->port.ctx, table);
     if (t == NULL) {
-        words(reason, sizeof reason, 7, action, " by ", cmd.by, ": table ", table, " is not one of this site's tables: ",
-              e->cfg.tables_text);
+        words(reason, sizeof reason, 7, action, " by ", cmd.by, ": table ", table,
+              " is not one of this site's tables: ", e->cfg.tables_text);
         refuse(e, reason);
         return CB_OK;
     }

@@ -6,12 +6,15 @@
 
 #define FAST_PERIOD_MS 200u  /* 5 Hz */
 #define SLOW_PERIOD_MS 1000u /* 1 Hz */
+#define DOUBLE_FLASH_MS 100u /* two flashes at the start of each second */
 
-/* Urgency for CB_ALL_TABLES: fast > slow > on > off (not the enum order). */
+/* Urgency for CB_ALL_TABLES: fast > double > slow > on > off (not the enum order). */
 static unsigned urgency(cb_led_mode m)
 {
     switch (m) {
     case CB_LED_FAST:
+        return 4;
+    case CB_LED_DOUBLE:
         return 3;
     case CB_LED_SLOW:
         return 2;
@@ -27,6 +30,9 @@ static cb_led_mode table_mode(const cb_device *dev, uint8_t t, uint32_t now_ms)
     const cb_device_table *tb = &dev->tables[t];
     if (!dev->connected) {
         return CB_LED_FAST;
+    }
+    if (tb->refused_showing && (uint32_t)(now_ms - tb->refused_ms) < CB_LED_REFUSED_HOLD_MS) {
+        return CB_LED_DOUBLE; /* the guest's press did not count: say so */
     }
     bool waiting = false;
     (void)cb_outbox_has_table(&dev->outbox, t, &waiting);
@@ -81,6 +87,11 @@ cb_status cb_led_lit(cb_led_mode mode, uint32_t now_ms, bool *on)
     case CB_LED_FAST:
         *on = (now_ms % FAST_PERIOD_MS) < FAST_PERIOD_MS / 2u;
         return CB_OK;
+    case CB_LED_DOUBLE: {
+        uint32_t t = now_ms % SLOW_PERIOD_MS; /* on 0-100, off, on 200-300, off */
+        *on = t < DOUBLE_FLASH_MS || (t >= 2u * DOUBLE_FLASH_MS && t < 3u * DOUBLE_FLASH_MS);
+        return CB_OK;
+    }
     default:
         return CB_E_RANGE;
     }

@@ -1,9 +1,9 @@
-/* outbox.c - presses waiting for the broker's PUBACK (callbell/outbox.h).
+/* outbox.c - presses waiting for the hub's answer (callbell/outbox.h).
  *
- * A ring of CB_OUTBOX_CAP entries in press order. An acknowledged entry can sit
- * anywhere (PUBACKs may come out of order), so removal closes the gap by moving the
- * younger entries down one slot: order is what the hub sees, and with at most 32
- * entries the copy is cheap. */
+ * A ring of CB_OUTBOX_CAP entries in press order. An answered entry can sit anywhere
+ * (answers may come out of order), so removal closes the gap by moving the younger
+ * entries down one slot: order is what the hub sees, and with at most 32 entries the
+ * copy is cheap. */
 #include "callbell/outbox.h"
 
 #include <stddef.h>
@@ -115,11 +115,31 @@ cb_status cb_outbox_acked(cb_outbox *ob, uint16_t mid, uint32_t *seq)
     }
     for (uint32_t i = 0; i < ob->count; i++) {
         cb_outbox_entry *e = &ob->e[slot(ob, i)];
-        if (e->state != CB_OUTBOX_INFLIGHT || e->mid != mid) {
-            continue;
+        if (e->state == CB_OUTBOX_INFLIGHT && e->mid == mid) {
+            /* the broker has it, but may still lose it: kept until the hub answers */
+            e->state = CB_OUTBOX_AT_BROKER;
+            e->mid = 0;
+            if (seq != NULL) {
+                *seq = e->seq;
+            }
+            return CB_OK;
         }
-        if (seq != NULL) {
-            *seq = e->seq;
+    }
+    return CB_E_EMPTY;
+}
+
+cb_status cb_outbox_answered(cb_outbox *ob, uint32_t seq, cb_outbox_entry *out)
+{
+    if (ob == NULL || !sane(ob)) {
+        return CB_E_ARG;
+    }
+    for (uint32_t i = 0; i < ob->count; i++) {
+        cb_outbox_entry *e = &ob->e[slot(ob, i)];
+        if (e->seq != seq || !e->was_sent) {
+            continue; /* a never-sent entry cannot have been answered */
+        }
+        if (out != NULL) {
+            *out = *e;
         }
         /* Close the gap: younger entries move one slot towards the head. */
         for (uint32_t j = i; j + 1u < ob->count; j++) {
@@ -141,7 +161,7 @@ cb_status cb_outbox_requeue(cb_outbox *ob)
     }
     for (uint32_t i = 0; i < ob->count; i++) {
         cb_outbox_entry *e = &ob->e[slot(ob, i)];
-        if (e->state == CB_OUTBOX_INFLIGHT) {
+        if (e->state != CB_OUTBOX_PENDING) {
             e->state = CB_OUTBOX_PENDING;
             e->mid = 0;
         }

@@ -29,8 +29,9 @@ kill -STOP "$PID"
 wait_for "will 'offline' after the keepalive ran out" "status_is offline" 15
 kill -CONT "$PID"
 wait_for "table reconnected by itself" "status_is online" 20
+start_hub --tables 6
 printf 'c' >&3
-wait_for "press delivered after the thaw" "grep -q '^acked seq=1 ' '$T'" 10
+wait_for "press stored after the thaw" "grep -q '^stored seq=1 ' '$T'" 10
 
 log "q: a clean goodbye"
 printf 'q' >&3

@@ -252,9 +252,11 @@ static void test_will_and_connect(void **state)
     assert_string_equal(port_state.pubs[0].payload, "online");
     assert_true(port_state.pubs[0].retain);
     assert_int_equal(port_state.pubs[0].qos, 1);
-    assert_int_equal(port_state.nsubs, 2);
+    assert_int_equal(port_state.nsubs, 4);
     assert_string_equal(port_state.subs[0], "callbell/demo/table/3/state");
     assert_string_equal(port_state.subs[1], "callbell/demo/table/4/state");
+    assert_string_equal(port_state.subs[2], "callbell/demo/reply/d1"); /* the hub's answers */
+    assert_string_equal(port_state.subs[3], "callbell/demo/hub/status");
     assert_true(dev.subscribed);
     assert_int_equal(cb_device_connected(NULL, 0), CB_E_ARG);
     assert_int_equal(cb_device_disconnected(NULL), CB_E_ARG);
@@ -272,7 +274,7 @@ static void test_connect_retries_when_busy(void **state)
     /* poll first completes the announcement, then sends */
     assert_int_equal(cb_device_poll(&dev, 200), CB_OK);
     assert_true(dev.subscribed);
-    assert_int_equal(port_state.nsubs, 2);
+    assert_int_equal(port_state.nsubs, 4);
     cb_press p[4];
     assert_int_equal(press_pubs(p, 4), 1);
 }
@@ -344,7 +346,29 @@ static void test_offline_queue_sent_in_order(void **state)
     assert_int_equal(press_pubs(p, 8), 3);
 }
 
-static void test_puback_removes(void **state)
+/* The hub's answer to press (boot, seq) arrives at `now`. */
+static cb_status reply_msg(cb_device *dev, uint32_t boot, uint32_t seq, bool ok, uint32_t now)
+{
+    cb_press_reply r;
+    memset(&r, 0, sizeof r);
+    r.boot = boot;
+    r.seq = seq;
+    r.ok = ok;
+    strcpy(r.table, "3");
+    r.kind = CB_KIND_CALL;
+    r.call = ok ? 5 : 0;
+    if (!ok) {
+        strcpy(r.error, "unknown_table");
+        strcpy(r.reason, "table 3 is not one of this site's tables: 1-2");
+    }
+    char payload[CB_PAYLOAD_SIZE];
+    size_t len = 0;
+    assert_int_equal(cb_press_reply_encode(&r, payload, sizeof payload, &len), CB_OK);
+    const char *topic = "callbell/demo/reply/d1";
+    return cb_device_message(dev, topic, strlen(topic), payload, len, now);
+}
+
+static void test_press_kept_until_the_hub_answers(void **state)
 {
     (void)state;
     cb_device dev;
@@ -356,21 +380,80 @@ static void test_puback_removes(void **state)
     uint32_t n = 0;
     assert_int_equal(cb_outbox_count(&dev.outbox, &n), CB_OK);
     assert_int_equal(n, 2);
+    /* the broker's PUBACK is not enough: a broker can lose what it acknowledged */
     assert_int_equal(cb_device_puback(&dev, mid_of_seq(2)), CB_OK);
     assert_int_equal(cb_outbox_count(&dev.outbox, &n), CB_OK);
-    assert_int_equal(n, 1);
+    assert_int_equal(n, 2);
     assert_int_equal(logs[nlogs - 1].ev, CB_EV_PRESS_ACKED);
     assert_int_equal(logs[nlogs - 1].detail, 2);
     assert_string_equal(logs[nlogs - 1].table, "4");
     /* Unknown mid (the "online" message) is fine. */
     assert_int_equal(cb_device_puback(&dev, port_state.pubs[0].mid), CB_OK);
     assert_int_equal(cb_device_puback(&dev, 9999), CB_OK);
+    /* the hub stored seq 2: it leaves */
+    assert_int_equal(reply_msg(&dev, 7, 2, true, 400), CB_OK);
     assert_int_equal(cb_outbox_count(&dev.outbox, &n), CB_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(cb_device_puback(&dev, mid_of_seq(1)), CB_OK);
+    assert_int_equal(logs[nlogs - 1].ev, CB_EV_PRESS_STORED);
+    assert_int_equal(logs[nlogs - 1].detail, 2);
+    /* a second answer (to a resend), an earlier boot's, a bad one: nothing changes */
+    assert_int_equal(reply_msg(&dev, 7, 2, true, 410), CB_OK);
+    assert_int_equal(reply_msg(&dev, 6, 1, true, 420), CB_OK);
+    const char *topic = "callbell/demo/reply/d1";
+    assert_int_equal(cb_device_message(&dev, topic, strlen(topic), "{}", 2, 430), CB_E_MISSING);
+    const char *other = "callbell/demo/reply/d2";
+    assert_int_equal(cb_device_message(&dev, other, strlen(other), "{}", 2, 430), CB_OK);
+    assert_int_equal(cb_outbox_count(&dev.outbox, &n), CB_OK);
+    assert_int_equal(n, 1);
+    /* a hub coming online gets what it has not answered again, same seq */
+    cb_press again[8];
+    int before = press_pubs(again, 8);
+    const char *hub = "callbell/demo/hub/status";
+    assert_int_equal(cb_device_message(&dev, hub, strlen(hub), "offline", 7, 435), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, 436), CB_OK);
+    assert_int_equal(press_pubs(again, 8), before);
+    assert_int_equal(cb_device_message(&dev, hub, strlen(hub), "online", 6, 437), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, 438), CB_OK);
+    assert_int_equal(press_pubs(again, 8), before + 1);
+    assert_int_equal(again[before].seq, 1);
+    /* an answer may come before the PUBACK */
+    assert_int_equal(reply_msg(&dev, 7, 1, true, 440), CB_OK);
     assert_int_equal(cb_outbox_count(&dev.outbox, &n), CB_OK);
     assert_int_equal(n, 0);
+    assert_int_equal(cb_device_puback(&dev, mid_of_seq(1)), CB_OK);
     assert_int_equal(cb_device_puback(NULL, 1), CB_E_ARG);
+}
+
+static void test_refused_press_shows_on_the_led(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    assert_int_equal(cb_device_connected(&dev, 0), CB_OK);
+    click(&dev, 0, 100);
+    assert_int_equal(cb_device_poll(&dev, 200), CB_OK);
+    assert_int_equal(led(&dev, 0, 250), CB_LED_SLOW);
+    assert_int_equal(reply_msg(&dev, 7, 1, false, 1000), CB_OK);
+    assert_int_equal(logs[nlogs - 1].ev, CB_EV_PRESS_REFUSED);
+    uint32_t n = 9;
+    assert_int_equal(cb_outbox_count(&dev.outbox, &n), CB_OK);
+    assert_int_equal(n, 0);
+    /* double blink for 5 s on that table (and overall), then back to normal */
+    assert_int_equal(led(&dev, 0, 1000), CB_LED_DOUBLE);
+    assert_int_equal(led(&dev, 1, 1000), CB_LED_OFF);
+    assert_int_equal(led(&dev, CB_ALL_TABLES, 5999), CB_LED_DOUBLE);
+    assert_int_equal(led(&dev, 0, 6000), CB_LED_OFF);
+    assert_int_equal(cb_device_poll(&dev, 6000), CB_OK);
+    assert_int_equal(led(&dev, 0, 1000), CB_LED_OFF); /* the wrapping counter cannot relight it */
+    bool on = false;
+    assert_int_equal(cb_led_lit(CB_LED_DOUBLE, 50, &on), CB_OK);
+    assert_true(on);
+    assert_int_equal(cb_led_lit(CB_LED_DOUBLE, 150, &on), CB_OK);
+    assert_false(on);
+    assert_int_equal(cb_led_lit(CB_LED_DOUBLE, 250, &on), CB_OK);
+    assert_true(on);
+    assert_int_equal(cb_led_lit(CB_LED_DOUBLE, 600, &on), CB_OK);
+    assert_false(on);
 }
 
 static void test_disconnect_resends_same_seq(void **state)
@@ -383,7 +466,7 @@ static void test_disconnect_resends_same_seq(void **state)
     click(&dev, 2, 200);
     click(&dev, 1, 300);
     assert_int_equal(cb_device_poll(&dev, 400), CB_OK);
-    assert_int_equal(cb_device_puback(&dev, mid_of_seq(2)), CB_OK); /* only 2 arrived */
+    assert_int_equal(cb_device_puback(&dev, mid_of_seq(2)), CB_OK); /* the broker has only 2 */
     assert_int_equal(cb_device_disconnected(&dev), CB_OK);
     int before = port_state.npubs;
     assert_int_equal(cb_device_poll(&dev, 500), CB_OK); /* offline: nothing */
@@ -394,20 +477,22 @@ static void test_disconnect_resends_same_seq(void **state)
     assert_int_equal(cb_device_poll(&dev, 5000), CB_OK);
     cb_press p[16];
     int n = press_pubs(p, 16);
-    assert_int_equal(n, 6);
-    /* first session: 1 2 3; second: 1 3 4, same seqs, larger age */
+    assert_int_equal(n, 7);
+    /* first session: 1 2 3; second: 1 2 3 4, same seqs, larger age -- 2 too, which
+     * only the broker had: the hub has not answered it, and a broker may lose it */
     assert_int_equal(p[3].seq, 1);
     assert_int_equal(p[3].age_ms, 4900);
     assert_true(p[3].age_ms > p[0].age_ms);
-    assert_int_equal(p[4].seq, 3);
-    assert_int_equal(p[4].kind, CB_KIND_BILL);
-    assert_int_equal(p[5].seq, 4);
-    assert_int_equal(p[5].kind, CB_KIND_CALL);
-    /* The old session's mids no longer remove anything. */
+    assert_int_equal(p[4].seq, 2);
+    assert_int_equal(p[5].seq, 3);
+    assert_int_equal(p[5].kind, CB_KIND_BILL);
+    assert_int_equal(p[6].seq, 4);
+    assert_int_equal(p[6].kind, CB_KIND_CALL);
+    /* The old session's mids no longer change anything. */
     uint32_t count = 0;
     assert_int_equal(cb_device_puback(&dev, port_state.pubs[1].mid), CB_OK);
     assert_int_equal(cb_outbox_count(&dev.outbox, &count), CB_OK);
-    assert_int_equal(count, 3);
+    assert_int_equal(count, 4);
 }
 
 static void test_inflight_limit_and_busy_client(void **state)
@@ -452,6 +537,8 @@ static void test_led_modes(void **state)
     assert_int_equal(cb_device_poll(&dev, 200), CB_OK);
     assert_int_equal(led(&dev, 0, 250), CB_LED_SLOW); /* in flight, still waiting */
     assert_int_equal(cb_device_puback(&dev, mid_of_seq(1)), CB_OK);
+    assert_int_equal(led(&dev, 0, 300), CB_LED_SLOW); /* the broker has it, the hub not yet */
+    assert_int_equal(reply_msg(&dev, 7, 1, true, 300), CB_OK);
     assert_int_equal(led(&dev, 0, 300), CB_LED_OFF);
     /* table calling: slow */
     state_msg(&dev, "3", "calling", 17, 400, CB_OK);
@@ -532,9 +619,10 @@ static void test_messages(void **state)
     state_msg(&dev, "5", "calling", 17, 10, CB_OK);
     assert_false(dev.tables[0].has_state || dev.tables[1].has_state);
     const char *other_site = "callbell/other/table/3/state";
-    const char *good = "{\"v\":1,\"table\":\"3\",\"status\":\"calling\",\"requests\":[{\"kind\":\"call\",\"call\":1,"
-                       "\"status\":\"calling\",\"count\":1,\"repeats\":0,\"pressed_at\":1,\"acked_by\":\"\",\"acked_at\":0}],"
-                       "\"updated_at\":1}";
+    const char *good =
+        "{\"v\":1,\"table\":\"3\",\"status\":\"calling\",\"requests\":[{\"kind\":\"call\",\"call\":1,"
+        "\"status\":\"calling\",\"count\":1,\"repeats\":0,\"pressed_at\":1,\"acked_by\":\"\",\"acked_at\":0}],"
+        "\"updated_at\":1}";
     assert_int_equal(cb_device_message(&dev, other_site, strlen(other_site), good, strlen(good), 10), CB_OK);
     const char *press_topic = "callbell/demo/table/3/press";
     assert_int_equal(cb_device_message(&dev, press_topic, strlen(press_topic), "junk", 4, 10), CB_OK);
@@ -622,7 +710,8 @@ int main(void)
         cmocka_unit_test(test_connect_retries_when_busy),
         cmocka_unit_test(test_bouncing_edges_one_press),
         cmocka_unit_test(test_offline_queue_sent_in_order),
-        cmocka_unit_test(test_puback_removes),
+        cmocka_unit_test(test_press_kept_until_the_hub_answers),
+        cmocka_unit_test(test_refused_press_shows_on_the_led),
         cmocka_unit_test(test_disconnect_resends_same_seq),
         cmocka_unit_test(test_inflight_limit_and_busy_client),
         cmocka_unit_test(test_led_modes),

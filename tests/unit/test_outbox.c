@@ -1,4 +1,4 @@
-/* test_outbox.c - presses waiting for PUBACK: order, merging, resend. */
+/* test_outbox.c - presses waiting for the hub's answer: order, merging, resend. */
 /* cmocka.h needs these first. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -81,28 +81,50 @@ static void test_send_ack_requeue(void **state)
     assert_int_equal(seq, 2);
     assert_int_equal(cb_outbox_acked(&ob, 12, &seq), CB_E_EMPTY); /* late duplicate ack */
     assert_int_equal(cb_outbox_acked(&ob, 77, NULL), CB_E_EMPTY);
-    /* Disconnect: seq 1 goes back to pending, ahead of 3, 4, 5. */
+    /* The broker has seq 2, but it may still lose it: kept until the hub answers. */
+    uint32_t n = 0;
+    assert_int_equal(cb_outbox_count(&ob, &n), CB_OK);
+    assert_int_equal(n, 5);
+    /* Disconnect: seq 1 (in flight) and 2 (at the broker) go back to pending, in
+     * order, ahead of 3, 4, 5. */
     assert_int_equal(cb_outbox_requeue(&ob), CB_OK);
-    uint32_t order[4];
-    for (int i = 0; i < 4; i++) {
+    uint32_t order[5];
+    for (int i = 0; i < 5; i++) {
         assert_int_equal(cb_outbox_next(&ob, &e), CB_OK);
         order[i] = e.seq;
         assert_int_equal(cb_outbox_sent(&ob, e.seq, (uint16_t)(20 + i)), CB_OK);
     }
-    assert_int_equal(order[0], 1);
-    assert_int_equal(order[1], 3);
-    assert_int_equal(order[2], 4);
-    assert_int_equal(order[3], 5);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(order[i], (uint32_t)i + 1u);
+    }
     assert_int_equal(cb_outbox_next(&ob, &e), CB_E_EMPTY);
     /* The old mid 11 no longer matches (session gone). */
     assert_int_equal(cb_outbox_acked(&ob, 11, &seq), CB_E_EMPTY);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         assert_int_equal(cb_outbox_acked(&ob, (uint16_t)(20 + i), &seq), CB_OK);
         assert_int_equal(seq, order[i]);
     }
-    uint32_t n = 9;
+    /* The hub's answers remove them, in any order; a second answer is ignored. */
+    cb_outbox_entry gone;
+    assert_int_equal(cb_outbox_answered(&ob, 3, &gone), CB_OK);
+    assert_int_equal(gone.seq, 3);
+    assert_int_equal(gone.table_index, 2);
+    assert_int_equal(cb_outbox_answered(&ob, 3, NULL), CB_E_EMPTY);
+    for (uint32_t q = 1; q <= 5; q++) {
+        if (q != 3) {
+            assert_int_equal(cb_outbox_answered(&ob, q, NULL), CB_OK);
+        }
+    }
+    n = 9;
     assert_int_equal(cb_outbox_count(&ob, &n), CB_OK);
     assert_int_equal(n, 0);
+    /* An answer may beat the PUBACK, and a never-sent entry cannot be answered. */
+    assert_int_equal(push(&ob, 0, CB_KIND_BILL, 60, false), 6);
+    assert_int_equal(cb_outbox_answered(&ob, 6, NULL), CB_E_EMPTY);
+    assert_int_equal(cb_outbox_sent(&ob, 6, 30), CB_OK);
+    assert_int_equal(cb_outbox_answered(&ob, 6, NULL), CB_OK);
+    assert_int_equal(cb_outbox_acked(&ob, 30, NULL), CB_E_EMPTY);
+    assert_int_equal(cb_outbox_answered(NULL, 6, NULL), CB_E_ARG);
     assert_int_equal(cb_outbox_requeue(NULL), CB_E_ARG);
     assert_int_equal(cb_outbox_sent(NULL, 1, 1), CB_E_ARG);
     assert_int_equal(cb_outbox_acked(NULL, 1, NULL), CB_E_ARG);
@@ -140,13 +162,18 @@ static void test_full_and_wrap(void **state)
     assert_int_equal(cb_outbox_push(&ob, 200, CB_KIND_CALL, 0, &seq, &merged), CB_E_FULL);
     /* Merging still works when full. */
     assert_int_equal(push(&ob, 3, CB_KIND_CALL, 0, true), 4);
-    /* Ack the oldest few and refill: the ring wraps and keeps order. */
+    /* The hub stores the oldest few and they are refilled: the ring wraps and keeps
+     * order. A PUBACK alone frees nothing. */
     cb_outbox_entry e;
     for (uint16_t k = 0; k < 5; k++) {
         assert_int_equal(cb_outbox_next(&ob, &e), CB_OK);
         assert_int_equal(cb_outbox_sent(&ob, e.seq, (uint16_t)(100 + k)), CB_OK);
         assert_int_equal(cb_outbox_acked(&ob, (uint16_t)(100 + k), &seq), CB_OK);
         assert_int_equal(seq, k + 1u);
+        if (k == 0) {
+            assert_int_equal(cb_outbox_push(&ob, 201, CB_KIND_CALL, 0, NULL, NULL), CB_E_FULL);
+        }
+        assert_int_equal(cb_outbox_answered(&ob, seq, NULL), CB_OK);
     }
     for (uint32_t i = 0; i < 5; i++) {
         push(&ob, (uint8_t)(100 + i), CB_KIND_BILL, 0, false);
@@ -164,6 +191,7 @@ static void test_full_and_wrap(void **state)
     assert_int_equal(prev, CB_OUTBOX_CAP + 5);
     /* Remove one from the middle, order of the rest kept. */
     assert_int_equal(cb_outbox_acked(&ob, 210, &seq), CB_OK);
+    assert_int_equal(cb_outbox_answered(&ob, seq, NULL), CB_OK);
     assert_int_equal(cb_outbox_requeue(&ob), CB_OK);
     prev = 0;
     for (uint32_t k = 0; k + 1 < CB_OUTBOX_CAP; k++) {
@@ -196,6 +224,9 @@ static void test_has_table(void **state)
     assert_int_equal(cb_outbox_has_table(&ob, 1, &has), CB_OK);
     assert_false(has);
     assert_int_equal(cb_outbox_acked(&ob, 9, NULL), CB_OK);
+    assert_int_equal(cb_outbox_has_table(&ob, 2, &has), CB_OK);
+    assert_true(has); /* at the broker: still waits for the hub */
+    assert_int_equal(cb_outbox_answered(&ob, 1, NULL), CB_OK);
     assert_int_equal(cb_outbox_has_table(&ob, 2, &has), CB_OK);
     assert_false(has);
     assert_int_equal(cb_outbox_has_table(NULL, 2, &has), CB_E_ARG);

@@ -33,7 +33,15 @@
 #define CB_LED_ACK_HOLD_MS 5000 /* LED stays on this long after an ack */
 #define CB_ALL_TABLES 0xFF
 
-typedef enum cb_led_mode { CB_LED_OFF = 0, CB_LED_SLOW, CB_LED_ON, CB_LED_FAST } cb_led_mode;
+#define CB_LED_REFUSED_HOLD_MS 5000 /* LED shows a refused press this long */
+
+typedef enum cb_led_mode {
+    CB_LED_OFF = 0,
+    CB_LED_SLOW,
+    CB_LED_ON,
+    CB_LED_FAST,
+    CB_LED_DOUBLE /* double blink: the hub refused a press (first 5 s) */
+} cb_led_mode;
 
 /* What the engine tells the shell's log (USB serial, terminal). */
 typedef enum cb_device_event {
@@ -41,7 +49,9 @@ typedef enum cb_device_event {
     CB_EV_PRESS_MERGED,  /* a press merged into a queued one */
     CB_EV_PRESS_DROPPED, /* outbox full: only if a device has > CB_OUTBOX_CAP table/kind pairs */
     CB_EV_PRESS_SENT,    /* handed to the MQTT client */
-    CB_EV_PRESS_ACKED,   /* PUBACK: the broker has it; left the outbox */
+    CB_EV_PRESS_ACKED,   /* PUBACK: the broker has it; kept until the hub answers */
+    CB_EV_PRESS_STORED,  /* the hub stored it; left the outbox (detail: seq) */
+    CB_EV_PRESS_REFUSED, /* the hub refused it; left the outbox (detail: seq) */
     CB_EV_STATE,         /* a table's state arrived */
     CB_EV_BAD_MESSAGE    /* an incoming message was rejected (detail: status) */
 } cb_device_event;
@@ -69,8 +79,10 @@ typedef struct cb_device_table {
     char id[CB_ID_SIZE];
     bool has_state;
     cb_table_status status;
-    uint64_t acked_at; /* newest ack among the table's requests: a newer one is a new ack */
+    uint64_t acked_at;      /* newest ack among the table's requests: a newer one is a new ack */
     uint32_t acked_seen_ms; /* device ms when the ack was first seen */
+    uint32_t refused_ms;    /* device ms when the hub last refused a press of it */
+    bool refused_showing;   /* within CB_LED_REFUSED_HOLD_MS of refused_ms (cleared by poll) */
     bool ack_hold_over;     /* the CB_LED_ACK_HOLD_MS after it have passed (set by
                                cb_device_poll, so the wrapping ms counter cannot light
                                the LED again 49.7 days later) */
@@ -122,8 +134,10 @@ cb_status cb_device_poll(cb_device *dev, uint32_t now_ms);
 /* PUBACK for message id `mid`. Unknown mids (info, status) are fine: CB_OK. */
 cb_status cb_device_puback(cb_device *dev, uint16_t mid);
 
-/* An incoming message (state of one of our tables). Messages for other topics are
- * ignored (CB_OK); a bad payload is logged and returned (e.g. CB_E_JSON). */
+/* An incoming message: the state of one of our tables, or the hub's answer to one of
+ * our presses (callbell/<site>/reply/<device>: the press leaves the outbox; a refusal
+ * shows on the table's LED). Messages for other topics are ignored (CB_OK); a bad
+ * payload is logged and returned (e.g. CB_E_JSON). */
 cb_status cb_device_message(cb_device *dev, const char *topic, size_t topic_len, const void *payload,
                             size_t payload_len, uint32_t now_ms);
 
@@ -134,8 +148,8 @@ cb_status cb_device_set_vitals(cb_device *dev, uint16_t battery_mv, int8_t rssi)
 cb_status cb_device_publish_info(cb_device *dev, const cb_info *info);
 
 /* LED mode for one table (index into dev->tables) or CB_ALL_TABLES (the most urgent
- * of all: fast > slow > on > off), and whether the LED is lit at now_ms
- * (fast: 5 Hz, slow: 1 Hz, 50 % duty). Returns CB_OK or CB_E_RANGE. */
+ * of all: fast > double > slow > on > off), and whether the LED is lit at now_ms
+ * (fast: 5 Hz, slow: 1 Hz, 50 % duty; double: two 100 ms flashes a second). Returns CB_OK or CB_E_RANGE. */
 cb_status cb_device_led_mode(const cb_device *dev, uint8_t table_index, uint32_t now_ms, cb_led_mode *mode);
 cb_status cb_led_lit(cb_led_mode mode, uint32_t now_ms, bool *on);
 

@@ -1,7 +1,10 @@
-/* outbox.h - presses a device has made but the broker has not yet acknowledged.
+/* outbox.h - presses a device has made that the hub has not yet stored.
  *
- * A press enters when the debouncer reports it and leaves only when the broker's
- * PUBACK for it arrives: Wi-Fi or broker outages delay presses, never drop them.
+ * A press enters when the debouncer reports it and leaves only when the hub's answer
+ * for it arrives (docs/protocol.md "press reply"): the broker's PUBACK only moves it to
+ * AT_BROKER, because a broker may lose what it acknowledged (Mosquitto saves its store
+ * periodically, and a crash loses the rest). Wi-Fi, broker and hub outages delay
+ * presses, never drop them.
  * Sequence numbers are given here so a resend keeps its seq and the hub can drop the
  * duplicate. Entries are sent oldest first; after a disconnect every unacknowledged
  * entry is sent again in the original order. A press of the same table and kind as
@@ -21,7 +24,11 @@
 #define CB_OUTBOX_CAP 32
 #endif
 
-typedef enum cb_outbox_entry_state { CB_OUTBOX_PENDING = 0, CB_OUTBOX_INFLIGHT } cb_outbox_entry_state;
+typedef enum cb_outbox_entry_state {
+    CB_OUTBOX_PENDING = 0, /* to be sent (again) */
+    CB_OUTBOX_INFLIGHT,    /* handed to the client, no PUBACK yet */
+    CB_OUTBOX_AT_BROKER    /* PUBACK came: waiting for the hub's answer */
+} cb_outbox_entry_state;
 
 typedef struct cb_outbox_entry {
     uint8_t table_index; /* index into the device's table list */
@@ -59,11 +66,18 @@ cb_status cb_outbox_next(const cb_outbox *ob, cb_outbox_entry *out);
  * CB_E_EMPTY if no such PENDING entry. */
 cb_status cb_outbox_sent(cb_outbox *ob, uint32_t seq, uint16_t mid);
 
-/* PUBACK for `mid`: removes that IN-FLIGHT entry; *seq (optional) gets its seq.
- * CB_E_EMPTY if no entry has this mid (a late or foreign ack: ignore it). */
+/* PUBACK for `mid`: that IN-FLIGHT entry is now AT_BROKER; *seq (optional) gets its
+ * seq. CB_E_EMPTY if no entry has this mid (a late or foreign ack: ignore it). */
 cb_status cb_outbox_acked(cb_outbox *ob, uint16_t mid, uint32_t *seq);
 
-/* Connection lost: every IN-FLIGHT entry becomes PENDING again (order kept). */
+/* The hub answered press `seq` (stored or refused): removes that entry, whatever its
+ * state (an answer may beat the PUBACK); *out (optional) gets a copy. CB_E_EMPTY if
+ * no entry has this seq (a second answer to a resend: ignore it). */
+cb_status cb_outbox_answered(cb_outbox *ob, uint32_t seq, cb_outbox_entry *out);
+
+/* Connection lost: every IN-FLIGHT and AT_BROKER entry becomes PENDING again (order
+ * kept), so it is sent again with its seq; the hub drops what it already has and
+ * answers it again. */
 cb_status cb_outbox_requeue(cb_outbox *ob);
 
 /* Number of entries (pending + in flight) into *count. */

@@ -77,15 +77,15 @@ typedef struct cb_press_reply {
     cb_kind kind;
     uint64_t call; /* ok: the request opened or counted, 0 when none */
     char table[CB_ID_SIZE];
-    char error[CB_ERROR_NAME_MAX + 1];  /* not ok: an error name */
-    char reason[CB_REASON_MAX + 1];     /* not ok: for a person */
+    char error[CB_ERROR_NAME_MAX + 1]; /* not ok: an error name */
+    char reason[CB_REASON_MAX + 1];    /* not ok: for a person */
 } cb_press_reply;
 
 /* One open request of a table (docs/protocol.md "state"). */
 typedef struct cb_request {
-    uint64_t call;       /* request id, >= 1 */
-    uint64_t pressed_at; /* hub clock, ms since epoch */
-    uint64_t acked_at;   /* 0 unless acknowledged */
+    uint64_t call;          /* request id, >= 1 */
+    uint64_t pressed_at;    /* hub clock, ms since epoch */
+    uint64_t acked_at;      /* 0 unless acknowledged */
     uint64_t last_alert_at; /* hub-only bookkeeping (escalation clock): not encoded, 0 when decoded */
     uint32_t count;
     uint32_t repeats;
