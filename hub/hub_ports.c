@@ -213,6 +213,20 @@ static cb_status port_reply(void *ctx, const char *device, const cb_press_reply 
     return CB_OK; /* not connected: the device resends and hears the answer then */
 }
 
+static cb_status port_cmd_reply(void *ctx, const char *client, const cb_cmd_reply *r)
+{
+    cb_hub *hub = ctx;
+    char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
+    size_t len;
+    if (cb_topic_build(CB_TOPIC_REPLY, hub->opt->site, client, topic, sizeof topic) != CB_OK ||
+        cb_cmd_reply_encode(r, payload, sizeof payload, &len) != CB_OK) {
+        cb_log("cannot encode the answer to %s's command (bug)", client);
+        return CB_OK;
+    }
+    (void)cb_mqtt_publish(hub->mqtt, topic, payload, len, 1, false, NULL); /* after the commit: hold_writes */
+    return CB_OK;
+}
+
 static void port_reject(void *ctx, const char *reason)
 {
     cb_hub *hub = ctx;
@@ -230,5 +244,6 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *p)
     p->changed = port_changed;
     p->device_changed = port_device_changed;
     p->reply = port_reply;
+    p->cmd_reply = port_cmd_reply;
     p->reject = port_reject;
 }

@@ -1,6 +1,6 @@
 /* cmd_staff.c - `callbell ack TABLE` and `callbell done TABLE`: staff commands for
  * one request of a table (--kind) or all of its open requests, confirmed by the
- * hub's new retained state before the command exits 0.
+ * hub's answer to each command before the command exits 0.
  *
  * Every command names its request by id (`call`), taken from the table's retained
  * state: a command that waits in the broker while the hub is down applies when the
@@ -17,9 +17,12 @@
 typedef struct watch {
     char topic[CB_TOPIC_SIZE];
     char hub_topic[CB_TOPIC_SIZE];
+    char reply_topic[CB_TOPIC_SIZE];
     cb_hub_presence hub;
     bool have;
     cb_state state;
+    uint32_t answered, refused; /* the hub's answers to our commands */
+    cb_cmd_reply refusal;       /* the first refusal */
 } watch;
 
 /* The requests a command acts on, by id. */
@@ -33,30 +36,22 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     watch *w = ctx;
     if (cb_cli_hub_message(msg, w->hub_topic, &w->hub))
         return;
+    cb_cmd_reply r;
+    if (strcmp(msg->topic, w->reply_topic) == 0 && msg->payloadlen > 0 &&
+        cb_cmd_reply_decode(msg->payload, (size_t)msg->payloadlen, &r) == CB_OK) {
+        w->answered++;
+        if (!r.ok && w->refused++ == 0)
+            w->refusal = r;
+        return;
+    }
     if (strcmp(msg->topic, w->topic) == 0 && msg->payloadlen > 0 &&
         cb_state_decode(msg->payload, (size_t)msg->payloadlen, &w->state) == CB_OK)
         w->have = true;
 }
 
-static const cb_request *find_call(const cb_state *s, uint64_t call)
+static bool confirmed(const watch *w, const targets *t)
 {
-    for (uint32_t i = 0; i < s->n_requests; i++)
-        if (s->requests[i].call == call)
-            return &s->requests[i];
-    return NULL;
-}
-
-static bool confirmed(const watch *w, const cb_cmd *cmd, const targets *t)
-{
-    for (uint32_t i = 0; i < t->n; i++) {
-        const cb_request *now = find_call(&w->state, t->r[i].call);
-        bool done = cmd->action == CB_ACTION_ACK
-                        ? now && now->status == CB_ACKNOWLEDGED && strcmp(now->acked_by, cmd->by) == 0
-                        : now == NULL;
-        if (!done)
-            return false;
-    }
-    return true;
+    return w->answered >= t->n;
 }
 
 static void pick(const cb_state *s, const cb_cmd *cmd, targets *t)
@@ -166,11 +161,13 @@ static int run(int argc, char **argv, cb_action action)
     cb_mqtt *m = cb_cli_connect(&c, "cb-staff", &h);
     if (!m)
         return 1;
-    char reply[CB_TOPIC_SIZE];
+    const char *reply = w.reply_topic;
     rc = 1;
     if (cb_mqtt_subscribe(m, w.topic, 1) != 0 || cb_cli_watch_hub(&c, m, w.hub_topic, sizeof w.hub_topic) != 0 ||
-        cb_cli_reply_topic(&c, m, reply, sizeof reply) != 0)
+        cb_cli_reply_topic(&c, m, w.reply_topic, sizeof w.reply_topic) != 0)
         goto out;
+    /* the hub answers each command on our reply topic */
+    snprintf(cmd.from, sizeof cmd.from, "%s", cb_mqtt_client_id(m));
     if (cb_mqtt_fence(m, reply, CB_CLI_TIMEOUT_MS) != 0) {
         cb_fail(&c, "the broker did not answer in time");
         goto out;
@@ -203,11 +200,14 @@ static int run(int argc, char **argv, cb_action action)
         goto out;
     }
     uint64_t deadline = cb_mono_ms() + CB_CLI_TIMEOUT_MS;
-    while (!confirmed(&w, &cmd, &t) && cb_mqtt_connected(m) && cb_mono_ms() < deadline)
+    while (!confirmed(&w, &t) && cb_mqtt_connected(m) && cb_mono_ms() < deadline)
         cb_mqtt_run(m, 50);
-    if (!confirmed(&w, &cmd, &t)) {
-        cb_fail(&c, "the hub did not confirm within %d s (see the hub's log for why it refused)",
-                CB_CLI_TIMEOUT_MS / 1000);
+    if (w.refused) {
+        cb_fail(&c, "the hub refused: %s (%s)", w.refusal.reason, w.refusal.error);
+        goto out;
+    }
+    if (!confirmed(&w, &t)) {
+        cb_fail(&c, "the hub did not confirm within %d s", CB_CLI_TIMEOUT_MS / 1000);
         goto out;
     }
     report(table, &cmd, &t, false);

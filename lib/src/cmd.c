@@ -53,6 +53,10 @@ cb_status cb_cmd_decode(const char *payload, size_t len, cb_cmd *out)
     }
     c.has_call = here;
     c.call = here ? (uint64_t)v : 0;
+    const cb_json_member *from = NULL;
+    if (cb_json_find(&obj, "from", &from) == CB_OK && (st = cb_field_id(&obj, "from", c.from)) != CB_OK) {
+        return st;
+    }
     *out = c;
     return CB_OK;
 }
@@ -83,6 +87,9 @@ cb_status cb_cmd_encode(const cb_cmd *cmd, char *buf, size_t cap, size_t *len)
     if (cmd->has_call && (cmd->call == 0 || cmd->call > CB_FIELD_U64_MAX)) {
         return CB_E_RANGE;
     }
+    if (!cb_field_terminated(cmd->from, sizeof cmd->from) || (cmd->from[0] && cb_id_check(cmd->from) != CB_OK)) {
+        return CB_E_BAD_ID;
+    }
     cb_json_writer w;
     (void)cb_json_begin(&w, buf, cap);
     (void)cb_json_add_int(&w, "v", CB_PROTOCOL_VERSION);
@@ -93,6 +100,91 @@ cb_status cb_cmd_encode(const cb_cmd *cmd, char *buf, size_t cap, size_t *len)
     }
     if (cmd->has_call) {
         (void)cb_json_add_int(&w, "call", (int64_t)cmd->call);
+    }
+    if (cmd->from[0] != '\0') {
+        (void)cb_json_add_str(&w, "from", cmd->from);
+    }
+    return cb_json_end(&w, len);
+}
+
+cb_status cb_cmd_reply_decode(const char *payload, size_t len, cb_cmd_reply *out)
+{
+    if (payload == NULL || out == NULL) {
+        return CB_E_ARG;
+    }
+    cb_json_object obj;
+    cb_status st = cb_field_payload(payload, len, &obj);
+    if (st != CB_OK) {
+        return st;
+    }
+    cb_cmd_reply r;
+    memset(&r, 0, sizeof r);
+    char action[8];
+    size_t n = 0;
+    int64_t v = 0;
+    if ((st = cb_field_id(&obj, "table", r.table)) != CB_OK) {
+        return st;
+    }
+    st = cb_field_str(&obj, "action", true, action, sizeof action, &n, NULL);
+    if (st == CB_E_TOO_LONG) {
+        return CB_E_BAD_ACTION;
+    }
+    if (st != CB_OK || (st = cb_action_parse(action, n, &r.action)) != CB_OK) {
+        return st;
+    }
+    if ((st = cb_field_int(&obj, "call", true, 0, INT64_MAX, &v, NULL)) != CB_OK) {
+        return st;
+    }
+    r.call = (uint64_t)v;
+    if ((st = cb_field_bool(&obj, "ok", true, &r.ok, NULL)) != CB_OK) {
+        return st;
+    }
+    if (!r.ok) {
+        if ((st = cb_field_str(&obj, "error", true, r.error, sizeof r.error, &n, NULL)) != CB_OK ||
+            (st = cb_field_str(&obj, "reason", true, r.reason, sizeof r.reason, &n, NULL)) != CB_OK) {
+            return st;
+        }
+        if (strlen(r.reason) != n) {
+            return CB_E_RANGE;
+        }
+    }
+    *out = r;
+    return CB_OK;
+}
+
+cb_status cb_cmd_reply_encode(const cb_cmd_reply *reply, char *buf, size_t cap, size_t *len)
+{
+    if (reply == NULL || buf == NULL || len == NULL) {
+        return CB_E_ARG;
+    }
+    const cb_cmd_reply *r = reply;
+    const char *action = NULL;
+    if (!cb_field_terminated(r->table, sizeof r->table) || cb_id_check(r->table) != CB_OK) {
+        return CB_E_BAD_ID;
+    }
+    if (cb_action_name(r->action, &action) != CB_OK) {
+        return CB_E_BAD_ACTION;
+    }
+    if (r->call > CB_FIELD_U64_MAX) {
+        return CB_E_RANGE;
+    }
+    if (!r->ok && (!cb_field_terminated(r->error, sizeof r->error) ||
+                   !cb_field_terminated(r->reason, sizeof r->reason) || r->error[0] == '\0')) {
+        return CB_E_TOO_LONG;
+    }
+    if (!r->ok && (!cb_field_utf8(r->reason) || !cb_field_utf8(r->error))) {
+        return CB_E_JSON;
+    }
+    cb_json_writer w;
+    (void)cb_json_begin(&w, buf, cap);
+    (void)cb_json_add_int(&w, "v", CB_PROTOCOL_VERSION);
+    (void)cb_json_add_str(&w, "table", r->table);
+    (void)cb_json_add_str(&w, "action", action);
+    (void)cb_json_add_int(&w, "call", (int64_t)r->call);
+    (void)cb_json_add_bool(&w, "ok", r->ok);
+    if (!r->ok) {
+        (void)cb_json_add_str(&w, "error", r->error);
+        (void)cb_json_add_str(&w, "reason", r->reason);
     }
     return cb_json_end(&w, len);
 }

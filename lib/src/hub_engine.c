@@ -228,6 +228,26 @@ cb_status cb_hub_on_press(cb_hub_engine *e, const char *table, const char *paylo
 
 /* ---- commands --------------------------------------------------------------- */
 
+/* Answers a command that names its client; `error` NULL when it applied. */
+static cb_status answer_cmd(cb_hub_engine *e, const cb_cmd *cmd, const char *table, const char *error,
+                            const char *reason)
+{
+    if (cmd->from[0] == '\0' || e->port.cmd_reply == NULL) {
+        return CB_OK;
+    }
+    cb_cmd_reply r;
+    memset(&r, 0, sizeof r);
+    words(r.table, sizeof r.table, 1, table);
+    r.action = cmd->action;
+    r.call = cmd->has_call ? cmd->call : 0u;
+    r.ok = (error == NULL);
+    if (error != NULL) {
+        words(r.error, sizeof r.error, 1, error);
+        words(r.reason, sizeof r.reason, 1, reason);
+    }
+    return e->port.cmd_reply(e->port.ctx, cmd->from, &r);
+}
+
 cb_status cb_hub_on_cmd(cb_hub_engine *e, const char *table, const char *payload, size_t len, uint64_t now)
 {
     if (e == NULL || table == NULL || payload == NULL) {
@@ -238,7 +258,7 @@ cb_status cb_hub_on_cmd(cb_hub_engine *e, const char *table, const char *payload
     cb_status st = cb_cmd_decode(payload, len, &cmd);
     if (st != CB_OK) {
         words(reason, sizeof reason, 2, "command: ", cb_status_str(st));
-        refuse(e, reason);
+        refuse(e, reason); /* no client to answer */
         return CB_OK;
     }
     const char *action = "?";
@@ -248,7 +268,7 @@ cb_status cb_hub_on_cmd(cb_hub_engine *e, const char *table, const char *payload
         words(reason, sizeof reason, 7, action, " by ", cmd.by, ": table ", table,
               " is not one of this site's tables: ", e->cfg.tables_text);
         refuse(e, reason);
-        return CB_OK;
+        return answer_cmd(e, &cmd, table, "unknown_table", reason);
     }
     cb_changes ch;
     st = cb_table_cmd(t, &cmd, now, &ch);
@@ -258,10 +278,13 @@ cb_status cb_hub_on_cmd(cb_hub_engine *e, const char *table, const char *payload
               : st == CB_E_STALE ? ": names a request that is no longer open (stale)"
                                  : ": refused");
         refuse(e, reason);
-        return CB_OK;
+        return answer_cmd(e, &cmd, table, cb_status_str(st), reason);
     }
     e->count.accepted++;
-    return e->port.changed(e->port.ctx, t, &ch, cmd.by, 0, 0, now);
+    if ((st = e->port.changed(e->port.ctx, t, &ch, cmd.by, 0, 0, now)) != CB_OK) {
+        return st;
+    }
+    return answer_cmd(e, &cmd, t->state.table, NULL, NULL);
 }
 
 /* ---- escalation ------------------------------------------------------------- */

@@ -31,4 +31,15 @@ wait_for "a new bill request" '[ "$(req_field 2 bill status)" = calling ]'
 [ "$(req_field 2 bill call)" -gt "$old_bill" ] || fail "the new bill should be a new request"
 sleep 0.5
 assert_eq "$(req_field 2 bill status)" calling "the stale ack must not touch the new request"
+
+# a client that names itself ("from") hears why the hub refused its command
+mosquitto_sub -h 127.0.0.1 -p "$PORT" -t "callbell/$CALLBELL_SITE/reply/raw-1" -C 1 -W 5 >"$TEST_TMP/answer" &
+SUB=$!
+sleep 0.3
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "callbell/$CALLBELL_SITE/table/1/cmd" \
+    -m '{"v":1,"action":"done","by":"Eve","call":999,"from":"raw-1"}'
+wait "$SUB" || fail "no answer to a command with from"
+assert_eq "$(json_get "$(cat "$TEST_TMP/answer")" "(d['table'], d['action'], d['call'], d['ok'], d['error'])")" \
+    "('1', 'done', 999, False, 'stale')" "cmd reply"
+assert_contains "$(cat "$TEST_TMP/answer")" "done by Eve: names a request that is no longer open (stale)"
 echo ok

@@ -231,7 +231,7 @@ static void check_reply(int index, const char *decoder, const cb_press_reply *r,
 static void check_cmd(int index, const char *decoder, const cb_cmd *c, const cJSON *fields)
 {
     const cJSON *f = NULL;
-    bool saw_call = false, saw_kind = false;
+    bool saw_call = false, saw_kind = false, saw_from = false;
     const char *action = "?";
     (void)cb_action_name(c->action, &action);
     cJSON_ArrayForEach(f, fields)
@@ -247,12 +247,16 @@ static void check_cmd(int index, const char *decoder, const cb_cmd *c, const cJS
         } else if (strcmp(k, "kind") == 0) {
             saw_kind = true;
             CHECK(c->has_kind && str_is(f, kind_str(c->kind)), "kind is %s", kind_str(c->kind));
+        } else if (strcmp(k, "from") == 0) {
+            saw_from = true;
+            CHECK(str_is(f, c->from), "from is '%s'", c->from);
         } else {
             CHECK(false, "unknown field '%s' in vector", k);
         }
     }
     CHECK(saw_call || !c->has_call, "call should be absent");
     CHECK(saw_kind || !c->has_kind, "kind should be absent");
+    CHECK(saw_from || c->from[0] == '\0', "from should be absent");
 }
 
 static void check_info(int index, const char *decoder, const cb_info *in, const cJSON *fields)
@@ -286,6 +290,32 @@ static void check_info(int index, const char *decoder, const cb_info *in, const 
     CHECK(saw_rssi || !in->has_rssi, "rssi should be absent");
     CHECK(saw_battery || !in->has_battery, "battery_mv should be absent");
     CHECK(saw_low || !in->low_battery, "low_battery should be false when absent");
+}
+
+static void check_cmd_reply(int index, const char *decoder, const cb_cmd_reply *r, const cJSON *fields)
+{
+    const char *action = "?";
+    (void)cb_action_name(r->action, &action);
+    const cJSON *f = NULL;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "table") == 0) {
+            CHECK(str_is(f, r->table), "table is '%s'", r->table);
+        } else if (strcmp(k, "action") == 0) {
+            CHECK(str_is(f, action), "action is %s", action);
+        } else if (strcmp(k, "call") == 0) {
+            CHECK(num_is(f, (double)r->call), "call is %llu", (unsigned long long)r->call);
+        } else if (strcmp(k, "ok") == 0) {
+            CHECK(cJSON_IsBool(f) && cJSON_IsTrue(f) == r->ok, "ok is %d", r->ok);
+        } else if (strcmp(k, "error") == 0) {
+            CHECK(str_is(f, r->error), "error is '%s'", r->error);
+        } else if (strcmp(k, "reason") == 0) {
+            CHECK(str_is(f, r->reason), "reason is '%s'", r->reason);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
 }
 
 /* Decodes input with `decoder`; for ok results checks fields and the round trip. */
@@ -331,6 +361,15 @@ static void run_vector(int index, const char *decoder, const char *input, const 
             check_reply(index, decoder, &r, fields);
             CHECK(cb_press_reply_encode(&r, buf, sizeof buf, &out_len) == CB_OK &&
                       cb_press_reply_decode(buf, out_len, &r2) == CB_OK && memcmp(&r, &r2, sizeof r) == 0,
+                  "round trip differs");
+        }
+    } else if (strcmp(decoder, "cmd_reply") == 0) {
+        cb_cmd_reply r, r2;
+        st = cb_cmd_reply_decode(input, len, &r);
+        if (st == CB_OK && ok_expected) {
+            check_cmd_reply(index, decoder, &r, fields);
+            CHECK(cb_cmd_reply_encode(&r, buf, sizeof buf, &out_len) == CB_OK &&
+                      cb_cmd_reply_decode(buf, out_len, &r2) == CB_OK && memcmp(&r, &r2, sizeof r) == 0,
                   "round trip differs");
         }
     } else if (strcmp(decoder, "cmd") == 0) {

@@ -21,6 +21,8 @@
  *   same transaction.
  * - reply(): the answer to a press, to be sent after the commit (so a presser never
  *   hears "stored" for a press the hub could still lose).
+ * - cmd_reply() (optional, may be NULL): the answer to a command that names a client
+ *   ("from"), sent after the commit like reply().
  * - reject(): a message was refused; `reason` is a line for the log.
  * A port returning anything but CB_OK stops the event: the engine returns that status
  * and the shell must not commit (its transaction holds half an event). */
@@ -62,6 +64,7 @@ typedef struct cb_hub_ports {
                          uint32_t seq, uint64_t now);
     cb_status (*device_changed)(void *ctx, const cb_hub_device *d);
     cb_status (*reply)(void *ctx, const char *device, const cb_press_reply *r);
+    cb_status (*cmd_reply)(void *ctx, const char *client, const cb_cmd_reply *r);
     void (*reject)(void *ctx, const char *reason);
 } cb_hub_ports;
 

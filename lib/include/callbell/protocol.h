@@ -109,7 +109,18 @@ typedef struct cb_cmd {
     cb_kind kind; /* call, bill or water */
     bool has_call;
     uint64_t call;
+    char from[CB_ID_SIZE]; /* client to answer, "" when absent */
 } cb_cmd;
+
+/* The hub's answer to a cmd with "from" (docs/protocol.md "cmd reply"). */
+typedef struct cb_cmd_reply {
+    char table[CB_ID_SIZE];
+    cb_action action;
+    uint64_t call; /* as the command named it, 0 when none */
+    bool ok;
+    char error[CB_ERROR_NAME_MAX + 1]; /* not ok */
+    char reason[CB_REASON_MAX + 1];    /* not ok */
+} cb_cmd_reply;
 
 typedef struct cb_info {
     char fw[CB_FW_MAX + 1];
@@ -196,7 +207,10 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  * - Strings over their bound (text 64, fw 16, tables 64, by / acked_by 32 bytes,
  *   counted after unescaping) are too_long. "\u0000" in any string is range.
  * - cmd: by follows cb_name_check (range, too_long); kind, when present, is call,
- *   bill or water ("cancel" is bad_kind); call, when present, is >= 1.
+ *   bill or water ("cancel" is bad_kind); call, when present, is >= 1; from, when
+ *   present, is an id (bad_id).
+ * - cmd reply: table, action, call (0..INT64_MAX), ok; error and reason required
+ *   when not ok (as in the press reply).
  * - press: up_ms and sent_at, when present, are 0 .. 2^53-1 (range beyond).
  * - state: "requests" is required and must be an array (type) of at most
  *   CB_REQUEST_MAX objects (range beyond; an element that is not an object is type).
@@ -217,6 +231,9 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
 
 cb_status cb_press_decode(const char *payload, size_t len, cb_press *out);
 cb_status cb_press_encode(const cb_press *press, char *buf, size_t cap, size_t *len);
+
+cb_status cb_cmd_reply_decode(const char *payload, size_t len, cb_cmd_reply *out);
+cb_status cb_cmd_reply_encode(const cb_cmd_reply *reply, char *buf, size_t cap, size_t *len);
 
 cb_status cb_press_reply_decode(const char *payload, size_t len, cb_press_reply *out);
 cb_status cb_press_reply_encode(const cb_press_reply *reply, char *buf, size_t cap, size_t *len);
