@@ -112,6 +112,18 @@ typedef struct cb_cmd {
     char from[CB_ID_SIZE]; /* client to answer, "" when absent */
 } cb_cmd;
 
+/* A question to the hub (docs/protocol.md "request / reply"). */
+typedef enum cb_query_kind { CB_QUERY_OTHER = 0, CB_QUERY_STATS, CB_QUERY_CALLS } cb_query_kind;
+#define CB_QUERY_NAME_MAX 16
+typedef struct cb_query {
+    char id[CB_ID_SIZE];                 /* the asker's request id */
+    cb_query_kind kind;                  /* CB_QUERY_OTHER: a query this side does not know */
+    char name[CB_QUERY_NAME_MAX + 1];    /* the query as sent ("stats", ...) */
+    bool has_since;
+    uint64_t since;                      /* stats: hub clock ms, 0 .. 2^53-1 */
+    char reply_to[CB_TOPIC_SIZE];        /* callbell/<site>/reply/<id>, checked by the hub */
+} cb_query;
+
 /* The hub's answer to a cmd with "from" (docs/protocol.md "cmd reply"). */
 typedef struct cb_cmd_reply {
     char table[CB_ID_SIZE];
@@ -209,6 +221,10 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  * - cmd: by follows cb_name_check (range, too_long); kind, when present, is call,
  *   bill or water ("cancel" is bad_kind); call, when present, is >= 1; from, when
  *   present, is an id (bad_id).
+ * - request (query): id is an id (bad_id), query a string of at most 16 bytes
+ *   (too_long; an unknown name decodes as CB_QUERY_OTHER so the hub can say so),
+ *   since an optional integer 0 .. 2^53-1 (range), reply_to a topic string of at most
+ *   128 bytes (too_long; its shape is the hub's to check).
  * - cmd reply: table, action, call (0..INT64_MAX), ok; error and reason required
  *   when not ok (as in the press reply).
  * - press: up_ms and sent_at, when present, are 0 .. 2^53-1 (range beyond).
@@ -231,6 +247,9 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
 
 cb_status cb_press_decode(const char *payload, size_t len, cb_press *out);
 cb_status cb_press_encode(const cb_press *press, char *buf, size_t cap, size_t *len);
+
+cb_status cb_query_decode(const char *payload, size_t len, cb_query *out);
+cb_status cb_query_encode(const cb_query *query, char *buf, size_t cap, size_t *len);
 
 cb_status cb_cmd_reply_decode(const char *payload, size_t len, cb_cmd_reply *out);
 cb_status cb_cmd_reply_encode(const cb_cmd_reply *reply, char *buf, size_t cap, size_t *len);

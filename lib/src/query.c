@@ -1,0 +1,89 @@
+/* query.c - a question to the hub (client -> hub), docs/protocol.md "request /
+ * reply". The answers (statistics, open requests) are the hub's to build: they may
+ * exceed 512 bytes and are written with cJSON on the PC, never on a device. */
+#include "callbell/json.h"
+#include "callbell/protocol.h"
+#include "field.h"
+
+#include <string.h>
+
+static const char *const query_names[] = {[CB_QUERY_STATS] = "stats", [CB_QUERY_CALLS] = "calls"};
+
+static cb_query_kind query_kind(const char *name)
+{
+    for (unsigned k = CB_QUERY_STATS; k < sizeof query_names / sizeof query_names[0]; k++) {
+        if (strcmp(name, query_names[k]) == 0) {
+            return (cb_query_kind)k;
+        }
+    }
+    return CB_QUERY_OTHER;
+}
+
+cb_status cb_query_decode(const char *payload, size_t len, cb_query *out)
+{
+    if (payload == NULL || out == NULL) {
+        return CB_E_ARG;
+    }
+    cb_json_object obj;
+    cb_status st = cb_field_payload(payload, len, &obj);
+    if (st != CB_OK) {
+        return st;
+    }
+    cb_query q;
+    memset(&q, 0, sizeof q);
+    size_t n = 0;
+    int64_t v = 0;
+    if ((st = cb_field_id(&obj, "id", q.id)) != CB_OK) {
+        return st;
+    }
+    if ((st = cb_field_str(&obj, "query", true, q.name, sizeof q.name, &n, NULL)) != CB_OK) {
+        return st;
+    }
+    q.kind = strlen(q.name) == n ? query_kind(q.name) : CB_QUERY_OTHER;
+    if ((st = cb_field_int(&obj, "since", false, 0, (int64_t)CB_JSON_SAFE_MAX, &v, &q.has_since)) != CB_OK) {
+        return st;
+    }
+    q.since = q.has_since ? (uint64_t)v : 0u;
+    if ((st = cb_field_str(&obj, "reply_to", true, q.reply_to, sizeof q.reply_to, &n, NULL)) != CB_OK) {
+        return st;
+    }
+    if (strlen(q.reply_to) != n) {
+        return CB_E_RANGE;
+    }
+    *out = q;
+    return CB_OK;
+}
+
+cb_status cb_query_encode(const cb_query *query, char *buf, size_t cap, size_t *len)
+{
+    if (query == NULL || buf == NULL || len == NULL) {
+        return CB_E_ARG;
+    }
+    const cb_query *q = query;
+    if (!cb_field_terminated(q->id, sizeof q->id) || cb_id_check(q->id) != CB_OK) {
+        return CB_E_BAD_ID;
+    }
+    const char *name = q->name;
+    if (q->kind != CB_QUERY_OTHER) {
+        name = query_names[q->kind];
+    }
+    if (!cb_field_terminated(q->name, sizeof q->name) || !cb_field_terminated(q->reply_to, sizeof q->reply_to)) {
+        return CB_E_TOO_LONG;
+    }
+    if (name[0] == '\0' || q->reply_to[0] == '\0' || (q->has_since && q->since > CB_JSON_SAFE_MAX)) {
+        return CB_E_RANGE;
+    }
+    if (!cb_field_utf8(name) || !cb_field_utf8(q->reply_to)) {
+        return CB_E_JSON;
+    }
+    cb_json_writer w;
+    (void)cb_json_begin(&w, buf, cap);
+    (void)cb_json_add_int(&w, "v", CB_PROTOCOL_VERSION);
+    (void)cb_json_add_str(&w, "id", q->id);
+    (void)cb_json_add_str(&w, "query", name);
+    if (q->has_since) {
+        (void)cb_json_add_int(&w, "since", (int64_t)q->since);
+    }
+    (void)cb_json_add_str(&w, "reply_to", q->reply_to);
+    return cb_json_end(&w, len);
+}
