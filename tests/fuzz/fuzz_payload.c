@@ -2,8 +2,10 @@
  *
  * The hub and the devices decode whatever the broker delivers, so each decoder must
  * be safe on any bytes. Besides "no crash / no sanitizer report", the target checks
- * two properties: whatever a decoder accepts, its encoder re-encodes and the decoder
- * reads back identically; and every accepted topic rebuilds to the same bytes. */
+ * these properties: whatever a decoder accepts (press, press reply, state with its
+ * requests, cmd, info), its encoder re-encodes and the decoder reads back identically;
+ * every accepted topic rebuilds to the same bytes; array walks stay inside their
+ * array; a staff name the check accepts is one the cmd encoder writes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,30 +53,77 @@ static void fuzz_topic(const char *s, size_t len)
     CHECK(strlen(built) == len && memcmp(built, s, len) == 0);
 }
 
+/* Walks every array member with cb_json_array_next: elements stay inside the member,
+ * move forward, and end in CB_E_EMPTY. */
+static void fuzz_arrays(const char *s, size_t len)
+{
+    cb_json_object obj;
+    if (cb_json_parse(s, len, &obj) != CB_OK) {
+        return;
+    }
+    for (size_t i = 0; i < obj.count; i++) {
+        const cb_json_member *m = &obj.m[i];
+        size_t pos = 0, elen = 0, last = 0;
+        const char *elem = NULL;
+        cb_status st;
+        while ((st = cb_json_array_next(m, &pos, &elem, &elen)) == CB_OK) {
+            CHECK(elem >= m->str && elem + elen <= m->str + m->str_len);
+            CHECK(pos > last && pos <= m->str_len);
+            last = pos;
+        }
+        CHECK(st == CB_E_EMPTY || (st == CB_E_TYPE && (m->type != CB_JSON_NESTED || m->str[0] != '[')));
+    }
+}
+
 static void fuzz_payloads(const char *s, size_t len)
 {
-    char buf[CB_PAYLOAD_SIZE];
+    char buf[CB_STATE_PAYLOAD_SIZE]; /* the largest payload an encoder writes */
     size_t n = 0;
     cb_press p, p2;
     if (cb_press_decode(s, len, &p) == CB_OK) {
-        CHECK(cb_press_encode(&p, buf, sizeof buf, &n) == CB_OK);
+        CHECK(cb_press_encode(&p, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
         CHECK(cb_press_decode(buf, n, &p2) == CB_OK && memcmp(&p, &p2, sizeof p) == 0);
+    }
+    cb_press_reply r, r2;
+    if (cb_press_reply_decode(s, len, &r) == CB_OK) {
+        CHECK(cb_press_reply_encode(&r, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
+        CHECK(cb_press_reply_decode(buf, n, &r2) == CB_OK && memcmp(&r, &r2, sizeof r) == 0);
     }
     cb_state st, st2;
     if (cb_state_decode(s, len, &st) == CB_OK) {
+        CHECK(st.n_requests <= CB_REQUEST_MAX);
+        cb_table_status derived;
+        CHECK(cb_state_status(&st, &derived) == CB_OK && derived == st.status);
         CHECK(cb_state_encode(&st, buf, sizeof buf, &n) == CB_OK);
         CHECK(cb_state_decode(buf, n, &st2) == CB_OK && memcmp(&st, &st2, sizeof st) == 0);
     }
     cb_cmd c, c2;
     if (cb_cmd_decode(s, len, &c) == CB_OK) {
-        CHECK(cb_cmd_encode(&c, buf, sizeof buf, &n) == CB_OK);
+        CHECK(cb_name_check(c.by, strlen(c.by)) == CB_OK);
+        CHECK(cb_cmd_encode(&c, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
         CHECK(cb_cmd_decode(buf, n, &c2) == CB_OK && memcmp(&c, &c2, sizeof c) == 0);
     }
     cb_info in, in2;
     if (cb_info_decode(s, len, &in) == CB_OK) {
-        CHECK(cb_info_encode(&in, buf, sizeof buf, &n) == CB_OK);
+        CHECK(cb_info_encode(&in, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
         CHECK(cb_info_decode(buf, n, &in2) == CB_OK && memcmp(&in, &in2, sizeof in) == 0);
     }
+}
+
+/* The staff name rule on raw bytes: a name it accepts is one the cmd encoder writes. */
+static void fuzz_name(const char *s, size_t len)
+{
+    cb_status st = cb_name_check(s, len);
+    CHECK(st == CB_OK || st == CB_E_TOO_LONG || st == CB_E_JSON || st == CB_E_RANGE);
+    if (st != CB_OK) {
+        return;
+    }
+    cb_cmd c;
+    memset(&c, 0, sizeof c);
+    memcpy(c.by, s, len);
+    char buf[CB_PAYLOAD_SIZE];
+    size_t n = 0;
+    CHECK(cb_cmd_encode(&c, buf, sizeof buf, &n) == CB_OK);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -90,7 +139,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fuzz_json(s, size);
     fuzz_topic(s, size);
+    fuzz_arrays(s, size);
     fuzz_payloads(s, size);
+    fuzz_name(s, size);
     free(s);
     return 0;
 }
