@@ -820,6 +820,9 @@ static void test_press_reply_decode_rules(void **state)
         {"\"ok\":false,\"table\":\"3\",\"kind\":\"call\",\"error\":\"123456789012345678901234\",\"reason\":\"r\"}",
          CB_E_TOO_LONG},
         {"\"ok\":false,\"table\":\"3\",\"kind\":\"call\",\"error\":\"range\",\"reason\":\"r\"}", CB_OK},
+        /* an error name is not empty and holds no NUL (it would not read back) */
+        {"\"ok\":false,\"table\":\"3\",\"kind\":\"call\",\"error\":\"\",\"reason\":\"r\"}", CB_E_RANGE},
+        {"\"ok\":false,\"table\":\"3\",\"kind\":\"call\",\"error\":\"a\\u0000b\",\"reason\":\"r\"}", CB_E_RANGE},
         /* ok: error and reason are not read; not ok: call is not */
         {"\"ok\":true,\"table\":\"3\",\"kind\":\"call\",\"error\":1,\"reason\":2}", CB_OK},
     };
@@ -886,8 +889,8 @@ static void test_press_reply_encode_rejects(void **state)
     strcpy(r.reason, "bad \xff");
     assert_int_equal(cb_press_reply_encode(&r, buf, sizeof buf, &len), CB_E_JSON);
     r = refusal();
-    r.error[0] = '\0'; /* a refusal names its error */
-    assert_int_equal(cb_press_reply_encode(&r, buf, sizeof buf, &len), CB_E_TOO_LONG);
+    r.error[0] = '\0'; /* a refusal names its error: as the decoder says */
+    assert_int_equal(cb_press_reply_encode(&r, buf, sizeof buf, &len), CB_E_RANGE);
     /* an ok reply's error and reason are not written, so not checked */
     r = ok_reply();
     memset(r.reason, 'r', sizeof r.reason);
