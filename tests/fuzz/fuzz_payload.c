@@ -5,12 +5,15 @@
  * these properties: whatever a decoder accepts (press, press reply, state with its
  * requests, cmd, info), its encoder re-encodes and the decoder reads back identically;
  * every accepted topic rebuilds to the same bytes; array walks stay inside their
- * array; a staff name the check accepts is one the cmd encoder writes. */
+ * array; a staff name the check accepts is one the cmd encoder writes; and the hub
+ * engine, fed each line as a press and a command, only ever hands its ports states and
+ * replies that encode. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "callbell/hub_engine.h"
 #include "callbell/json.h"
 #include "callbell/protocol.h"
 
@@ -126,6 +129,128 @@ static void fuzz_name(const char *s, size_t len)
     CHECK(cb_cmd_encode(&c, buf, sizeof buf, &n) == CB_OK);
 }
 
+/* ---- the hub engine on whatever arrives ------------------------------------ */
+
+#define FUZZ_T0 1764140000000ull
+#define FUZZ_DEVICES 4
+
+static struct {
+    cb_table tables[2];
+    cb_hub_device devices[FUZZ_DEVICES];
+    uint32_t ndevices;
+} fz;
+
+static cb_table *fz_table(void *ctx, const char *id)
+{
+    (void)ctx;
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(fz.tables[i].state.table, id) == 0) {
+            return &fz.tables[i];
+        }
+    }
+    return NULL;
+}
+
+static cb_hub_device *fz_device(void *ctx, const char *id, bool create)
+{
+    (void)ctx;
+    for (uint32_t i = 0; i < fz.ndevices; i++) {
+        if (strcmp(fz.devices[i].id, id) == 0) {
+            return &fz.devices[i];
+        }
+    }
+    if (!create || fz.ndevices == FUZZ_DEVICES) {
+        return NULL;
+    }
+    cb_hub_device *d = &fz.devices[fz.ndevices++];
+    memset(d, 0, sizeof *d);
+    CHECK(strlen(id) < sizeof d->id);
+    strcpy(d->id, id);
+    return d;
+}
+
+static uint32_t fz_device_count(void *ctx)
+{
+    (void)ctx;
+    return fz.ndevices;
+}
+
+static cb_status fz_forget(void *ctx, uint32_t keep)
+{
+    (void)ctx;
+    CHECK(keep < fz.ndevices);
+    fz.ndevices = keep; /* which ones does not matter here */
+    return CB_OK;
+}
+
+/* Every state the engine hands over is one the hub can publish. */
+static cb_status fz_changed(void *ctx, const cb_table *t, const cb_changes *ch, const char *who, uint32_t boot,
+                            uint32_t seq, uint64_t now)
+{
+    (void)ctx, (void)boot, (void)seq, (void)now;
+    CHECK(ch->n >= 1 && ch->n <= CB_REQUEST_MAX && who != NULL);
+    char buf[CB_STATE_PAYLOAD_SIZE];
+    size_t n = 0;
+    CHECK(cb_state_encode(&t->state, buf, sizeof buf, &n) == CB_OK);
+    return CB_OK;
+}
+
+static cb_status fz_device_changed(void *ctx, const cb_hub_device *d)
+{
+    (void)ctx;
+    CHECK(d->dedup.max_seq != 0);
+    return CB_OK;
+}
+
+/* Every answer is one the hub can send. */
+static cb_status fz_reply(void *ctx, const char *device, const cb_press_reply *r)
+{
+    (void)ctx;
+    CHECK(cb_id_check(device) == CB_OK);
+    char buf[CB_PAYLOAD_SIZE];
+    size_t n = 0;
+    CHECK(cb_press_reply_encode(r, buf, sizeof buf, &n) == CB_OK);
+    return CB_OK;
+}
+
+static void fz_reject(void *ctx, const char *reason)
+{
+    (void)ctx;
+    CHECK(strlen(reason) < CB_HUB_REJECT_MAX);
+}
+
+/* Each line of the input, as a press and as a command, on a served table and one that
+ * is not; then escalation. */
+static void fuzz_engine(const char *s, size_t len)
+{
+    memset(&fz, 0, sizeof fz);
+    CHECK(cb_table_init(&fz.tables[0], "3", FUZZ_T0) == CB_OK);
+    CHECK(cb_table_init(&fz.tables[1], "4", FUZZ_T0) == CB_OK);
+    cb_hub_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    strcpy(cfg.site, "demo");
+    CHECK(cb_call_config_default(&cfg.call) == CB_OK);
+    cfg.max_devices = 2;
+    strcpy(cfg.tables_text, "3-4");
+    cb_hub_ports ports = {NULL,       fz_table,          fz_device, fz_device_count, fz_forget,
+                          fz_changed, fz_device_changed, fz_reply,  fz_reject};
+    cb_hub_engine e;
+    CHECK(cb_hub_engine_init(&e, &cfg, &ports, 0) == CB_OK);
+    uint64_t now = FUZZ_T0;
+    for (size_t start = 0, line = 0; start < len && line < 16; line++) {
+        const char *nl = memchr(s + start, '\n', len - start);
+        size_t end = nl != NULL ? (size_t)(nl - s) : len;
+        now += 7000u * line;
+        CHECK(cb_hub_on_press(&e, line % 2 ? "4" : "3", s + start, end - start, now) == CB_OK);
+        CHECK(cb_hub_on_cmd(&e, line % 2 ? "3" : "4", s + start, end - start, now) == CB_OK);
+        CHECK(cb_hub_on_press(&e, "9", s + start, end - start, now) == CB_OK);
+        start = end + 1;
+    }
+    for (int i = 0; i < 2; i++) {
+        CHECK(cb_hub_tick(&e, &fz.tables[i], now + 400000u) == CB_OK);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* Copy into an exact-size heap buffer so ASan sees any read past the end
@@ -142,6 +267,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_arrays(s, size);
     fuzz_payloads(s, size);
     fuzz_name(s, size);
+    fuzz_engine(s, size);
     free(s);
     return 0;
 }
