@@ -251,7 +251,8 @@ static cb_effect tick_request(cb_request *r, const cb_call_config *cfg, uint64_t
         effect = CB_EFFECT_REALERT;
     } else if (r->status == CB_ACKNOWLEDGED && elapsed(r->acked_at, now, cfg->ack_timeout_s)) {
         r->status = CB_CALLING; /* the ack no longer holds */
-        r->acked_by[0] = '\0';
+        /* no byte of the name is left: the request reads as if never acked */
+        memset(r->acked_by, 0, sizeof r->acked_by);
         r->acked_at = 0;
         effect = CB_EFFECT_REOPENED;
     } else {

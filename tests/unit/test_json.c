@@ -337,6 +337,134 @@ static void test_writer_overflow(void **state)
     }
 }
 
+/* Every element of array member `key` of `text`, joined with '|'. */
+static cb_status elements(const char *text, const char *key, char *out, size_t cap)
+{
+    cb_json_object o;
+    const cb_json_member *m = NULL;
+    assert_int_equal(parse(text, &o), CB_OK);
+    assert_int_equal(cb_json_find(&o, key, &m), CB_OK);
+    size_t pos = 0, n = 0, elen = 0;
+    const char *elem = NULL;
+    cb_status st;
+    out[0] = '\0';
+    for (int guard = 0; (st = cb_json_array_next(m, &pos, &elem, &elen)) == CB_OK; guard++) {
+        assert_true(guard < 16);
+        assert_true(n + elen + 2 < cap);
+        if (n > 0) {
+            out[n++] = '|';
+        }
+        memcpy(out + n, elem, elen);
+        n += elen;
+        out[n] = '\0';
+    }
+    /* once at the end it stays there */
+    if (st == CB_E_EMPTY) {
+        assert_int_equal(cb_json_array_next(m, &pos, &elem, &elen), CB_E_EMPTY);
+    }
+    return st;
+}
+
+static void test_array_next(void **state)
+{
+    (void)state;
+    char got[256];
+    assert_int_equal(elements("{\"a\":[]}", "a", got, sizeof got), CB_E_EMPTY);
+    assert_string_equal(got, "");
+    assert_int_equal(elements("{\"a\":[ \n ]}", "a", got, sizeof got), CB_E_EMPTY);
+    assert_string_equal(got, "");
+    assert_int_equal(elements("{\"a\":[1]}", "a", got, sizeof got), CB_E_EMPTY);
+    assert_string_equal(got, "1");
+    assert_int_equal(elements("{\"a\":[ 1 , -2.5e3,\ttrue ,null,\"x\" ]}", "a", got, sizeof got), CB_E_EMPTY);
+    assert_string_equal(got, "1|-2.5e3|true|null|\"x\"");
+    /* brackets, braces and commas inside strings and nested values stay in their element */
+    assert_int_equal(elements("{\"a\":[{\"k\":\"],[,}\"},[1,[2,3]],\"\\\"]\",{}],\"b\":0}", "a", got, sizeof got),
+                     CB_E_EMPTY);
+    assert_string_equal(got, "{\"k\":\"],[,}\"}|[1,[2,3]]|\"\\\"]\"|{}");
+    /* an element with escapes and UTF-8 */
+    assert_int_equal(elements("{\"a\":[\"\\\\\",\"caf\xc3\xa9\"]}", "a", got, sizeof got), CB_E_EMPTY);
+    assert_string_equal(got, "\"\\\\\"|\"caf\xc3\xa9\"");
+    /* not an array */
+    cb_json_object o;
+    const cb_json_member *m = NULL;
+    size_t pos = 0, elen = 0;
+    const char *elem = NULL;
+    assert_int_equal(parse("{\"o\":{\"x\":1},\"s\":\"[1]\",\"i\":1,\"a\":[1]}", &o), CB_OK);
+    assert_int_equal(cb_json_find(&o, "o", &m), CB_OK);
+    assert_int_equal(cb_json_array_next(m, &pos, &elem, &elen), CB_E_TYPE);
+    assert_int_equal(cb_json_find(&o, "s", &m), CB_OK);
+    assert_int_equal(cb_json_array_next(m, &pos, &elem, &elen), CB_E_TYPE);
+    assert_int_equal(cb_json_find(&o, "i", &m), CB_OK);
+    assert_int_equal(cb_json_array_next(m, &pos, &elem, &elen), CB_E_TYPE);
+    assert_int_equal(cb_json_find(&o, "a", &m), CB_OK);
+    assert_int_equal(cb_json_array_next(NULL, &pos, &elem, &elen), CB_E_ARG);
+    assert_int_equal(cb_json_array_next(m, NULL, &elem, &elen), CB_E_ARG);
+    assert_int_equal(cb_json_array_next(m, &pos, NULL, &elen), CB_E_ARG);
+    assert_int_equal(cb_json_array_next(m, &pos, &elem, NULL), CB_E_ARG);
+    assert_int_equal(cb_json_array_next(m, &pos, &elem, &elen), CB_OK);
+    assert_int_equal(elen, 1);
+    assert_int_equal(elem[0], '1');
+}
+
+static void test_writer_raw(void **state)
+{
+    (void)state;
+    char inner[64], buf[128];
+    cb_json_writer w;
+    size_t ilen = 0, len = 0;
+    assert_int_equal(cb_json_begin(&w, inner, sizeof inner), CB_OK);
+    assert_int_equal(cb_json_add_int(&w, "x", 1), CB_OK);
+    assert_int_equal(cb_json_end(&w, &ilen), CB_OK);
+    assert_int_equal(cb_json_begin(&w, buf, sizeof buf), CB_OK);
+    assert_int_equal(cb_json_add_int(&w, "v", 1), CB_OK);
+    assert_int_equal(cb_json_add_raw(&w, "o", inner, ilen), CB_OK);
+    assert_int_equal(cb_json_add_raw(&w, "a", "[1,2]", 5), CB_OK);
+    assert_int_equal(cb_json_add_raw(&w, "e", "[]", 2), CB_OK);
+    assert_int_equal(cb_json_add_raw(&w, "n", "[9]xxx", 3), CB_OK); /* only raw_len bytes */
+    assert_int_equal(cb_json_end(&w, &len), CB_OK);
+    const char *want = "{\"v\":1,\"o\":{\"x\":1},\"a\":[1,2],\"e\":[],\"n\":[9]}";
+    assert_string_equal(buf, want);
+    assert_int_equal(len, strlen(want));
+    cb_json_object o;
+    assert_int_equal(cb_json_parse(buf, len, &o), CB_OK);
+    assert_int_equal(o.count, 5);
+    /* the first member too */
+    assert_int_equal(cb_json_begin(&w, buf, sizeof buf), CB_OK);
+    assert_int_equal(cb_json_add_raw(&w, "a", "[]", 2), CB_OK);
+    assert_int_equal(cb_json_end(&w, &len), CB_OK);
+    assert_string_equal(buf, "{\"a\":[]}");
+    /* arguments */
+    assert_int_equal(cb_json_begin(&w, buf, sizeof buf), CB_OK);
+    assert_int_equal(cb_json_add_raw(&w, NULL, "[]", 2), CB_E_ARG);
+    assert_int_equal(cb_json_add_raw(&w, "a", NULL, 2), CB_E_ARG);
+    assert_int_equal(cb_json_add_raw(&w, "a", "[]", 0), CB_E_ARG);
+    assert_int_equal(cb_json_add_raw(NULL, "a", "[]", 2), CB_E_ARG);
+    assert_int_equal(cb_json_add_raw(&w, "\xff", "[]", 2), CB_E_JSON);
+    assert_int_equal(cb_json_end(&w, &len), CB_OK);
+    assert_string_equal(buf, "{}"); /* nothing written by the refused calls */
+    /* for every capacity: the whole object or CB_E_BUFFER, never a cut one */
+    want = "{\"r\":[1,2,3]}";
+    for (size_t cap = 3; cap <= strlen(want) + 1; cap++) {
+        char small[32];
+        memset(small, '#', sizeof small);
+        assert_int_equal(cb_json_begin(&w, small, cap), CB_OK);
+        cb_status a = cb_json_add_raw(&w, "r", "[1,2,3]", 7);
+        cb_status e = cb_json_end(&w, &len);
+        if (cap == strlen(want) + 1) {
+            assert_int_equal(a, CB_OK);
+            assert_int_equal(e, CB_OK);
+            assert_string_equal(small, want);
+        } else {
+            assert_int_equal(e, CB_E_BUFFER);
+            assert_non_null(memchr(small, '\0', cap));
+            assert_true(small[cap] == '#');
+            if (a == CB_E_BUFFER) {
+                assert_string_equal(small, "{"); /* the refused member left no trace */
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +478,8 @@ int main(void)
         cmocka_unit_test(test_writer),
         cmocka_unit_test(test_writer_empty_and_args),
         cmocka_unit_test(test_writer_overflow),
+        cmocka_unit_test(test_array_next),
+        cmocka_unit_test(test_writer_raw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -237,7 +237,8 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  *   (pressed_at, call) order, are range. The top-level status must equal
  *   cb_state_status of the requests (range). Decoded requests have last_alert_at 0.
  * - press reply: boot, seq, ok (required), table, kind; call (ok, optional, 0 when
- *   absent); error and reason (not ok, required then).
+ *   absent); error and reason (not ok, required then; an empty error, or a "\u0000"
+ *   in error or reason, is range).
  * - info: checked in the order fw, tables, rssi, battery_mv, low_battery, uptime_s
  *   (the order of the example); tables is free text, not parsed. low_battery is
  *   false when absent and always written.
