@@ -206,10 +206,11 @@ static cb_status port_reply(void *ctx, const char *device, const cb_press_reply 
         cb_log("cannot encode the answer to %s's press %u/%u (bug)", device, r->boot, r->seq);
         return CB_OK;
     }
-    /* held with the burst's PUBACKs: it leaves after the commit (hold_writes). Not
-     * counted in the publish window: answers are bounded by the burst already, and
-     * must not hold back the states boards wait for. */
-    (void)cb_mqtt_publish(hub->mqtt, topic, payload, len, 1, false, NULL);
+    /* Held with the burst's PUBACKs: it leaves after the commit (hold_writes). QoS 0:
+     * an answer is lost only with the connection, and a device resends every press
+     * the hub has not answered when it reconnects; tracking a PUBACK for each would
+     * cost the hub (and the broker) more than the press itself. */
+    (void)cb_mqtt_publish(hub->mqtt, topic, payload, len, 0, false, NULL);
     return CB_OK; /* not connected: the device resends and hears the answer then */
 }
 
@@ -223,7 +224,8 @@ static cb_status port_cmd_reply(void *ctx, const char *client, const cb_cmd_repl
         cb_log("cannot encode the answer to %s's command (bug)", client);
         return CB_OK;
     }
-    (void)cb_mqtt_publish(hub->mqtt, topic, payload, len, 1, false, NULL); /* after the commit: hold_writes */
+    /* after the commit (hold_writes); QoS 0 as the press answers */
+    (void)cb_mqtt_publish(hub->mqtt, topic, payload, len, 0, false, NULL);
     return CB_OK;
 }
 

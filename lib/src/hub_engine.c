@@ -216,7 +216,8 @@ cb_status cb_hub_on_press(cb_hub_engine *e, const char *table, const char *paylo
     st = cb_dedup_check(&d->dedup, p.boot, p.seq);
     if (st == CB_E_DUPLICATE) {
         e->count.duplicates++;
-        return answer(e, &p, t->state.table, press_call(t, p.kind), NULL, NULL);
+        /* which request the first copy went into is not kept: 0 says "already had it" */
+        return answer(e, &p, t->state.table, 0, NULL, NULL);
     }
     if (st != CB_OK) {
         words(reason, sizeof reason, 2, "press: ", cb_status_str(st));
