@@ -190,49 +190,34 @@ static void reply(cb_hub *hub, const char *topic, const char *id, cJSON *result,
 
 void cb_hub_handle_request(cb_hub *hub, const char *payload, size_t len)
 {
-    if (len > CB_PAYLOAD_MAX) {
-        cb_hub_reject(hub, "request: too_long");
-        return;
-    }
-    cJSON *req = cJSON_ParseWithLength(payload, len);
-    if (!req) {
-        cb_hub_reject(hub, "request: json");
-        return;
-    }
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "v");
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(req, "id");
-    const cJSON *query = cJSON_GetObjectItemCaseSensitive(req, "query");
-    const cJSON *reply_to = cJSON_GetObjectItemCaseSensitive(req, "reply_to");
-    const cJSON *since = cJSON_GetObjectItemCaseSensitive(req, "since");
+    cb_query q;
+    cb_status st = cb_query_decode(payload, len, &q);
     cb_topic rt;
-    if (!cJSON_IsNumber(v) || v->valuedouble != 1) {
-        cb_hub_reject(hub, "request: version");
-    } else if (!cJSON_IsString(id) || strlen(id->valuestring) > CB_ID_MAX || !cJSON_IsString(query) ||
-               !cJSON_IsString(reply_to)) {
-        cb_hub_reject(hub, "request: missing or mistyped id, query or reply_to");
-    } else if (cb_topic_parse(reply_to->valuestring, strlen(reply_to->valuestring), &rt) != CB_OK ||
-               rt.type != CB_TOPIC_REPLY || strcmp(rt.site, hub->opt->site) != 0) {
-        cb_hub_reject(hub, "request: reply_to '%.128s' is not callbell/%s/reply/<id>", reply_to->valuestring,
-                      hub->opt->site);
-    } else if (strcmp(query->valuestring, "stats") == 0) {
-        /* ms since the epoch; 2^53 keeps the double exact and far beyond any clock */
-        if (since && (!cJSON_IsNumber(since) || since->valuedouble < 0 || since->valuedouble > 9007199254740992.0 ||
-                      since->valuedouble != (double)(int64_t)since->valuedouble)) {
-            reply(hub, reply_to->valuestring, id->valuestring, NULL,
-                  "since must be a whole number of ms since the epoch");
-        } else {
-            char err[512];
-            uint64_t from = since ? (uint64_t)since->valuedouble : 0;
-            cJSON *r = stats_result(hub, from, err, sizeof err);
-            reply(hub, reply_to->valuestring, id->valuestring, r, err);
+    bool can_answer = q.reply_to[0] && cb_topic_parse(q.reply_to, strlen(q.reply_to), &rt) == CB_OK &&
+                      rt.type == CB_TOPIC_REPLY && strcmp(rt.site, hub->opt->site) == 0;
+    if (st != CB_OK) {
+        cb_hub_reject(hub, "request: %s", cb_status_str(st));
+        if (can_answer) {
+            char err[64];
+            snprintf(err, sizeof err, "bad request: %s", cb_status_str(st));
+            reply(hub, q.reply_to, q.id, NULL, err);
         }
-    } else if (strcmp(query->valuestring, "calls") == 0) {
+        return;
+    }
+    if (!can_answer) {
+        cb_hub_reject(hub, "request: reply_to '%.128s' is not callbell/%s/reply/<id>", q.reply_to, hub->opt->site);
+        return;
+    }
+    if (q.kind == CB_QUERY_STATS) {
+        char err[512];
+        cJSON *r = stats_result(hub, q.has_since ? q.since : 0, err, sizeof err);
+        reply(hub, q.reply_to, q.id, r, err);
+    } else if (q.kind == CB_QUERY_CALLS) {
         cJSON *calls = calls_result(hub);
-        reply(hub, reply_to->valuestring, id->valuestring, calls, "out of memory");
+        reply(hub, q.reply_to, q.id, calls, "out of memory");
     } else {
         char err[128];
-        snprintf(err, sizeof err, "unknown query '%.32s' (want stats or calls)", query->valuestring);
-        reply(hub, reply_to->valuestring, id->valuestring, NULL, err);
+        snprintf(err, sizeof err, "unknown query '%.16s' (want stats or calls)", q.name);
+        reply(hub, q.reply_to, q.id, NULL, err);
     }
-    cJSON_Delete(req);
 }

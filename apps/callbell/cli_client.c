@@ -56,7 +56,7 @@ bool cb_cli_hub_message(const struct mosquitto_message *msg, const char *topic, 
 
 typedef struct ask {
     const char *topic;
-    char id[16];
+    char id[CB_ID_SIZE];
     cJSON *reply;
 } ask;
 
@@ -73,18 +73,23 @@ static void on_answer(void *ctx, const struct mosquitto_message *msg)
         cJSON_Delete(r);
 }
 
-cJSON *cb_cli_ask_hub(const cb_common *c, cb_mqtt *m, const char *reply_topic, const char *query, const char *extra,
-                      cJSON **root)
+cJSON *cb_cli_ask_hub(const cb_common *c, cb_mqtt *m, const char *reply_topic, const cb_query *query, cJSON **root)
 {
     ask a = {.topic = reply_topic, .reply = NULL};
-    snprintf(a.id, sizeof a.id, "r%llu", (unsigned long long)(cb_mono_us() % 1000000000u));
+    cb_query q = *query;
+    snprintf(q.id, sizeof q.id, "r%llu", (unsigned long long)(cb_mono_us() % 1000000000u));
+    snprintf(a.id, sizeof a.id, "%s", q.id);
+    snprintf(q.reply_to, sizeof q.reply_to, "%s", reply_topic);
     cb_mqtt_set_message_handler(m, on_answer, &a);
     char topic[CB_TOPIC_SIZE], req[CB_PAYLOAD_SIZE];
+    size_t len = 0;
     cb_topic_build(CB_TOPIC_HUB_REQUEST, c->site, NULL, topic, sizeof topic);
-    snprintf(req, sizeof req, "{\"v\":1,\"id\":\"%s\",\"query\":\"%s\",\"reply_to\":\"%s\"%s%s}", a.id, query,
-             reply_topic, extra[0] ? "," : "", extra);
     *root = NULL;
-    if (cb_mqtt_publish(m, topic, req, strlen(req), 1, false, NULL) != 0) {
+    if (cb_query_encode(&q, req, sizeof req, &len) != CB_OK) {
+        cb_fail(c, "cannot encode the question to the hub (bug)");
+        return NULL;
+    }
+    if (cb_mqtt_publish(m, topic, req, len, 1, false, NULL) != 0) {
         cb_fail(c, "lost the broker while asking the hub");
         return NULL;
     }

@@ -20,12 +20,12 @@ int cb_cli_watch_hub(const cb_common *c, cb_mqtt *m, char *topic, size_t cap);
 /* Updates *presence if msg is the hub/status message on `topic`; true if it was. */
 bool cb_cli_hub_message(const struct mosquitto_message *msg, const char *topic, cb_hub_presence *presence);
 
-/* Asks the hub (docs/protocol.md "request / reply") and waits for its answer: the
- * reply topic must be subscribed and fenced. `extra` is more JSON members or "".
- * Returns the reply's "result" (caller frees with cJSON_Delete on the returned root
- * in *root), or NULL after printing why. */
+/* Asks the hub `query` (its kind and since; id and reply_to are filled in here, see
+ * docs/protocol.md "request / reply") and waits for its answer: the reply topic must
+ * be subscribed and fenced. Returns the reply's "result" (the caller frees *root with
+ * cJSON_Delete), or NULL after printing why. */
 struct cJSON;
-struct cJSON *cb_cli_ask_hub(const cb_common *c, cb_mqtt *m, const char *reply_topic, const char *query,
-                             const char *extra, struct cJSON **root);
+struct cJSON *cb_cli_ask_hub(const cb_common *c, cb_mqtt *m, const char *reply_topic, const cb_query *query,
+                             struct cJSON **root);
 
 #endif

@@ -101,7 +101,8 @@ int cb_cmd_calls(int argc, char **argv)
         rc = EXIT_HUB_OFFLINE;
         goto out;
     }
-    cJSON *calls = cb_cli_ask_hub(&c, m, reply, "calls", "", &root);
+    cb_query q = {.kind = CB_QUERY_CALLS};
+    cJSON *calls = cb_cli_ask_hub(&c, m, reply, &q, &root);
     if (!calls)
         goto out;
     if (json) {

@@ -10,23 +10,15 @@
 #include <string.h>
 #include <time.h>
 
-typedef struct answer {
+typedef struct presence_watch {
     char topic[CB_TOPIC_SIZE];
-    char id[16];
-    cJSON *reply;
-} answer;
+    cb_hub_presence hub;
+} presence_watch;
 
 static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
-    answer *a = ctx;
-    if (a->reply || strcmp(msg->topic, a->topic) != 0 || msg->payloadlen <= 0)
-        return;
-    cJSON *r = cJSON_ParseWithLength(msg->payload, (size_t)msg->payloadlen);
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "id");
-    if (cJSON_IsString(id) && strcmp(id->valuestring, a->id) == 0)
-        a->reply = r;
-    else
-        cJSON_Delete(r);
+    presence_watch *w = ctx;
+    cb_cli_hub_message(msg, w->topic, &w->hub);
 }
 
 /* "today", "all", "2026-11-20", or a duration back from now: 30m, 12h, 7d. */
@@ -72,15 +64,20 @@ static void fmt(char *buf, size_t cap, const cJSON *o, const char *key)
         snprintf(buf, cap, "-");
 }
 
+static int count_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? (int)v->valuedouble : 0;
+}
+
 static void print_row(const char *label, const cJSON *o)
 {
     char f[8][16];
     static const char *const keys[] = {"ack_p50_s", "ack_p90_s", "ack_max_s", "done_p50_s", "done_p90_s", "done_max_s"};
     for (int i = 0; i < 6; i++)
         fmt(f[i], sizeof f[i], o, keys[i]);
-    const cJSON *calls = cJSON_GetObjectItemCaseSensitive(o, "calls");
-    printf("%-10s %6d %8s %8s %8s %9s %9s %9s\n", label, cJSON_IsNumber(calls) ? (int)calls->valuedouble : 0, f[0],
-           f[1], f[2], f[3], f[4], f[5]);
+    printf("%-10s %8d %6d %6d %9d %8s %8s %8s %9s %9s %9s\n", label, count_of(o, "calls"), count_of(o, "acked"),
+           count_of(o, "done"), count_of(o, "cancelled"), f[0], f[1], f[2], f[3], f[4], f[5]);
 }
 
 int cb_cmd_stats(int argc, char **argv)
@@ -96,8 +93,9 @@ int cb_cmd_stats(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (opt == 'h') {
             printf("usage: callbell stats [--since WHEN] [--json] [options]\n\n"
-                   "Response times (seconds) to acknowledge and to close calls, per table and overall:\n"
-                   "count, p50, p90, max. Asked of the running hub.\n\n"
+                   "Requests opened, acknowledged, done and cancelled, and the response times\n"
+                   "(seconds) to acknowledge and to close them, per table and overall: p50, p90,\n"
+                   "max. Asked of the running hub; exits 3 when no hub is online.\n\n"
                    "  --since WHEN   today (default), all, a date (2026-11-20) or a span back from\n"
                    "                 now (30m, 12h, 7d)\n"
                    "  --json         the hub's answer as JSON\n%s",
@@ -116,38 +114,31 @@ int cb_cmd_stats(int argc, char **argv)
     }
     if (cb_common_end(&c, argc, argv) != 0)
         return 2;
-    answer a = {.reply = NULL};
-    cb_mqtt_handlers h = {.ctx = &a, .on_message = on_message};
+    presence_watch w = {.hub = CB_HUB_UNKNOWN};
+    cb_mqtt_handlers h = {.ctx = &w, .on_message = on_message};
     cb_mqtt *m = cb_cli_connect(&c, "cb-stats", &h);
     if (!m)
         return 1;
     int rc = 1;
-    if (cb_cli_reply_topic(&c, m, a.topic, sizeof a.topic) != 0)
+    char reply[CB_TOPIC_SIZE];
+    cJSON *root = NULL;
+    if (cb_cli_watch_hub(&c, m, w.topic, sizeof w.topic) != 0 || cb_cli_reply_topic(&c, m, reply, sizeof reply) != 0)
         goto out;
-    snprintf(a.id, sizeof a.id, "s%llu", (unsigned long long)(cb_mono_us() % 1000000000u));
-    char topic[CB_TOPIC_SIZE], req[CB_PAYLOAD_SIZE];
-    cb_topic_build(CB_TOPIC_HUB_REQUEST, c.site, NULL, topic, sizeof topic);
-    snprintf(req, sizeof req, "{\"v\":1,\"id\":\"%s\",\"query\":\"stats\",\"since\":%llu,\"reply_to\":\"%s\"}", a.id,
-             (unsigned long long)since, a.topic);
     /* the reply topic is subscribed before the request goes out: fence first */
-    if (cb_mqtt_fence(m, a.topic, CB_CLI_TIMEOUT_MS) != 0 ||
-        cb_mqtt_publish(m, topic, req, strlen(req), 1, false, NULL) != 0) {
+    if (cb_mqtt_fence(m, reply, CB_CLI_TIMEOUT_MS) != 0) {
         cb_fail(&c, "the broker did not answer in time");
         goto out;
     }
-    uint64_t deadline = cb_mono_ms() + CB_CLI_TIMEOUT_MS;
-    while (!a.reply && cb_mqtt_connected(m) && cb_mono_ms() < deadline)
-        cb_mqtt_run(m, 50);
-    if (!a.reply) {
-        cb_fail(&c, "no answer from the hub within %d s (is `callbell hub` running for site %s?)",
-                CB_CLI_TIMEOUT_MS / 1000, c.site);
+    if (w.hub != CB_HUB_ONLINE) {
+        cb_fail(&c, "hub offline: no hub serves site %s on this broker (start `callbell hub`)", c.site);
+        rc = 3;
         goto out;
     }
-    const cJSON *ok = cJSON_GetObjectItemCaseSensitive(a.reply, "ok");
-    const cJSON *result = cJSON_GetObjectItemCaseSensitive(a.reply, "result");
-    if (!cJSON_IsTrue(ok) || !cJSON_IsObject(result)) {
-        const cJSON *e = cJSON_GetObjectItemCaseSensitive(a.reply, "error");
-        cb_fail(&c, "the hub says: %s", cJSON_IsString(e) ? e->valuestring : "error");
+    cb_query q = {.kind = CB_QUERY_STATS, .has_since = true, .since = since};
+    cJSON *result = cb_cli_ask_hub(&c, m, reply, &q, &root);
+    if (!cJSON_IsObject(result)) {
+        if (result)
+            cb_fail(&c, "the hub's answer has no statistics");
         goto out;
     }
     if (json) {
@@ -156,8 +147,8 @@ int cb_cmd_stats(int argc, char **argv)
             puts(text);
         free(text);
     } else {
-        printf("%-10s %6s %8s %8s %8s %9s %9s %9s\n", "TABLE", "CALLS", "ACK p50", "ACK p90", "ACK max", "DONE p50",
-               "DONE p90", "DONE max");
+        printf("%-10s %8s %6s %6s %9s %8s %8s %8s %9s %9s %9s\n", "TABLE", "REQUESTS", "ACKED", "DONE", "CANCELLED",
+               "ACK p50", "ACK p90", "ACK max", "DONE p50", "DONE p90", "DONE max");
         const cJSON *t;
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(result, "tables"))
         {
@@ -168,7 +159,7 @@ int cb_cmd_stats(int argc, char **argv)
     }
     rc = 0;
 out:
-    cJSON_Delete(a.reply);
+    cJSON_Delete(root);
     cb_mqtt_close(m, NULL);
     return rc;
 }

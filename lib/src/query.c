@@ -31,11 +31,21 @@ cb_status cb_query_decode(const char *payload, size_t len, cb_query *out)
     }
     cb_query q;
     memset(&q, 0, sizeof q);
+    memset(out, 0, sizeof *out);
     size_t n = 0;
     int64_t v = 0;
+    /* who asked and where to answer come first: a question broken further on can
+     * still be answered with what is wrong with it */
     if ((st = cb_field_id(&obj, "id", q.id)) != CB_OK) {
         return st;
     }
+    if ((st = cb_field_str(&obj, "reply_to", true, q.reply_to, sizeof q.reply_to, &n, NULL)) != CB_OK) {
+        return st;
+    }
+    if (strlen(q.reply_to) != n) {
+        return CB_E_RANGE;
+    }
+    *out = q; /* id and reply_to, kept on the errors below */
     if ((st = cb_field_str(&obj, "query", true, q.name, sizeof q.name, &n, NULL)) != CB_OK) {
         return st;
     }
@@ -44,12 +54,6 @@ cb_status cb_query_decode(const char *payload, size_t len, cb_query *out)
         return st;
     }
     q.since = q.has_since ? (uint64_t)v : 0u;
-    if ((st = cb_field_str(&obj, "reply_to", true, q.reply_to, sizeof q.reply_to, &n, NULL)) != CB_OK) {
-        return st;
-    }
-    if (strlen(q.reply_to) != n) {
-        return CB_E_RANGE;
-    }
     *out = q;
     return CB_OK;
 }

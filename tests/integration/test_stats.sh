@@ -10,7 +10,7 @@ sleep 0.3
 "$CALLBELL" done 1 --by A >/dev/null
 "$CALLBELL" ack 2 --by B >/dev/null
 json=$("$CALLBELL" stats --json --since all)
-assert_eq "$(json_get "$json" "d['overall']['calls'], d['overall']['acked'], d['overall']['done']")" "(2, 2, 1)" "overall"
+assert_eq "$(json_get "$json" "d['overall']['calls'], d['overall']['acked'], d['overall']['done'], d['overall']['cancelled']")" "(2, 2, 1, 0)" "overall"
 assert_eq "$(json_get "$json" "sorted(t['table'] for t in d['tables'])")" "['1', '2']" "tables"
 [ "$(json_get "$json" "d['overall']['ack_p90_s'] >= 0.3")" = True ] || fail "ack p90 should be >= 0.3 s: $json"
 text=$("$CALLBELL" stats)
@@ -25,10 +25,17 @@ sleep 0.3
 mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "callbell/$CALLBELL_SITE/hub/request" \
     -m "{\"v\":1,\"id\":\"x1\",\"query\":\"stats\",\"since\":1e300,\"reply_to\":\"$reply_topic\"}"
 wait "$SUB" || fail "no reply to the request"
-assert_eq "$(json_get "$(cat "$TEST_TMP/reply.json")" "d['id'], d['ok']")" "('x1', False)" "reply to since=1e300"
+assert_eq "$(json_get "$(cat "$TEST_TMP/reply.json")" "d['id'], d['ok'], d['error']")" "('x1', False, 'bad request: type')" "reply to since=1e300"
+# requests per kind: a cancelled request is counted apart, and each kind on its own
+"$CALLBELL" press 3 --kind water >/dev/null
+"$CALLBELL" press 3 --kind bill >/dev/null
+"$CALLBELL" press 3 --kind cancel >/dev/null
+json=$("$CALLBELL" stats --json --since all)
+assert_eq "$(json_get "$json" "d['overall']['calls'], d['overall']['cancelled'], d['overall']['done']")" "(4, 2, 1)" "cancelled apart"
+assert_contains "$("$CALLBELL" stats)" "CANCELLED"
 kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true
-if out=$("$CALLBELL" stats 2>&1); then fail "stats without hub should fail"; fi
-assert_contains "$out" "no answer from the hub"
+expect 3 "hub offline" "$CALLBELL" stats
+expect 3 "hub offline" "$CALLBELL" calls
 stats=$(mqtt_get "callbell/$CALLBELL_SITE/hub/stats")
-assert_eq "$(json_get "$stats" "d['v'], d['calls']")" "(1, 2)" "retained stats"
+assert_eq "$(json_get "$stats" "d['v'], d['calls'], d['cancelled']")" "(1, 4, 2)" "retained stats"
 echo ok

@@ -318,6 +318,31 @@ static void check_cmd_reply(int index, const char *decoder, const cb_cmd_reply *
     }
 }
 
+static void check_query(int index, const char *decoder, const cb_query *q, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    bool saw_since = false;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "id") == 0) {
+            CHECK(str_is(f, q->id), "id is '%s'", q->id);
+        } else if (strcmp(k, "query") == 0) {
+            CHECK(str_is(f, q->name), "query is '%s'", q->name);
+        } else if (strcmp(k, "since") == 0) {
+            saw_since = true;
+            CHECK(q->has_since && num_is(f, (double)q->since), "since is %llu", (unsigned long long)q->since);
+        } else if (strcmp(k, "reply_to") == 0) {
+            CHECK(str_is(f, q->reply_to), "reply_to is '%s'", q->reply_to);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
+    CHECK(saw_since || !q->has_since, "since should be absent");
+    CHECK((q->kind == CB_QUERY_OTHER) == (strcmp(q->name, "stats") != 0 && strcmp(q->name, "calls") != 0),
+          "kind of '%s'", q->name);
+}
+
 /* Decodes input with `decoder`; for ok results checks fields and the round trip. */
 static void run_vector(int index, const char *decoder, const char *input, const char *expect, const cJSON *fields)
 {
@@ -363,6 +388,15 @@ static void run_vector(int index, const char *decoder, const char *input, const 
                       cb_press_reply_decode(buf, out_len, &r2) == CB_OK && memcmp(&r, &r2, sizeof r) == 0,
                   "round trip differs");
         }
+    } else if (strcmp(decoder, "query") == 0) {
+        cb_query q, q2;
+        st = cb_query_decode(input, len, &q);
+        if (st == CB_OK && ok_expected) {
+            check_query(index, decoder, &q, fields);
+            CHECK(cb_query_encode(&q, buf, sizeof buf, &out_len) == CB_OK &&
+                      cb_query_decode(buf, out_len, &q2) == CB_OK && memcmp(&q, &q2, sizeof q) == 0,
+                  "round trip differs");
+        }
     } else if (strcmp(decoder, "cmd_reply") == 0) {
         cb_cmd_reply r, r2;
         st = cb_cmd_reply_decode(input, len, &r);
@@ -404,25 +438,28 @@ static void test_all_vectors(void **state)
     assert_non_null(text);
     cJSON *root = cJSON_Parse(text);
     assert_non_null(root);
-    const cJSON *vectors = cJSON_GetObjectItemCaseSensitive(root, "vectors");
-    assert_true(cJSON_IsArray(vectors));
     int index = 0;
     int run = 0;
     failures = 0;
-    const cJSON *v = NULL;
-    cJSON_ArrayForEach(v, vectors)
-    {
-        const cJSON *decoder = cJSON_GetObjectItemCaseSensitive(v, "decode");
-        const cJSON *input = cJSON_GetObjectItemCaseSensitive(v, "input");
-        const cJSON *expect = cJSON_GetObjectItemCaseSensitive(v, "expect");
-        const cJSON *fields = cJSON_GetObjectItemCaseSensitive(v, "fields");
-        assert_true(cJSON_IsString(decoder) && cJSON_IsString(input) && cJSON_IsString(expect));
-        if (strcmp(expect->valuestring, "ok") == 0) {
-            assert_true(cJSON_IsObject(fields));
+    static const char *const lists[] = {"vectors", "hub_vectors"};
+    for (size_t l = 0; l < 2; l++) {
+        const cJSON *vectors = cJSON_GetObjectItemCaseSensitive(root, lists[l]);
+        assert_true(cJSON_IsArray(vectors));
+        const cJSON *v = NULL;
+        cJSON_ArrayForEach(v, vectors)
+        {
+            const cJSON *decoder = cJSON_GetObjectItemCaseSensitive(v, "decode");
+            const cJSON *input = cJSON_GetObjectItemCaseSensitive(v, "input");
+            const cJSON *expect = cJSON_GetObjectItemCaseSensitive(v, "expect");
+            const cJSON *fields = cJSON_GetObjectItemCaseSensitive(v, "fields");
+            assert_true(cJSON_IsString(decoder) && cJSON_IsString(input) && cJSON_IsString(expect));
+            if (strcmp(expect->valuestring, "ok") == 0) {
+                assert_true(cJSON_IsObject(fields));
+            }
+            run_vector(index, decoder->valuestring, input->valuestring, expect->valuestring, fields);
+            index++;
+            run++;
         }
-        run_vector(index, decoder->valuestring, input->valuestring, expect->valuestring, fields);
-        index++;
-        run++;
     }
     print_message("  %d vectors, %d failures\n", run, failures);
     assert_true(run >= 60);

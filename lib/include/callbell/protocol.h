@@ -221,7 +221,9 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  * - cmd: by follows cb_name_check (range, too_long); kind, when present, is call,
  *   bill or water ("cancel" is bad_kind); call, when present, is >= 1; from, when
  *   present, is an id (bad_id).
- * - request (query): id is an id (bad_id), query a string of at most 16 bytes
+ * - request (query): checked in the order id, reply_to, query, since, and on an error
+ *   after reply_to *out still holds id and reply_to (the asker can be told what is
+ *   wrong); otherwise *out is zeroed. id is an id (bad_id), query a string of at most 16 bytes
  *   (too_long; an unknown name decodes as CB_QUERY_OTHER so the hub can say so),
  *   since an optional integer 0 .. 2^53-1 (range), reply_to a topic string of at most
  *   128 bytes (too_long; its shape is the hub's to check).
