@@ -8,45 +8,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 2: one open request per kind (open_requests), devices.boot_at. A version 1 file
- * is migrated in place at open (migrate_v1). */
+/* 2: one open request per kind: the open ones are the calls rows with outcome 'open'
+ * (which now carry their live status, current ack and escalation clock), devices
+ * know their boot time. A version 1 file is migrated in place at open (migrate_v1). */
 #define SCHEMA_VERSION 2
 
-enum {
-    ST_BEGIN,
-    ST_COMMIT,
-    ST_PUT_TABLE,
-    ST_PUT_REQUEST,
-    ST_CLOSE_REQUEST,
-    ST_PUT_DEVICE,
-    ST_FORGET_DEVICE,
-    ST_EVENT,
-    ST_CALL,
-    ST_DROP_TABLE,
-    ST_COUNT
-};
+enum { ST_BEGIN, ST_COMMIT, ST_PUT_TABLE, ST_PUT_DEVICE, ST_FORGET_DEVICE, ST_EVENT, ST_CALL, ST_DROP_TABLE, ST_COUNT };
 
 static const char *const statement_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
-    /* the per-call columns of schema 1 stay, unused (0): open_requests holds the requests */
+    /* the per-call columns of schema 1 stay, unused (0): the calls rows hold the requests */
     [ST_PUT_TABLE] = "INSERT OR REPLACE INTO tables(id,status,kind,call,count,repeats,pressed_at,acked_by,acked_at,"
                      "updated_at,last_alert_at) VALUES(?1,?2,0,0,0,0,0,'',0,?3,0)",
-    [ST_PUT_REQUEST] = "INSERT OR REPLACE INTO open_requests(table_id,kind,call,status,count,repeats,pressed_at,"
-                       "acked_by,acked_at,last_alert_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-    [ST_CLOSE_REQUEST] = "DELETE FROM open_requests WHERE table_id=?1 AND kind=?2",
     [ST_PUT_DEVICE] = "INSERT OR REPLACE INTO devices(id,boot,max_seq,window,last_seen,boot_at) "
                       "VALUES(?1,?2,?3,?4,?5,?6)",
     [ST_FORGET_DEVICE] = "DELETE FROM devices WHERE id=?1",
     [ST_EVENT] = "INSERT INTO events(at,table_id,call,effect,kind,who,boot,seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
-    /* One row per call, kept in step with every event; the first ack is kept for the
-     * response-time figures even when a call is re-opened and acked again. */
+    /* One row per request, kept in step with every event, one write an event: while
+     * open (outcome 'open') it is the request itself (status, now_acked_*,
+     * last_alert_at), and always its history. The first ack is kept for the
+     * response-time figures even when a request is re-opened and acked again. */
     [ST_CALL] = "INSERT INTO calls(id,table_id,kind,pressed_at,count,repeats,acked_at,acked_by,closed_at,closed_by,"
-                "outcome) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(id) DO UPDATE SET "
+                "outcome,status,now_acked_by,now_acked_at,last_alert_at) "
+                "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?8,?7,?13) ON CONFLICT(id) DO UPDATE SET "
                 "kind=excluded.kind,count=excluded.count,repeats=excluded.repeats,"
                 "acked_at=CASE WHEN calls.acked_at>0 THEN calls.acked_at ELSE excluded.acked_at END,"
                 "acked_by=CASE WHEN calls.acked_at>0 THEN calls.acked_by ELSE excluded.acked_by END,"
-                "closed_at=excluded.closed_at,closed_by=excluded.closed_by,outcome=excluded.outcome",
+                "closed_at=excluded.closed_at,closed_by=excluded.closed_by,outcome=excluded.outcome,"
+                "status=excluded.status,now_acked_by=excluded.now_acked_by,now_acked_at=excluded.now_acked_at,"
+                "last_alert_at=excluded.last_alert_at",
     [ST_DROP_TABLE] = "DELETE FROM tables WHERE id=?1",
 };
 
@@ -75,26 +66,34 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS tables(id TEXT PRIMARY KEY, status INT, kind INT, call INT, count INT, repeats INT,"
     " pressed_at INT, acked_by TEXT, acked_at INT, updated_at INT, last_alert_at INT) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS open_requests(table_id TEXT, kind INT, call INT, status INT, count INT, repeats INT,"
-    " pressed_at INT, acked_by TEXT, acked_at INT, last_alert_at INT, PRIMARY KEY(table_id, kind)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS devices(id TEXT PRIMARY KEY, boot INT, max_seq INT, window INT, last_seen INT,"
     " boot_at INT DEFAULT 0) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS calls(id INTEGER PRIMARY KEY, table_id TEXT, kind INT, pressed_at INT, count INT,"
-    " repeats INT, acked_at INT, acked_by TEXT, closed_at INT, closed_by TEXT, outcome TEXT);"
+    " repeats INT, acked_at INT, acked_by TEXT, closed_at INT, closed_by TEXT, outcome TEXT, status INT DEFAULT 0,"
+    " now_acked_by TEXT DEFAULT '', now_acked_at INT DEFAULT 0, last_alert_at INT DEFAULT 0);"
+    /* the open requests of a table, at start-up: a small index, only open rows */
+    "CREATE INDEX IF NOT EXISTS calls_open ON calls(table_id) WHERE outcome = 'open';"
     "CREATE INDEX IF NOT EXISTS calls_pressed_at ON calls(pressed_at);"
     /* per-table statistics: without it, one stats request scans all history per table */
     "CREATE INDEX IF NOT EXISTS calls_table_pressed_at ON calls(table_id, pressed_at);"
     "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, at INT, table_id TEXT, call INT, effect TEXT,"
     " kind INT, who TEXT, boot INT, seq INT);";
 
-/* Schema 1 kept one call per table in `tables`: each open one becomes a request of its
- * kind, and devices learn boot_at (unknown: 0). One transaction: all or nothing. */
+/* Schema 1 kept one call per table in `tables`: each open one's calls row learns its
+ * live status, current ack and escalation clock from there, and devices learn
+ * boot_at (unknown: 0). One transaction: all or nothing. */
 static int migrate_v1(cb_store *s, char *err, size_t cap)
 {
     static const char sql[] =
         "BEGIN IMMEDIATE;"
-        "INSERT OR IGNORE INTO open_requests SELECT id,kind,call,status,count,repeats,pressed_at,acked_by,acked_at,"
-        " last_alert_at FROM tables WHERE status>0;"
+        "ALTER TABLE calls ADD COLUMN status INT DEFAULT 0;"
+        "ALTER TABLE calls ADD COLUMN now_acked_by TEXT DEFAULT '';"
+        "ALTER TABLE calls ADD COLUMN now_acked_at INT DEFAULT 0;"
+        "ALTER TABLE calls ADD COLUMN last_alert_at INT DEFAULT 0;"
+        "UPDATE calls SET (status, now_acked_by, now_acked_at, last_alert_at) = (SELECT t.status, t.acked_by,"
+        " t.acked_at, t.last_alert_at FROM tables t WHERE t.call = calls.id AND t.status > 0)"
+        " WHERE outcome = 'open' AND id IN (SELECT call FROM tables WHERE status > 0);"
+        "CREATE INDEX IF NOT EXISTS calls_open ON calls(table_id) WHERE outcome = 'open';"
         "ALTER TABLE devices ADD COLUMN boot_at INT DEFAULT 0;"
         "COMMIT;";
     char *msg = NULL;
@@ -300,8 +299,8 @@ static int load_requests(cb_store *s, cb_table *t, char *err, size_t err_cap)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT kind,call,status,count,repeats,pressed_at,acked_by,acked_at,last_alert_at "
-                           "FROM open_requests WHERE table_id=?1 ORDER BY pressed_at, call",
+                           "SELECT kind,id,status,count,repeats,pressed_at,now_acked_by,now_acked_at,last_alert_at "
+                           "FROM calls WHERE table_id=?1 AND outcome='open' ORDER BY pressed_at, id",
                            -1, &q, NULL) != SQLITE_OK)
         return db_fail(s, "loading requests", err, err_cap);
     sqlite3_bind_text(q, 1, t->state.table, -1, SQLITE_STATIC);
@@ -404,29 +403,6 @@ int cb_store_drop_table(cb_store *s, const char *table, char *err, size_t err_ca
     return run(s, ST_DROP_TABLE, "dropping table", err, err_cap);
 }
 
-/* The open request's row, or its removal once it closed. */
-static int put_request(cb_store *s, const char *table, const cb_request *r, bool closed, char *err, size_t err_cap)
-{
-    if (closed) {
-        sqlite3_stmt *q = s->st[ST_CLOSE_REQUEST];
-        sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 2, (int)r->kind);
-        return run(s, ST_CLOSE_REQUEST, "closing request", err, err_cap);
-    }
-    sqlite3_stmt *q = s->st[ST_PUT_REQUEST];
-    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, 2, (int)r->kind);
-    sqlite3_bind_int64(q, 3, (sqlite3_int64)r->call);
-    sqlite3_bind_int(q, 4, (int)r->status);
-    sqlite3_bind_int64(q, 5, r->count);
-    sqlite3_bind_int64(q, 6, r->repeats);
-    sqlite3_bind_int64(q, 7, (sqlite3_int64)r->pressed_at);
-    sqlite3_bind_text(q, 8, r->acked_by, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 9, (sqlite3_int64)r->acked_at);
-    sqlite3_bind_int64(q, 10, (sqlite3_int64)r->last_alert_at);
-    return run(s, ST_PUT_REQUEST, "saving request", err, err_cap);
-}
-
 int cb_store_put_device(cb_store *s, const cb_hub_device *d, char *err, size_t err_cap)
 {
     sqlite3_stmt *q = s->st[ST_PUT_DEVICE];
@@ -452,8 +428,6 @@ int cb_store_record(cb_store *s, const char *table, const cb_change *c, const ch
     cb_effect_name(c->effect, &effect_name);
     bool closing = cb_effect_closes(c->effect); /* the one closing rule: the core's */
     const cb_request *r = &c->request;
-    if (put_request(s, table, r, closing, err, err_cap) != 0)
-        return -1;
     sqlite3_stmt *q = s->st[ST_EVENT];
     sqlite3_bind_int64(q, 1, (sqlite3_int64)now);
     sqlite3_bind_text(q, 2, table, -1, SQLITE_STATIC);
@@ -477,6 +451,8 @@ int cb_store_record(cb_store *s, const char *table, const cb_change *c, const ch
     sqlite3_bind_int64(q, 9, closing ? (sqlite3_int64)now : 0);
     sqlite3_bind_text(q, 10, closing ? (who ? who : "") : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 11, closing ? effect_name : "open", -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 12, closing ? 0 : (int)r->status);
+    sqlite3_bind_int64(q, 13, (sqlite3_int64)r->last_alert_at);
     return run(s, ST_CALL, "recording request", err, err_cap);
 }
 

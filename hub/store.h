@@ -47,8 +47,8 @@ int cb_store_put_table(cb_store *s, const cb_table *t, char *err, size_t err_cap
 int cb_store_drop_table(cb_store *s, const char *table, char *err, size_t err_cap);
 int cb_store_put_device(cb_store *s, const cb_hub_device *d, char *err, size_t err_cap);
 int cb_store_forget_device(cb_store *s, const char *device, char *err, size_t err_cap);
-/* Records what an event did to one request of `table`: its open_requests row (removed
- * when the change closes it), the event row, and its calls row (statistics). `who` is
+/* Records what an event did to one request of `table`: the event row, and its calls
+ * row (the open request itself until the change closes it; statistics always). `who` is
  * the staff name or device id, may be "". seq/boot are 0 for staff events. */
 int cb_store_record(cb_store *s, const char *table, const cb_change *c, const char *who, uint32_t boot, uint32_t seq,
                     uint64_t now, char *err, size_t err_cap);
