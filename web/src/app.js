@@ -50,7 +50,7 @@
   var hubStatus = 'unknown'; /* online | offline | absent | unknown */
   var stats = null;
   var pending = new Map();  /* request key (table/call) -> {table, call, status, acked_by, action, timer} */
-  var sent = new Map();     /* request key -> {action, kind, by}: what the hub's answer is about */
+  var sent = new Map();     /* request key/action -> {kind, by}: what the hub's answer is about */
   var guardUntil = new Map(); /* request key -> ms: done disabled until then */
   var clockSamples = [];    /* browser now - hub updated_at of live messages */
   var clockOffset = 0;
@@ -348,7 +348,7 @@
       render();
     }, CMD_TIMEOUT_MS);
     pending.set(key, entry);
-    remember(key, { action: action, kind: request.kind, by: staff });
+    remember(key + '/' + action, { kind: request.kind, by: staff });
     debug.published.push({ topic: topic, payload: payload });
     client.publish(topic, payload, { qos: 1 }, function (err) {
       if (err) {
@@ -372,8 +372,8 @@
     var key = a.table + '/' + a.call;
     var p = pending.get(key);
     if (p) { clearTimeout(p.timer); pending.delete(key); }
-    var what = sent.get(key) || { action: a.action, kind: '', by: '' };
-    sent.delete(key);
+    var what = sent.get(key + '/' + a.action) || { kind: '', by: '' };
+    sent.delete(key + '/' + a.action);
     var subject = 'Table ' + a.table + (what.kind ? ' · ' + V.kindLabel(what.kind).toLowerCase() : '');
     if (a.ok) {
       toast(subject + ': ' + (a.action === 'ack' ? 'acknowledged' : 'done') + ' ✓', 'ok', 2500);
