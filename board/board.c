@@ -1,5 +1,6 @@
 /* board.c - the board's loop: MQTT into the site view, keys into staff commands,
- * a redraw whenever something changed and at least once a second (waiting times). */
+ * the hub's answers to them onto the feedback line, a redraw whenever something
+ * changed and at least once a second (waiting times). */
 #ifndef _DEFAULT_SOURCE /* ncursesw's pkg-config flags define it already */
 #define _DEFAULT_SOURCE
 #endif
@@ -41,7 +42,16 @@ static void say(cb_board *b, bool error, const char *fmt, ...)
     vsnprintf(b->message, sizeof b->message, fmt, ap);
     va_end(ap);
     b->message_error = error;
+    b->message_ours = false;
+    b->message_held_until = 0; /* a key's own words replace even a refusal */
 }
+
+/* The feedback line about the command just sent: its answer may replace it. */
+#define say_ours(b, ...)                                                                                               \
+    do {                                                                                                               \
+        say((b), false, __VA_ARGS__);                                                                                  \
+        (b)->message_ours = true;                                                                                      \
+    } while (0)
 
 static void on_connect(void *ctx)
 {
@@ -62,6 +72,12 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
     board_run *r = ctx;
     size_t len = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
+    if (strcmp(msg->topic, r->reply_topic) == 0) {
+        /* the hub's answer to one of our commands; fence tokens land here too */
+        if (len > 0 && cb_board_answer(&r->b, msg->payload, len, cb_mono_ms()) == CB_OK)
+            r->dirty = true;
+        return;
+    }
     cb_view_change ch = cb_site_view_message(&r->b.view, msg->topic, msg->payload, len);
     if (ch == CB_VIEW_NOTHING)
         return;
@@ -70,10 +86,13 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
      * after the first batch of retained messages is in. */
     if (!r->b.synced || r->b.view.news_count == 0)
         return;
-    cb_board_news_text(&r->b.view, r->b.message, sizeof r->b.message);
-    r->b.message_error = false;
     if (ch == CB_VIEW_ALERT && r->bell)
         beep();
+    if (cb_board_line_held(&r->b, cb_mono_ms()))
+        return; /* a refusal is being read */
+    cb_board_news_text(&r->b.view, r->b.message, sizeof r->b.message);
+    r->b.message_error = false;
+    r->b.message_ours = false;
 }
 
 static void on_publish(void *ctx, int mid)
@@ -84,11 +103,11 @@ static void on_publish(void *ctx, int mid)
         if (b->pending_mids[i] != mid)
             continue;
         b->pending_mids[i] = b->pending_mids[--b->pending_count];
-        if (b->pending_count == 0) {
+        if (b->pending_count == 0 && !cb_board_line_held(b, cb_mono_ms())) {
             if (b->view.hub_online)
-                say(b, false, "%s: delivered to the broker", b->pending_what);
+                say_ours(b, "%s: delivered to the broker", b->pending_what);
             else
-                say(b, false, "%s: held by the broker until the hub is back", b->pending_what);
+                say_ours(b, "%s: held by the broker until the hub is back", b->pending_what);
         }
         r->dirty = true;
         return;
@@ -125,8 +144,9 @@ static void command(board_run *r, cb_action action, bool whole_table)
             return;
         }
         b->pending_mids[b->pending_count++] = mid;
+        cb_board_note_sent(b, &targets[i]);
     }
-    say(b, false, "%s: sent", b->pending_what);
+    say_ours(b, "%s: sent", b->pending_what);
 }
 
 /* `n`: the footer becomes a prompt; Enter checks the name with the core's rule. */
@@ -301,8 +321,9 @@ int cb_board_run(const cb_board_options *opt)
         cb_site_view_free(&r.b.view);
         return 1;
     }
-    /* A private topic to fence the first retained batch (cb_mqtt_fence); the hub
-     * only ever publishes replies there, which the view ignores. */
+    /* Our reply topic: the hub answers our commands there (each names this client
+     * id), and it fences the first retained batch (cb_mqtt_fence). */
+    snprintf(r.b.client_id, sizeof r.b.client_id, "%s", cb_mqtt_client_id(r.mqtt));
     if (cb_topic_build(CB_TOPIC_REPLY, opt->site, cb_mqtt_client_id(r.mqtt), r.reply_topic, sizeof r.reply_topic) !=
             CB_OK ||
         cb_site_view_subscribe(&r.b.view, r.mqtt) != 0 || cb_mqtt_subscribe(r.mqtt, r.reply_topic, 1) != 0) {

@@ -1,6 +1,7 @@
 /* board.h - the terminal staff board: what it shows (render.c) and how it runs
  * (board.c). Everything it knows comes from the retained messages of one site
- * (pc/site_view.h); the only thing it sends is a staff command. */
+ * (pc/site_view.h); the only thing it sends is a staff command, which names the
+ * board's client id so the hub answers it (docs/protocol.md "cmd reply"). */
 #ifndef CALLBELL_BOARD_H
 #define CALLBELL_BOARD_H
 
@@ -20,6 +21,18 @@ typedef struct cb_board_options {
     const char *note; /* demo: shown in the title bar (e.g. the web board URL); may be NULL */
 } cb_board_options;
 
+#define CB_BOARD_SENT_MAX 8             /* commands remembered for the words of their answers */
+#define CB_BOARD_REFUSAL_HOLD_MS 10000u /* a refusal stays on the feedback line this long */
+
+/* A command the board sent: what the hub's answer is about. */
+typedef struct cb_board_sent {
+    char table[CB_ID_SIZE];
+    uint64_t call;
+    cb_action action;
+    cb_kind kind;
+    char by[CB_NAME_SIZE];
+} cb_board_sent;
+
 typedef struct cb_board {
     cb_site_view view;
     char broker_shown[300];
@@ -31,6 +44,11 @@ typedef struct cb_board {
     size_t scroll;          /* first queue row shown */
     char message[300];      /* feedback line: last command, last news */
     bool message_error;
+    bool message_ours;                     /* the line is about our last command (sent, held, ...) */
+    uint64_t message_held_until;           /* mono ms: a refusal on the line; news waits until then */
+    char client_id[CB_ID_SIZE];            /* ours: sent as every command's "from" ("" = none) */
+    cb_board_sent sent[CB_BOARD_SENT_MAX]; /* a ring of the last commands sent */
+    size_t sent_next;
     int pending_mids[CB_REQUEST_MAX]; /* the last key's commands, until the broker's PUBACKs */
     size_t pending_count;
     char pending_what[200];

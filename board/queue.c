@@ -47,6 +47,7 @@ static void target_of(const cb_board *b, const char *table, const cb_request *r,
     t->cmd.has_kind = true;
     t->cmd.kind = r->kind;
     snprintf(t->cmd.by, sizeof t->cmd.by, "%s", b->name);
+    snprintf(t->cmd.from, sizeof t->cmd.from, "%s", b->client_id);
 }
 
 size_t cb_board_targets(cb_board *b, cb_action action, bool whole_table, cb_board_target out[CB_REQUEST_MAX])
@@ -106,6 +107,74 @@ void cb_board_targets_text(const cb_board_target *t, size_t n, char *buf, size_t
     for (size_t i = 0; i < n; i++)
         append(buf, cap, &used, "%s %s #%llu", i ? "," : "", cb_board_kind_word(t[i].cmd.kind),
                (unsigned long long)t[i].cmd.call);
+}
+
+void cb_board_note_sent(cb_board *b, const cb_board_target *t)
+{
+    cb_board_sent *s = &b->sent[b->sent_next];
+    b->sent_next = (b->sent_next + 1) % CB_BOARD_SENT_MAX;
+    memset(s, 0, sizeof *s);
+    snprintf(s->table, sizeof s->table, "%s", t->table);
+    s->call = t->cmd.call;
+    s->action = t->cmd.action;
+    s->kind = t->cmd.kind;
+    snprintf(s->by, sizeof s->by, "%s", t->cmd.by);
+}
+
+/* The command an answer is about, newest first; NULL when it is not remembered. */
+static const cb_board_sent *sent_for(const cb_board *b, const cb_cmd_reply *r)
+{
+    for (size_t i = 1; i <= CB_BOARD_SENT_MAX; i++) {
+        const cb_board_sent *s = &b->sent[(b->sent_next + CB_BOARD_SENT_MAX - i) % CB_BOARD_SENT_MAX];
+        if (s->table[0] && s->call == r->call && s->action == r->action && strcmp(s->table, r->table) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* The hub's reason reads "done by Ana: names a request ..."; the line names the
+ * command already, so a prefix that repeats it goes. */
+static const char *reason_text(const cb_cmd_reply *r, const cb_board_sent *s, const char *verb)
+{
+    char prefix[CB_NAME_SIZE + 16];
+    if (s == NULL || r->reason[0] == '\0')
+        return r->reason[0] ? r->reason : r->error;
+    snprintf(prefix, sizeof prefix, "%s by %s: ", verb, s->by);
+    size_t n = strlen(prefix);
+    return strncmp(r->reason, prefix, n) == 0 && r->reason[n] ? r->reason + n : r->reason;
+}
+
+cb_status cb_board_answer(cb_board *b, const void *payload, size_t len, uint64_t now_ms)
+{
+    cb_cmd_reply r;
+    cb_status st = cb_cmd_reply_decode(payload, len, &r);
+    if (st != CB_OK)
+        return st;
+    const cb_board_sent *s = sent_for(b, &r);
+    const char *verb = "?";
+    cb_action_name(r.action, &verb);
+    char what[120];
+    size_t used = 0;
+    what[0] = '\0';
+    append(what, sizeof what, &used, "%s table %s", verb, r.table);
+    if (r.call != 0)
+        append(what, sizeof what, &used, ":%s%s #%llu", s ? " " : "", s ? cb_board_kind_word(s->kind) : "",
+               (unsigned long long)r.call);
+    if (!r.ok) {
+        snprintf(b->message, sizeof b->message, "%s refused: %s", what, reason_text(&r, s, verb));
+        b->message_error = true;
+        b->message_ours = false;
+        b->message_held_until = now_ms + CB_BOARD_REFUSAL_HOLD_MS;
+    } else if (b->message_ours && !cb_board_line_held(b, now_ms)) {
+        snprintf(b->message, sizeof b->message, "%s applied", what);
+        b->message_error = false;
+    }
+    return CB_OK;
+}
+
+bool cb_board_line_held(const cb_board *b, uint64_t now_ms)
+{
+    return now_ms < b->message_held_until;
 }
 
 void cb_board_news_text(const cb_site_view *v, char *buf, size_t cap)

@@ -17,7 +17,9 @@ static void help(void)
            "new request or re-alert. Colours: cyan new, yellow waiting over a minute, red\n"
            "over three, green acknowledged.\n\n"
            "Keys: up/down or j/k select a request, a acknowledge it, d done, A / D\n"
-           "acknowledge / done every open request of its table, n change your name, q quit.\n\n"
+           "acknowledge / done every open request of its table, n change your name, q quit.\n"
+           "The line under the queue says what each command did: the hub answers it, and\n"
+           "one it refuses (a request a colleague closed meanwhile) shows the reason.\n\n"
            "  --name NAME    staff name sent with ack/done (default $USER, or \"staff\")\n"
            "  --no-bell      don't ring the terminal bell\n" CB_COMMON_HELP);
 }

@@ -4,8 +4,9 @@
 # new request and a re-alert (not for one open before it started), `a`/`d` act on the
 # selected request and `A`/`D` on the whole table, each cmd naming its request (call and
 # kind) with the staff name; a name typed on the board is checked by the core's rule;
-# an ack typed while the hub is down is held and applies on its return; and it
-# survives tiny windows.
+# an ack typed while the hub is down is held and applies on its return, and a done
+# that reaches the hub after a colleague's is refused with the hub's reason on the
+# feedback line; and it survives tiny windows.
 source "$(dirname "$0")/lib.sh"
 
 start_broker
@@ -67,12 +68,13 @@ C="$TEST_TMP/cmds.log"
 bg cmds mosquitto_sub -h 127.0.0.1 -p "$PORT" -t "callbell/$CALLBELL_SITE/table/+/cmd" -v
 sleep 0.5 # subscribed before the key
 # assert_cmds ACTION KIND=CALL... : the last cmds on table 7, one per argument in
-# order, each naming its request by kind and call id, by Tess
+# order, each naming its request by kind and call id, by Tess, from the board's
+# client id (the hub answers there)
 assert_cmds() {
     local action=$1
     shift
     python3 - "$C" "$action" "$@" <<'EOF' || fail "bad $action cmds: $(cat "$C")"
-import json, sys
+import json, re, sys
 want = [dict(zip(("kind", "call"), a.split("="))) for a in sys.argv[3:]]
 lines = open(sys.argv[1]).read().splitlines()[-len(want):]
 assert len(lines) == len(want), lines
@@ -80,7 +82,9 @@ for line, w in zip(lines, want):
     topic, payload = line.split(" ", 1)
     assert topic.endswith("/table/7/cmd"), topic
     cmd = json.loads(payload)
-    assert cmd == {"v": 1, "action": sys.argv[2], "by": "Tess", "kind": w["kind"], "call": int(w["call"])}, cmd
+    assert re.fullmatch(r"cb-board-[0-9]+-[0-9a-f]+", cmd.get("from", "")), cmd
+    assert cmd == {"v": 1, "action": sys.argv[2], "by": "Tess", "kind": w["kind"], "call": int(w["call"]),
+                   "from": cmd["from"]}, cmd
 EOF
 }
 
@@ -141,14 +145,31 @@ wait_for "name taken" "screen_has 'commands are now sent as Zo'"
 screen_has '(as Zo)' || fail "footer should show the new name: $(screen)"
 
 log "hub goes away: big warning; an ack waits in the broker and applies when it is back"
+"$CALLBELL" press 4 --kind call >>"$TEST_TMP/press.log" 2>&1 || fail "callbell press 4 failed"
+wait_for "table 4 call on the board" "line 4 call | grep -q calling"
 kill "$HUB_PID"
 wait "$HUB_PID" 2>/dev/null || true
 wait_for "hub offline banner" "screen_has 'HUB OFFLINE'"
 screen | grep -qE '^> 2 +water +calling' || fail "table 2's water should be selected: $(screen)"
 keys a
 wait_for "the ack held for the hub" "screen_has 'ack table 2: water #[0-9]*: held by the broker until the hub is back'"
+# table 4: a colleague closes the call first, then this board does (both wait for the hub)
+call4=$(call_of 4 call)
+out=$("$CALLBELL" done 4 --by Bo) || fail "callbell done 4 failed: $out"
+assert_contains "$out" "waits in the broker"
+keys j
+wait_for "selection on table 4 call" "screen | grep -qE '^> 4 +call'"
+keys d
+wait_for "the done held for the hub" "screen_has 'done table 4: call #$call4: held by the broker until the hub is back'"
 start_hub --tables 1-8 --realert 2
 wait_for "the held ack applied" "line 2 water | grep -qE 'acknowledged +[0-9:]+ +Zo'"
+wait_for "the colleague's done applied" "! line 4 call >/dev/null"
+wait_for "the board's done refused, with the hub's reason" \
+    "screen_has 'done table 4: call #$call4 refused: names a request that is no longer open (stale)'"
+sleep 1
+screen_has "call #$call4 refused: names a request" || fail "the refusal went away before it could be read: $(screen)"
+keys n Escape # any key's own words replace it
+wait_for "the refusal dismissed" "screen_has 'name unchanged: Zo'"
 
 log "a re-alert (every 2 s now) rings"
 "$CALLBELL" press 3 --kind call >>"$TEST_TMP/press.log" 2>&1 || fail "callbell press 3 failed"

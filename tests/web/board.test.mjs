@@ -249,9 +249,18 @@ if (!ready) {
     assert.deepEqual(await queueOrder(phone), ['3:bill', '2:water', '1:call', '3:water']);
     assert.equal(requestFor(await openCalls(), 3, 'water')?.acked_by, 'Ana');
     const [sent] = await phone.evaluate(() => window.callbellBoard.published.slice(-1));
+    const clientId = await phone.evaluate(() => window.callbellBoard.clientId());
+    const waterCall = Number(await queueItem(phone, 3, 'water').getAttribute('data-call'));
+    assert.match(clientId, /^board-[0-9a-f]{8}$/);
     assert.equal(sent.topic, `callbell/${SITE}/table/3/cmd`);
-    assert.deepEqual(JSON.parse(sent.payload), { v: 1, action: 'ack', by: 'Ana', kind: 'water',
-      call: Number(await queueItem(phone, 3, 'water').getAttribute('data-call')) }, 'the board names the request: kind and call');
+    assert.deepEqual(JSON.parse(sent.payload), { v: 1, action: 'ack', by: 'Ana', kind: 'water', call: waterCall, from: clientId },
+      'the board names the request (kind and call) and itself (from)');
+    // the hub answers the board on its reply topic, and the board confirms it
+    await phone.waitForFunction((c) => window.callbellBoard.replies.some((r) => r.call === c && r.ok), waterCall, { timeout: 3000 })
+      .catch(() => assert.fail('no answer from the hub on the board\'s reply topic'));
+    assert.deepEqual(await phone.evaluate((c) => window.callbellBoard.replies.find((r) => r.call === c), waterCall),
+      { table: '3', action: 'ack', call: waterCall, ok: true });
+    assert.match(await phone.locator('#toast').innerText(), /Table 3 · water: acknowledged/);
 
     // done with the bill alone (never acknowledged): the water stays
     await phone.getByRole('button', { name: 'Acknowledge bill from table 3', exact: true }).click();
@@ -464,18 +473,40 @@ if (!ready) {
     assert.match(await phone.locator('#hub-offline').innerText(), /Hub offline/);
     await shot(phone, 'phone-hub-offline');
 
+    // two waiters close table 2 while the hub is down: a colleague first, then this board
+    assert.equal(await tile(phone, 2).getAttribute('data-status'), 'acknowledged');
+    const { stdout } = await cli(['done', '2', '--by', 'Bo']);
+    assert.match(stdout, /waits in the broker/);
+    await phone.getByRole('button', { name: 'Done table 2', exact: true }).click();
+
     // an ack while the hub is down: the board says the broker holds it for the hub
     assert.equal(await tile(phone, 4).getAttribute('data-status'), 'calling');
     await phone.getByRole('button', { name: 'Acknowledge table 4', exact: true }).click();
     await phone.locator('#toast').filter({ hasText: /hub is offline/ }).waitFor({ timeout: 2000 });
 
-    // a hub started again keeps the open requests (from its database) and applies the ack
+    const answered = await phone.evaluate(() => window.callbellBoard.replies.length);
+
+    // a hub started again keeps the open requests (from its database) and applies the
+    // commands in the order they came: the colleague's done applies; this board's done
+    // names a request closed meanwhile, and the board says why the hub refused it; the
+    // ack of table 4 that follows applies, and its confirmation does not hide the refusal
     const hub = startHub();
     await phone.locator('#hub-offline').waitFor({ state: 'hidden', timeout: 10000 });
-    await expectAttr(tile(phone, 2), 'data-status', 'acknowledged');
-    assert.match(await tile(phone, 2).innerText(), /Ana/);
     await expectAttr(tile(phone, 4), 'data-status', 'acknowledged', 10000);
     assert.equal(callFor(await openCalls(), 4)?.acked_by, 'Ana');
+    await expectAttr(tile(phone, 2), 'data-status', 'idle');
+    const refusal = phone.locator('#toast[data-kind="bad"]')
+      .filter({ hasText: 'Table 2 · water: done refused — names a request that is no longer open (stale)' });
+    await refusal.waitFor({ timeout: 10000 }).catch(async () =>
+      assert.fail(`no refusal shown; toast: "${await phone.locator('#toast').innerText().catch(() => '')}"`));
+    assert.equal(await refusal.getAttribute('role'), 'alert');
+    await phone.waitForFunction((n) => window.callbellBoard.replies.length >= n + 2, answered, { timeout: 5000 })
+      .catch(() => assert.fail('the hub did not answer both commands'));
+    const replies = await phone.evaluate((n) => window.callbellBoard.replies.slice(n), answered);
+    assert.deepEqual(replies.map((r) => `${r.table}:${r.action}:${r.ok}:${r.error ?? ''}`), ['2:done:false:stale', '4:ack:true:']);
+    await shot(phone, 'phone-refused');
+    await phone.waitForTimeout(1000);
+    assert.equal(await refusal.isVisible(), true, 'the refusal went away before it could be read');
 
     // killed hard: the broker publishes its last will
     hub.kill('SIGKILL');

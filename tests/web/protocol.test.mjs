@@ -13,8 +13,12 @@ const plain = (x) => JSON.parse(JSON.stringify(x));
 const hexBytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 test('vector file has every kind of vector', () => {
-  for (const d of ['topic', 'press', 'press_reply', 'state', 'cmd', 'info']) {
+  for (const d of ['topic', 'press', 'press_reply', 'state', 'cmd', 'cmd_reply', 'info']) {
     assert.ok(vectors.filter((v) => v.decode === d).length >= 1, `no ${d} vector`);
+  }
+  assert.ok(vectors.some((v) => v.decode === 'cmd' && v.expect === 'ok' && 'from' in v.fields), 'no ok cmd vector with from');
+  for (const ok of [true, false]) {
+    assert.ok(vectors.some((v) => v.decode === 'cmd_reply' && v.expect === 'ok' && v.fields.ok === ok), `no ok cmd_reply vector with ok ${ok}`);
   }
   const states = vectors.filter((v) => v.decode === 'state' && v.expect === 'ok').map((v) => v.fields.requests.length);
   for (const n of [0, 1, 3]) assert.ok(states.includes(n), `no ok state with ${n} requests`);
@@ -69,6 +73,32 @@ test('buildCmd output decodes back to the same command', () => {
     assert.deepStrictEqual(r.value, { action, by, ...target });
   }
   assert.equal(P.buildCmd('ack', 'Ana', { kind: 'bill', call: 17 }), '{"v":1,"action":"ack","by":"Ana","kind":"bill","call":17}');
+});
+
+test('buildCmd names the client the hub answers (from)', () => {
+  const payload = P.buildCmd('done', 'Ana', { kind: 'water', call: 9 }, 'board-1f2e3d4c');
+  assert.equal(payload, '{"v":1,"action":"done","by":"Ana","kind":"water","call":9,"from":"board-1f2e3d4c"}');
+  assert.deepStrictEqual(plain(P.decodeCmd(payload)).value, { action: 'done', by: 'Ana', kind: 'water', call: 9, from: 'board-1f2e3d4c' });
+  assert.equal(P.decodeTopic(P.topicFor('reply', 'demo', 'board-1f2e3d4c')).value.type, 'reply');
+  assert.throws(() => P.buildCmd('ack', 'Ana', { call: 1 }, 'Board 1'), /bad_id/);
+  assert.throws(() => P.buildCmd('ack', 'Ana', { call: 1 }, ''), /bad_id/);
+  assert.throws(() => P.buildCmd('ack', 'Ana', { call: 1 }, 'x'.repeat(33)), /bad_id/);
+  assert.throws(() => P.buildCmd('ack', 'Ana', { call: 1 }, 7), /bad_id/);
+});
+
+test('decodeCmdReply: bounds of error and reason, as the press reply', () => {
+  const refused = (error, reason) => JSON.stringify({ v: 1, table: '3', action: 'ack', call: 17, ok: false, error, reason });
+  assert.equal(P.decodeCmdReply(refused('stale', 'x'.repeat(160))).ok, true);
+  assert.equal(P.decodeCmdReply(refused('stale', 'x'.repeat(161))).error, 'too_long');
+  assert.equal(P.decodeCmdReply(refused('x'.repeat(23), 'r')).ok, true);
+  assert.equal(P.decodeCmdReply(refused('x'.repeat(24), 'r')).error, 'too_long');
+  assert.equal(P.decodeCmdReply(refused('stale', 'a\u0000b')).error, 'range');
+  assert.equal(P.decodeCmdReply(refused('stale', 7)).error, 'type');
+  assert.equal(P.decodeCmdReply('{"v":1,"table":"3","action":"ack","call":17,"ok":"yes"}').error, 'type');
+  assert.equal(P.decodeCmdReply('{"v":1,"table":"Three","action":"ack","call":17,"ok":true}').error, 'bad_id');
+  // an applied command's reply has no error or reason, even when they are sent
+  assert.deepStrictEqual(plain(P.decodeCmdReply('{"v":1,"table":"3","action":"done","call":0,"ok":true,"reason":"x"}')).value,
+    { table: '3', action: 'done', call: 0, ok: true });
 });
 
 test('buildCmd rejects what the hub would reject', () => {

@@ -7,9 +7,12 @@
  *   callbell/<site>/hub/stats          today's response times
  *   callbell/<site>/device/+/status    device offline banners
  *   callbell/<site>/device/+/info      low battery banners
+ *   callbell/<site>/reply/<client id>  the hub's answer to each of our commands
  * Staff actions are cmd messages to callbell/<site>/table/<t>/cmd (QoS 1), one per
  * request, always naming its `call` and `kind` (a cmd that waited in the broker must not
- * act on a newer request); the hub answers with a new retained state.
+ * act on a newer request) and `from`, this page's MQTT client id: the hub applies it
+ * (a new retained state) and answers on our reply topic, with the reason when it
+ * refused, which the board shows (docs/protocol.md "cmd reply").
  *
  * Classic scripts (see protocol.js for why), loaded in this order: mqtt.min.js,
  * protocol.js, board-model.js (what to show), views.js (the DOM), sound.js,
@@ -25,6 +28,8 @@
   var S = window.CallbellSettings;
   var HUB_GRACE_MS = 1500; /* wait this long for a retained hub/status before "no hub" */
   var CMD_TIMEOUT_MS = 5000;
+  var REFUSAL_SHOWN_MS = 10000; /* a refusal stays up long enough to be read */
+  var SENT_MAX = 64;            /* commands remembered until the hub answers them */
   var DONE_GUARD_MS = 800; /* a double tap must not ack and close in one go */
   var THRESHOLDS = P && P.AGE_DEFAULTS; /* warn 60 s, late 180 s (docs/protocol.md "Age classes") */
 
@@ -45,17 +50,20 @@
   var hubStatus = 'unknown'; /* online | offline | absent | unknown */
   var stats = null;
   var pending = new Map();  /* request key (table/call) -> {table, call, status, acked_by, action, timer} */
+  var sent = new Map();     /* request key/action -> {kind, by}: what the hub's answer is about */
   var guardUntil = new Map(); /* request key -> ms: done disabled until then */
   var clockSamples = [];    /* browser now - hub updated_at of live messages */
   var clockOffset = 0;
   var client = null;
+  var clientId = '';        /* ours: commands name it (from), the hub answers on reply/<id> */
   var connected = false;
   var everConnected = false;
   var hubTimer = null;
   var brokerBannerTimer = null;
   var lastError = '';
   var debug = {
-    alerts: 0, realerts: 0, spoken: [], published: [],
+    alerts: 0, realerts: 0, spoken: [], published: [], replies: [],
+    clientId: function () { return clientId; },
     pending: function () { return Array.from(pending.keys()); }
   };
   window.callbellBoard = debug; /* read by the Playwright tests */
@@ -97,24 +105,33 @@
   }
 
   /* ---- toast ------------------------------------------------------------------- */
+  /* kind: info, ok (a command applied) or bad. A confirmation never hides a refusal
+   * still on screen: a tap on a whole table answers one command after another. */
   var toastTimer = null;
-  function toast(msg, kind) {
+  var badUntil = 0;
+  function toast(msg, kind, ms) {
     var e = $('toast');
+    kind = kind || 'info';
+    if (kind === 'ok' && !e.hidden && e.dataset.kind === 'bad' && Date.now() < badUntil) return;
+    ms = ms || 4000;
     e.textContent = msg;
-    e.dataset.kind = kind || 'info';
+    e.dataset.kind = kind;
+    e.setAttribute('role', kind === 'bad' ? 'alert' : 'status');
     e.hidden = false;
+    badUntil = kind === 'bad' ? Date.now() + ms : 0;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(function () { e.hidden = true; }, 4000);
+    toastTimer = setTimeout(function () { e.hidden = true; }, ms);
   }
 
   /* ---- MQTT ------------------------------------------------------------------ */
   function topics() {
     var base = 'callbell/' + settings.site + '/';
-    return [base + 'table/+/state', base + 'hub/status', base + 'hub/stats', base + 'device/+/status', base + 'device/+/info'];
+    return [base + 'table/+/state', base + 'hub/status', base + 'hub/stats', base + 'device/+/status', base + 'device/+/info',
+      P.topicFor('reply', settings.site, clientId)];
   }
 
   function resetBoard() {
-    tables.clear(); devices.clear(); pending.forEach(function (p) { clearTimeout(p.timer); }); pending.clear();
+    tables.clear(); devices.clear(); pending.forEach(function (p) { clearTimeout(p.timer); }); pending.clear(); sent.clear();
     guardUntil.clear(); clockSamples = []; clockOffset = 0; stats = null; hubStatus = 'unknown';
     $('tiles').textContent = ''; $('queue').textContent = '';
   }
@@ -138,8 +155,10 @@
       return;
     }
     setConn('connecting', 'Connecting…');
+    /* kept across mqtt.js's reconnects, so answers to commands sent before a blip arrive */
+    clientId = 'board-' + Math.random().toString(16).slice(2, 10).padEnd(8, '0');
     var opts = {
-      clientId: 'board-' + Math.random().toString(16).slice(2, 10),
+      clientId: clientId,
       clean: true,
       keepalive: 30,
       protocolVersion: 4,
@@ -246,6 +265,13 @@
         devices.set(id, dev);
         break;
       }
+      case 'reply': {
+        if (id !== clientId || empty) return;
+        var a = P.decodeCmdReply(payload);
+        if (!a.ok) { console.warn('callbell: bad command reply', a.error); return; }
+        onAnswer(a.value);
+        break;
+      }
       default:
         return;
     }
@@ -295,7 +321,7 @@
     }
     var payloads;
     try {
-      payloads = requests.map(function (r) { return P.buildCmd(action, staff, { kind: r.kind, call: r.call }); });
+      payloads = requests.map(function (r) { return P.buildCmd(action, staff, { kind: r.kind, call: r.call }, clientId); });
     } catch (e) {
       toast('Cannot send: your name is not valid (' + e.message + ').', 'bad');
       return;
@@ -322,6 +348,7 @@
       render();
     }, CMD_TIMEOUT_MS);
     pending.set(key, entry);
+    remember(key + '/' + action, { kind: request.kind, by: staff });
     debug.published.push({ topic: topic, payload: payload });
     client.publish(topic, payload, { qos: 1 }, function (err) {
       if (err) {
@@ -330,6 +357,37 @@
         render();
       }
     });
+  }
+
+  function remember(key, what) {
+    sent.delete(key);
+    sent.set(key, what);
+    if (sent.size > SENT_MAX) sent.delete(sent.keys().next().value); /* the oldest: never answered */
+  }
+
+  /* The hub's answer to one of our commands (docs/protocol.md "cmd reply"): it may come
+   * long after the tap, when the command waited in the broker for the hub. */
+  function onAnswer(a) {
+    debug.replies.push(a);
+    var key = a.table + '/' + a.call;
+    var p = pending.get(key);
+    if (p) { clearTimeout(p.timer); pending.delete(key); }
+    var what = sent.get(key + '/' + a.action) || { kind: '', by: '' };
+    sent.delete(key + '/' + a.action);
+    var subject = 'Table ' + a.table + (what.kind ? ' · ' + V.kindLabel(what.kind).toLowerCase() : '');
+    if (a.ok) {
+      toast(subject + ': ' + (a.action === 'ack' ? 'acknowledged' : 'done') + ' ✓', 'ok', 2500);
+    } else {
+      toast(subject + ': ' + a.action + ' refused — ' + refusalText(a, what), 'bad', REFUSAL_SHOWN_MS);
+    }
+  }
+
+  /* The hub's reason reads "ack by Ana: names a request that is no longer open
+   * (stale)"; the toast already says which command, so the prefix goes. */
+  function refusalText(a, what) {
+    var prefix = a.action + ' by ' + what.by + ': ';
+    var reason = what.by && a.reason.indexOf(prefix) === 0 ? a.reason.slice(prefix.length) : a.reason;
+    return reason || a.error;
   }
 
   function guarded(key) { return (guardUntil.get(key) || 0) > Date.now(); }

@@ -16,8 +16,8 @@
   var PAYLOAD_MAX = 512;
   var STATE_PAYLOAD_MAX = 1024; /* three requests do not fit 512 */
   var REQUEST_MAX = 3;          /* open requests a table holds: one per kind */
-  var ERROR_NAME_MAX = 23;      /* press reply "error" */
-  var REASON_MAX = 160;         /* press reply "reason" */
+  var ERROR_NAME_MAX = 23;      /* press and cmd reply "error" */
+  var REASON_MAX = 160;         /* press and cmd reply "reason" */
   var TOPIC_MAX = 128;
   var ID_MAX = 32;
   var NAME_MAX = 32;
@@ -507,6 +507,27 @@
     if (kind !== undefined) out.kind = kind;
     var call = int(o, 'call', false, 1n, I64_MAX);
     if (call !== undefined) out.call = call;
+    var from = id(o, 'from', false);
+    if (from !== undefined) out.from = from;
+    return out;
+  });
+
+  /* cmd reply (hub -> the staff client a cmd named in "from"): error and reason only
+   * when not ok. */
+  var decodeCmdReply = wrap(function (payload) {
+    var o = members(payload);
+    var out = {};
+    out.table = id(o, 'table', true);
+    var action = str(o, 'action', true);
+    if (ACTIONS.indexOf(action) < 0) fail('bad_action');
+    out.action = action;
+    out.call = int(o, 'call', true, 0n, I64_MAX);
+    out.ok = bool(o, 'ok', true);
+    if (!out.ok) {
+      out.error = str(o, 'error', true, ERROR_NAME_MAX);
+      out.reason = str(o, 'reason', true, REASON_MAX);
+      if (out.reason.indexOf('\u0000') >= 0) fail('range');
+    }
     return out;
   });
 
@@ -580,8 +601,9 @@
 
   /* Builds a cmd payload string; throws Error(<error name>) for invalid input.
    * `target` is optional: {kind, call}, each included when given. Without either the
-   * hub acts on every open request of the table, so the boards always name both. */
-  function buildCmd(action, by, target) {
+   * hub acts on every open request of the table, so the boards always name both.
+   * `from` is optional: the client id the hub answers on (reply/<from>). */
+  function buildCmd(action, by, target, from) {
     var t = target || {};
     if (ACTIONS.indexOf(action) < 0) throw new Error('bad_action');
     var err = checkName(by);
@@ -594,6 +616,10 @@
     if (t.call !== undefined) {
       if (!Number.isSafeInteger(t.call) || t.call < 1) throw new Error('range');
       s += ',"call":' + String(t.call);
+    }
+    if (from !== undefined) {
+      if (typeof from !== 'string' || !ID_RE.test(from)) throw new Error('bad_id');
+      s += ',"from":' + JSON.stringify(from);
     }
     return s + '}';
   }
@@ -616,6 +642,7 @@
     decodePressReply: decodePressReply,
     decodeState: decodeState,
     decodeCmd: decodeCmd,
+    decodeCmdReply: decodeCmdReply,
     decodeInfo: decodeInfo,
     decodeStats: decodeStats,
     decodeOnline: decodeOnline,
@@ -626,6 +653,7 @@
       press_reply: decodePressReply,
       state: decodeState,
       cmd: decodeCmd,
+      cmd_reply: decodeCmdReply,
       info: decodeInfo,
       stats: decodeStats
     }
