@@ -116,12 +116,12 @@ typedef struct cb_cmd {
 typedef enum cb_query_kind { CB_QUERY_OTHER = 0, CB_QUERY_STATS, CB_QUERY_CALLS } cb_query_kind;
 #define CB_QUERY_NAME_MAX 16
 typedef struct cb_query {
-    char id[CB_ID_SIZE];                 /* the asker's request id */
-    cb_query_kind kind;                  /* CB_QUERY_OTHER: a query this side does not know */
-    char name[CB_QUERY_NAME_MAX + 1];    /* the query as sent ("stats", ...) */
+    char id[CB_ID_SIZE];              /* the asker's request id */
+    cb_query_kind kind;               /* CB_QUERY_OTHER: a query this side does not know */
+    char name[CB_QUERY_NAME_MAX + 1]; /* the query as sent ("stats", ...) */
     bool has_since;
-    uint64_t since;                      /* stats: hub clock ms, 0 .. 2^53-1 */
-    char reply_to[CB_TOPIC_SIZE];        /* callbell/<site>/reply/<id>, checked by the hub */
+    uint64_t since;               /* stats: hub clock ms, 0 .. 2^53-1 */
+    char reply_to[CB_TOPIC_SIZE]; /* callbell/<site>/reply/<id>, checked by the hub */
 } cb_query;
 
 /* The hub's answer to a cmd with "from" (docs/protocol.md "cmd reply"). */
