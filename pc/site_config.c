@@ -30,21 +30,21 @@ typedef struct key_spec {
 #define FIELD(f) offsetof(cb_site_config, f), sizeof(((cb_site_config *)0)->f)
 
 static const key_spec keys[] = {
-    {"site", "id", V_ID, FIELD(id), "(required)",
-     "the site id on the wire: 1-32 characters of a-z 0-9 _ -; keeps restaurants apart on a shared broker"},
+    {"site", "id", V_ID, FIELD(id), "none, it is required",
+     "the site id on the wire: 1-32 characters of a-z 0-9 _ -;\nkeeps restaurants apart on a shared broker"},
     {"site", "name", V_NAME, FIELD(name), "the id", "the restaurant's name as people say it (UTF-8)"},
     {"broker", "url", V_URL, FIELD(broker_url), "mqtt://127.0.0.1:1883",
      "the broker: mqtt://host[:port] or mqtts://host[:port] (TLS)"},
     {"broker", "credentials", V_PATH, FIELD(credentials_file), "none",
-     "absolute path of a file holding one line user:password, used when the url has no user"},
+     "absolute path of a file holding one line user:password,\nused when the url has no user"},
     {"broker", "password_file", V_PATH, FIELD(password_file), "none",
-     "absolute path of a mosquitto_passwd file: `callbell broker` lets only its users in"},
+     "absolute path of a mosquitto_passwd file:\n`callbell broker` lets only its users in"},
     {"hub", "realert", V_SECONDS, FIELD(realert_s), "60", "seconds before a waiting call alerts again"},
     {"hub", "ack_timeout", V_SECONDS, FIELD(ack_timeout_s), "300",
-     "seconds before an acknowledged call that is not done calls again"},
+     "seconds before an acknowledged call that is not done\ncalls again"},
     {"board", "warn_after", V_SECONDS, FIELD(board_warn_s), "60", "seconds of waiting before a call shows amber"},
     {"board", "late_after", V_SECONDS, FIELD(board_late_s), "180",
-     "seconds of waiting before a call shows red (more than warn_after)"},
+     "seconds of waiting before a call shows red\n(more than warn_after)"},
     {"staff", "names", V_NAMES, FIELD(staff), "none", "the staff's names, separated by commas"},
 };
 #define KEY_COUNT (sizeof keys / sizeof keys[0])
@@ -471,6 +471,18 @@ const cb_site_table *cb_site_config_table(const cb_site_config *cfg, const char 
     return find_table((cb_site_config *)cfg, id);
 }
 
+int cb_site_config_table_list(const cb_site_config *cfg, cb_table_list *out)
+{
+    out->count = 0;
+    out->ids = calloc(cfg->table_count ? cfg->table_count : 1, sizeof *out->ids);
+    if (!out->ids)
+        return -1;
+    for (size_t i = 0; i < cfg->table_count; i++)
+        memcpy(out->ids[i], cfg->tables[i].id, sizeof out->ids[i]);
+    out->count = cfg->table_count;
+    return 0;
+}
+
 static void print_kinds(unsigned kinds, FILE *out)
 {
     const char *sep = "";
@@ -514,7 +526,14 @@ void cb_site_config_print_reference(FILE *out)
             section = keys[i].section;
             fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
         }
-        fprintf(out, "  %-14s %s (default: %s)\n", keys[i].key, keys[i].help, keys[i].shown_default);
+        fprintf(out, "  %-14s ", keys[i].key);
+        for (const char *h = keys[i].help; *h; h++) {
+            if (*h == '\n')
+                fputs("\n                 ", out); /* under the text, not the key */
+            else
+                fputc(*h, out);
+        }
+        fprintf(out, "\n                 (default: %s)\n", keys[i].shown_default);
     }
     fputs("\n[tables]\n"
           "  ID = NAME      one line per table: its id on the wire (1-32 characters of\n"

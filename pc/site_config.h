@@ -16,6 +16,7 @@
 #define CALLBELL_PC_SITE_CONFIG_H
 
 #include "callbell/protocol.h"
+#include "table_list.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -68,6 +69,10 @@ void cb_site_config_free(cb_site_config *cfg);
 
 /* The table with this id, or NULL. */
 const cb_site_table *cb_site_config_table(const cb_site_config *cfg, const char *id);
+
+/* The table ids, for the hub's cb_table_list (heap; cb_table_list_free). 0 or -1
+ * (out of memory). */
+int cb_site_config_table_list(const cb_site_config *cfg, cb_table_list *out);
 
 /* Prints the site as understood, one setting per line (for `callbell config check`). */
 void cb_site_config_print(const cb_site_config *cfg, FILE *out);

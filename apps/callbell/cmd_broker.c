@@ -25,6 +25,9 @@ static const char help[] =
     "                   Passwords cross the network unencrypted: a staff network still.\n"
     "  --data-dir DIR   persistence, config and log (default $XDG_STATE_HOME/callbell/broker-<port>)\n"
     "  --http-dir DIR   web board files to serve (default: the built web board)\n"
+    "  --config FILE    the site file (env CALLBELL_CONFIG; default /etc/callbell/<site>.conf\n"
+    "                   if it exists): its [broker] password_file, unless --password-file\n"
+    "  --site ID        which site's default file to read (env CALLBELL_SITE)\n"
     "  -h, --help       show this help\n";
 
 int cb_cmd_broker(int argc, char **argv)
@@ -37,6 +40,7 @@ int cb_cmd_broker(int argc, char **argv)
         {"port", required_argument, 0, 'p'},     {"ws-port", required_argument, 0, 'w'},
         {"bind", required_argument, 0, 'b'},     {"data-dir", required_argument, 0, 'd'},
         {"http-dir", required_argument, 0, 'H'}, {"password-file", required_argument, 0, 'P'},
+        {"config", required_argument, 0, 'C'},   {"site", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     int opt;
     unsigned long n;
@@ -67,6 +71,11 @@ int cb_cmd_broker(int argc, char **argv)
         case 'P':
             cfg.password_file = optarg;
             break;
+        case 'C':
+        case 'S':
+            if (cb_common_option(&c, opt, optarg) != 0)
+                return 2;
+            break;
         default:
             return cb_usage_error(&c);
         }
@@ -75,6 +84,10 @@ int cb_cmd_broker(int argc, char **argv)
         cb_fail(&c, "unexpected argument '%s'", argv[optind]);
         return cb_usage_error(&c);
     }
+    if (cb_common_load_config(&c) != 0)
+        return 2;
+    if (c.site_config && !cfg.password_file && c.site_config->password_file[0])
+        cfg.password_file = c.site_config->password_file;
     if (cfg.ws_port == cfg.port) {
         cb_fail(&c, "--port and --ws-port must differ");
         return 2;

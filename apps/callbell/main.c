@@ -19,6 +19,7 @@ static const struct {
     {"done", cb_cmd_done, "close a table's call"},
     {"calls", cb_cmd_calls, "list open calls (--json)"},
     {"stats", cb_cmd_stats, "response times from the hub's history"},
+    {"config", cb_cmd_config, "check a site file and print the site as understood"},
 };
 
 static void usage(FILE *out)
@@ -28,7 +29,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'callbell <command> --help' describes a command's options.\n"
-                 "Every command takes --broker URL (env CALLBELL_BROKER) and --site ID (env CALLBELL_SITE).\n");
+                 "Most commands take --broker URL (env CALLBELL_BROKER), --site ID (env CALLBELL_SITE)\n"
+                 "and --config FILE, the site file (env CALLBELL_CONFIG; callbell.conf(5)).\n");
 }
 
 int main(int argc, char **argv)
