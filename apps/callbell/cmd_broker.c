@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 
 static const char help[] =
     "usage: callbell broker [options]\n\n"
@@ -120,6 +121,8 @@ int cb_cmd_broker(int argc, char **argv)
         printf("users: %s (anonymous clients are refused)\n", cfg.password_file);
     printf("data: %s (log: %s)\nCtrl-C stops it.\n", data_dir, b.log_path);
     fflush(stdout);
+    /* callbell-broker.service is Type=notify: ready once Mosquitto accepts connections */
+    sd_notifyf(0, "READY=1\nSTATUS=listening on %s:%d", shown, cfg.port);
     while (!cb_stop_requested) {
         if (cb_broker_exited(&b, err, sizeof err)) {
             cb_fail(&c, "%s", err);
@@ -127,6 +130,7 @@ int cb_cmd_broker(int argc, char **argv)
         }
         cb_sleep_ms(200);
     }
+    sd_notify(0, "STOPPING=1");
     cb_broker_stop(&b);
     return 0;
 }

@@ -28,7 +28,7 @@ static const char reference_intro[] =
     "value. Unknown sections and keys, a key given twice and bad values are errors naming\n"
     "the file, the line and the key: nothing starts on a bad file. Check one with\n"
     "`callbell config check FILE`.\n\n"
-    "Sections and keys:\n";
+    "Sections and keys:\n\n";
 
 static int check(cb_common *c, const char *file)
 {
