@@ -70,8 +70,14 @@ start_broker
 sed -e "s|^id = trattoria|id = $CALLBELL_SITE|" -e "s|^url = .*|url = $BROKER|" \
     "$deb_root/etc/callbell/example.conf" >"$TEST_TMP/site.conf"
 unset CALLBELL_BROKER
-bg hub "$cb" hub --config "$TEST_TMP/site.conf" --db "$TEST_TMP/hub.db"
+# as systemd starts it: stderr is the journal (JOURNAL_STREAM names it), which keeps the time
+touch "$TEST_TMP/hub.log"
+bg hub env JOURNAL_STREAM="$(stat -c %d:%i "$TEST_TMP/hub.log")" "$cb" hub --config "$TEST_TMP/site.conf" \
+    --db "$TEST_TMP/hub.db"
 wait_for "packaged hub online" '[ "$(mqtt_get "callbell/$CALLBELL_SITE/hub/status")" = online ]'
+[ -s "$TEST_TMP/hub.log" ] || fail "the hub logged nothing"
+grep -E '^[0-9]{4}-' "$TEST_TMP/hub.log" && fail "the hub stamps its own time although stderr is the journal"
+grep -q '^hub: ' "$TEST_TMP/hub.log" || fail "hub log lines should start 'hub: '"
 "$cb" press patio-2 --config "$TEST_TMP/site.conf" >/dev/null || fail "press with the packaged callbell"
 wait_for "patio-2 calling" '[ "$(state_field patio-2 status)" = calling ]'
 calls=$("$cb" calls --json --config "$TEST_TMP/site.conf")
