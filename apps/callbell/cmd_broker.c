@@ -52,12 +52,10 @@ int cb_cmd_broker(int argc, char **argv)
             return 0;
         case 'p':
         case 'w':
-            if (cb_parse_uint(&c, opt == 'p' ? "--port" : "--ws-port", optarg, 65535, &n) != 0)
+            /* the MQTT port must exist; the WebSockets one may be 0 (none) */
+            if (cb_parse_uint_range(&c, opt == 'p' ? "--port" : "--ws-port", optarg, opt == 'p' ? 1 : 0, 65535, &n) !=
+                0)
                 return 2;
-            if (opt == 'p' && n == 0) {
-                cb_fail(&c, "--port must be 1-65535");
-                return 2;
-            }
             *(opt == 'p' ? &cfg.port : &cfg.ws_port) = (int)n;
             break;
         case 'b':

@@ -187,8 +187,8 @@ int cb_cmd_demo(int argc, char **argv)
     char guest_fd[16], notes_fd[16];
     snprintf(guest_fd, sizeof guest_fd, "%d", ctl[1]);
     snprintf(notes_fd, sizeof notes_fd, "%d", notes[0]);
-    char *board_args[] = {"board",  "--broker", setup.url, "--site",     "demo",   "--guest-fd",
-                          guest_fd, "--note",   web,       "--notes-fd", notes_fd, NULL};
+    char *board_args[] = {"callbell board", "--broker", setup.url, "--site",     "demo",   "--guest-fd",
+                          guest_fd,         "--note",   web,       "--notes-fd", notes_fd, NULL};
     optind = 0; /* the board parses its own options with getopt again */
     rc = cb_cmd_board(11, board_args);
 

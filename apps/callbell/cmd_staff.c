@@ -42,7 +42,7 @@ static int run(int argc, char **argv, cb_action action)
     int opt;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (opt == 'h') {
-            printf("usage: callbell %s TABLE [--by NAME] [options]\n\n%s TABLE's open call and wait until the hub "
+            printf("usage: callbell %s TABLE [--by NAME] [options]\n\n%s TABLE's open call and waits until the hub "
                    "confirms it.\n\n  --by NAME      staff name (default $USER)\n%s",
                    name, action == CB_ACTION_ACK ? "Acknowledges" : "Closes", CB_COMMON_HELP);
             return 0;
@@ -112,7 +112,8 @@ static int run(int argc, char **argv, cb_action action)
     const char *kind = "call";
     cb_kind_name(w.state.kind, &kind);
     if (action == CB_ACTION_ACK)
-        printf("table %s: %s call %llu acknowledged by %s\n", table, kind, (unsigned long long)cmd.call, cmd.by);
+        printf("table %s: call %llu (%s button) acknowledged by %s\n", table, (unsigned long long)cmd.call, kind,
+               cmd.by);
     else
         printf("table %s: call %llu done\n", table, (unsigned long long)cmd.call);
     rc = 0;

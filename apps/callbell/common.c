@@ -146,16 +146,23 @@ int cb_usage_error(const cb_common *c)
     return 2;
 }
 
-int cb_parse_uint(const cb_common *c, const char *name, const char *arg, unsigned long max, unsigned long *out)
+int cb_parse_uint_range(const cb_common *c, const char *name, const char *arg, unsigned long min, unsigned long max,
+                        unsigned long *out)
 {
     char *end;
+    errno = 0;
     unsigned long v = strtoul(arg, &end, 10);
-    if (end == arg || *end != '\0' || arg[0] == '-' || v > max) {
-        cb_fail(c, "bad %s '%s': want a whole number from 0 to %lu", name, arg, max);
+    if (end == arg || *end != '\0' || arg[0] == '-' || errno || v < min || v > max) {
+        cb_fail(c, "bad %s '%s': want a whole number from %lu to %lu", name, arg, min, max);
         return 2;
     }
     *out = v;
     return 0;
+}
+
+int cb_parse_uint(const cb_common *c, const char *name, const char *arg, unsigned long max, unsigned long *out)
+{
+    return cb_parse_uint_range(c, name, arg, 0, max, out);
 }
 
 int cb_common_end(cb_common *c, int argc, char **argv)

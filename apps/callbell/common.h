@@ -73,5 +73,8 @@ void cb_fail(const cb_common *c, const char *fmt, ...) __attribute__((format(pri
 int cb_usage_error(const cb_common *c);
 /* Parses a non-negative integer option; 0 or 2 after printing. */
 int cb_parse_uint(const cb_common *c, const char *name, const char *arg, unsigned long max, unsigned long *out);
+/* The same for min..max; the error names the range. */
+int cb_parse_uint_range(const cb_common *c, const char *name, const char *arg, unsigned long min, unsigned long max,
+                        unsigned long *out);
 
 #endif

@@ -47,9 +47,15 @@ int main(int argc, char **argv)
         printf("callbell %s\n", CALLBELL_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            /* the command's argv[0], which getopt names in its errors: "callbell press:" */
+            static char name[32];
+            snprintf(name, sizeof name, "callbell %s", commands[i].name);
+            argv[1] = name;
             return commands[i].run(argc - 1, argv + 1);
+        }
+    }
     fprintf(stderr, "callbell: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return 2;
