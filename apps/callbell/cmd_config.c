@@ -1,13 +1,16 @@
 /* cmd_config.c - `callbell config check [FILE]`: validate a site file and print the
  * site as understood; `callbell config --reference` prints every key, the text
  * callbell.conf(5) is generated from. */
+#define _POSIX_C_SOURCE 200809L
 #include "commands.h"
 #include "common.h"
 #include "site_config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help[] =
     "usage: callbell config check [FILE] [options]\n\n"
@@ -44,6 +47,12 @@ static int check(cb_common *c, const char *file)
         return 1;
     printf("%s: ok\n", c->site_config->path);
     cb_site_config_print(c->site_config, stdout);
+    /* the files it names are read by the services, maybe as another user: say what
+     * this user cannot read, without failing the check */
+    const char *files[] = {c->site_config->credentials_file, c->site_config->password_file};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (files[i][0] && access(files[i], R_OK) != 0)
+            printf("note: %s: %s\n", files[i], strerror(errno));
     return 0;
 }
 

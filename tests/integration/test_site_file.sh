@@ -80,6 +80,28 @@ credentials = $TEST_TMP/nonexistent
 1 = One
 CONF
 expect 2 "cannot read credentials file $TEST_TMP/nonexistent" "$CALLBELL" press 1 --config "$TEST_TMP/creds.conf"
+assert_contains "$("$CALLBELL" config check "$TEST_TMP/creds.conf")" "note: $TEST_TMP/nonexistent: No such file"
+
+# a broker with users from the site file's password_file, and clients that log in
+# with the site file's credentials file
+mosquitto_passwd -c -b "$TEST_TMP/staff.passwd" staff 's3:cret'
+printf 'staff:s3:cret\n' >"$TEST_TMP/creds"
+P2=$(free_port)
+cat >"$TEST_TMP/auth.conf" <<CONF
+[site]
+id = $CALLBELL_SITE
+[broker]
+url = mqtt://127.0.0.1:$P2
+credentials = $TEST_TMP/creds
+password_file = $TEST_TMP/staff.passwd
+[tables]
+1 = One
+CONF
+bg auth-broker "$CALLBELL" broker --config "$TEST_TMP/auth.conf" --port "$P2" --ws-port 0 --data-dir "$TEST_TMP/b5"
+wait_for "broker with users" 'grep -q "users: $TEST_TMP/staff.passwd" "$TEST_TMP/auth-broker.log"'
+"$CALLBELL" press 1 --config "$TEST_TMP/auth.conf" >/dev/null || fail "press with the file's credentials refused"
+# a user in --broker beats the file's credentials
+expect 1 "not authorised" "$CALLBELL" press 1 --config "$TEST_TMP/auth.conf" --broker "mqtt://staff:wrong@127.0.0.1:$P2"
 
 # the broker takes its users from the file's password_file
 printf '[site]\nid = s1\n[broker]\npassword_file = %s/users\n[tables]\n1 = One\n' "$TEST_TMP" >"$TEST_TMP/users.conf"
