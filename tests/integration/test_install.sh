@@ -58,7 +58,9 @@ for pkg in "mosquitto," libmosquitto1 libsqlite3-0 libncursesw6 libcjson1 libini
     assert_contains "$depends" "$pkg" "the package's Depends"
 done
 assert_eq "$(dpkg-deb -I "$deb" conffiles)" "/etc/callbell/example.conf" "conffiles"
-lintian --fail-on error "$deb" >"$TEST_TMP/lintian.log" 2>&1 || fail "lintian: $(cat "$TEST_TMP/lintian.log")"
+# errors and warnings fail; a first upload that closes no Debian bug is no defect here
+lintian --fail-on error,warning --suppress-tags initial-upload-closes-no-bugs "$deb" >"$TEST_TMP/lintian.log" 2>&1 ||
+    fail "lintian: $(cat "$TEST_TMP/lintian.log")"
 log "lintian: $(grep -c '^E:' "$TEST_TMP/lintian.log") errors, $(grep -c '^W:' "$TEST_TMP/lintian.log") warnings"
 
 # 4. the packaged callbell, unpacked into a throwaway root, against a real broker
