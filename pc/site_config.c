@@ -483,6 +483,36 @@ int cb_site_config_table_list(const cb_site_config *cfg, cb_table_list *out)
     return 0;
 }
 
+size_t cb_site_config_diff(const cb_site_config *old_cfg, const cb_site_config *new_cfg, cb_site_change_fn fn,
+                           void *ctx)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < old_cfg->table_count; i++) {
+        const cb_site_table *o = &old_cfg->tables[i];
+        const cb_site_table *t = cb_site_config_table(new_cfg, o->id);
+        cb_site_change c = {.old_table = o, .new_table = t};
+        if (!t)
+            c.kind = CB_SITE_TABLE_REMOVED;
+        else if (strcmp(o->name, t->name) != 0 || o->kinds != t->kinds)
+            c.kind = CB_SITE_TABLE_CHANGED;
+        else
+            continue;
+        n++;
+        if (fn)
+            fn(ctx, &c);
+    }
+    for (size_t i = 0; i < new_cfg->table_count; i++) {
+        const cb_site_table *t = &new_cfg->tables[i];
+        if (cb_site_config_table(old_cfg, t->id))
+            continue;
+        cb_site_change c = {.kind = CB_SITE_TABLE_ADDED, .new_table = t};
+        n++;
+        if (fn)
+            fn(ctx, &c);
+    }
+    return n;
+}
+
 static void print_kinds(unsigned kinds, FILE *out)
 {
     const char *sep = "";

@@ -74,6 +74,26 @@ const cb_site_table *cb_site_config_table(const cb_site_config *cfg, const char 
  * (out of memory). */
 int cb_site_config_table_list(const cb_site_config *cfg, cb_table_list *out);
 
+/* What a reload changes about the tables, old -> new (for the hub's SIGHUP). */
+typedef enum cb_site_change_kind {
+    CB_SITE_TABLE_ADDED,   /* only in new: new_table set */
+    CB_SITE_TABLE_REMOVED, /* only in old: old_table set */
+    CB_SITE_TABLE_CHANGED, /* in both, with another name or other kinds: both set */
+} cb_site_change_kind;
+
+typedef struct cb_site_change {
+    cb_site_change_kind kind;
+    const cb_site_table *old_table;
+    const cb_site_table *new_table;
+} cb_site_change;
+
+typedef void (*cb_site_change_fn)(void *ctx, const cb_site_change *change);
+
+/* Calls fn (if not NULL) once per table that differs between old and new: removed and
+ * changed ones in old's order, then added ones in new's order. Returns how many. */
+size_t cb_site_config_diff(const cb_site_config *old_cfg, const cb_site_config *new_cfg, cb_site_change_fn fn,
+                           void *ctx);
+
 /* Prints the site as understood, one setting per line (for `callbell config check`). */
 void cb_site_config_print(const cb_site_config *cfg, FILE *out);
 /* Prints every section and key with its meaning and default: the reference that

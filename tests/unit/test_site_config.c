@@ -178,6 +178,33 @@ static void test_not_ini(void **state)
     assert_non_null(strstr(err, "site.conf:2: a NUL byte"));
 }
 
+typedef struct diff_log {
+    char text[512];
+} diff_log;
+
+static void log_change(void *ctx, const cb_site_change *c)
+{
+    diff_log *log = ctx;
+    size_t len = strlen(log->text);
+    static const char *const what[] = {"added", "removed", "changed"};
+    const cb_site_table *t = c->new_table ? c->new_table : c->old_table;
+    snprintf(log->text + len, sizeof log->text - len, "%s %s '%s'; ", what[c->kind], t->id, t->name);
+}
+
+static void test_diff_for_reload(void **state)
+{
+    (void)state;
+    cb_site_config old_cfg = parse_ok("[site]\nid = s\n[tables]\n1 = One\n2 = Two\n3 = Three\nbar = Bar\n");
+    cb_site_config new_cfg = parse_ok("[site]\nid = s\n[tables]\n1 = One\n2 = Window 2\nbar = Bar\n"
+                                      "patio = Patio\n[kinds]\nbar = call\n");
+    diff_log log = {""};
+    assert_int_equal(cb_site_config_diff(&old_cfg, &new_cfg, log_change, &log), 4);
+    assert_string_equal(log.text, "changed 2 'Window 2'; removed 3 'Three'; changed bar 'Bar'; added patio 'Patio'; ");
+    assert_int_equal(cb_site_config_diff(&new_cfg, &new_cfg, NULL, NULL), 0);
+    cb_site_config_free(&old_cfg);
+    cb_site_config_free(&new_cfg);
+}
+
 static void test_load(void **state)
 {
     (void)state;
@@ -201,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_bad_tables),
         cmocka_unit_test(test_whole_file_rules),
         cmocka_unit_test(test_not_ini),
+        cmocka_unit_test(test_diff_for_reload),
         cmocka_unit_test(test_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
