@@ -30,6 +30,8 @@ static const char help[] = "usage: callbell demo [options]\n\n"
                            "a table) is restarted, and the board says so.\n\n"
                            "  --guests S     a simulated guest presses a button every S seconds on average\n"
                            "                 (default 8; 0 = only your key presses)\n"
+                           "  --port N       the broker's MQTT port (default 1883 if free, else any free one)\n"
+                           "  --ws-port N    its WebSockets + web board port (default 9001 if free, else any)\n"
                            "  --data-dir DIR where the demo keeps its broker data and database\n"
                            "                 (default $XDG_STATE_HOME/callbell/demo)\n"
                            "  --log-max N    demo.log beyond N bytes moves to demo.log.1 and starts\n"
@@ -88,11 +90,13 @@ int cb_cmd_demo(int argc, char **argv)
 {
     cb_common c;
     cb_common_init(&c, "demo");
-    unsigned long guest_s = 8, log_max = 1024 * 1024;
+    unsigned long guest_s = 8, log_max = 1024 * 1024, port = 0, ws_port = 0;
     char data_dir[4096] = "";
     static const struct option longopts[] = {{"guests", required_argument, 0, 'g'},
                                              {"data-dir", required_argument, 0, 'd'},
                                              {"log-max", required_argument, 0, 'L'},
+                                             {"port", required_argument, 0, 'p'},
+                                             {"ws-port", required_argument, 0, 'w'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     int opt;
@@ -110,6 +114,10 @@ int cb_cmd_demo(int argc, char **argv)
                 cb_fail(&c, "--log-max must be at least 1024 bytes");
                 return 2;
             }
+        } else if (opt == 'p' || opt == 'w') {
+            if (cb_parse_uint_range(&c, opt == 'p' ? "--port" : "--ws-port", optarg, 1, 65535,
+                                    opt == 'p' ? &port : &ws_port) != 0)
+                return 2;
         } else if (opt == 'd') {
             snprintf(data_dir, sizeof data_dir, "%s", optarg);
         } else {
@@ -131,14 +139,20 @@ int cb_cmd_demo(int argc, char **argv)
     }
 
     cb_install_stop_handlers();
-    cb_demo_setup setup = {
-        .broker = {.bind = "127.0.0.1", .port = pick_port(1883), .ws_port = pick_port(9001), .data_dir = broker_dir},
-        .db = db,
-        .log_path = logs,
-        .log_max = log_max,
-        .guest_mean_s = (unsigned)guest_s,
-        .ctl_fd = -1,
-        .notes_fd = -1};
+    cb_demo_setup setup = {.broker = {.bind = "127.0.0.1",
+                                      .port = port ? (int)port : pick_port(1883),
+                                      .ws_port = ws_port ? (int)ws_port : pick_port(9001),
+                                      .data_dir = broker_dir},
+                           .db = db,
+                           .log_path = logs,
+                           .log_max = log_max,
+                           .guest_mean_s = (unsigned)guest_s,
+                           .ctl_fd = -1,
+                           .notes_fd = -1};
+    if (setup.broker.port == setup.broker.ws_port) {
+        cb_fail(&c, "--port and --ws-port must differ");
+        return 2;
+    }
     if (setup.broker.port < 0 || setup.broker.ws_port < 0) {
         cb_fail(&c, "cannot start the broker: no free port");
         return 1;

@@ -170,7 +170,8 @@ static void cap_log(const char *path, unsigned long max)
         return;
     char old[4200];
     snprintf(old, sizeof old, "%s.1", path);
-    FILE *in = fopen(path, "rb"), *out = fopen(old, "wb");
+    int out_fd = open(old, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE *in = fopen(path, "rb"), *out = out_fd >= 0 ? fdopen(out_fd, "wb") : NULL;
     if (in && out) {
         char buf[65536];
         size_t n;
@@ -181,6 +182,8 @@ static void cap_log(const char *path, unsigned long max)
         fclose(in);
     if (out)
         fclose(out);
+    else if (out_fd >= 0)
+        close(out_fd);
     if (truncate(path, 0) != 0)
         fprintf(stderr, "demo: cannot truncate %s: %s\n", path, strerror(errno));
     else

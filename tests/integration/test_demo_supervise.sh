@@ -5,8 +5,10 @@
 source "$(dirname "$0")/lib.sh"
 TMUX_SOCK="cb-$TEST_NAME-$$"
 demo=$TEST_TMP/demo
+# ports of its own: the broker must get its port back after a restart (1883, the
+# default, may be taken meanwhile by another demo)
 tmux -L "$TMUX_SOCK" new-session -d -x 140 -y 30 \
-    "XDG_STATE_HOME='$TEST_TMP/state' '$CALLBELL' demo --guests 0 --log-max 8192 --data-dir '$demo' 2>'$TEST_TMP/demo-stderr.log'; echo DEMO-EXIT=\$? >'$TEST_TMP/exit'; sleep 60"
+    "XDG_STATE_HOME='$TEST_TMP/state' '$CALLBELL' demo --guests 0 --log-max 8192 --port $(free_port) --ws-port $(free_port) --data-dir '$demo' 2>'$TEST_TMP/demo-stderr.log'; echo DEMO-EXIT=\$? >'$TEST_TMP/exit'; sleep 60"
 screen() { tmux -L "$TMUX_SOCK" capture-pane -p; }
 wait_for "board with hub online" 'screen | grep -q "hub online"' 20
 url=$(screen | grep -o "mqtt://127.0.0.1:[0-9]*" | head -1)
