@@ -47,6 +47,14 @@ static int check(cb_common *c, const char *file)
         return 1;
     printf("%s: ok\n", c->site_config->path);
     cb_site_config_print(c->site_config, stdout);
+    /* callbell-hub@X.service reads X.conf: an id other than X is most likely a slip */
+    const char *base = strrchr(c->site_config->path, '/');
+    base = base ? base + 1 : c->site_config->path;
+    size_t id_len = strlen(c->site_config->id);
+    if (strcmp(base + strcspn(base, "."), ".conf") == 0 &&
+        (strncmp(base, c->site_config->id, id_len) != 0 || base[id_len] != '.'))
+        printf("note: the file is %s but its site id is %s (callbell-hub@%.*s runs site %s)\n", base,
+               c->site_config->id, (int)strcspn(base, "."), base, c->site_config->id);
     /* the files it names are read by the services, maybe as another user: say what
      * this user cannot read, without failing the check */
     const char *files[] = {c->site_config->credentials_file, c->site_config->password_file};

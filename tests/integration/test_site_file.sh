@@ -10,6 +10,10 @@ assert_contains "$out" "packaging/example.conf: ok"
 assert_contains "$out" "site: trattoria (Trattoria Sole)"
 assert_contains "$out" "patio-2      Patio 2"
 assert_contains "$out" "bar          Bar                      call, water"
+assert_contains "$out" "note: the file is example.conf but its site id is trattoria"
+cp "$root/packaging/example.conf" "$TEST_TMP/trattoria.conf"
+out=$("$CALLBELL" config check "$TEST_TMP/trattoria.conf")
+case "$out" in *note:*) fail "trattoria.conf of site trattoria needs no note: $out" ;; esac
 # docs/config.md shows the example file as it is
 python3 -c 'import sys; sys.exit(open(sys.argv[1]).read() not in open(sys.argv[2]).read())' \
     "$root/packaging/example.conf" "$root/docs/config.md" || fail "docs/config.md does not hold packaging/example.conf"
