@@ -3,7 +3,7 @@
  * outbox and LED logic as the Pico W.
  *
  * Keys stand for buttons. Each key becomes a real press on a simulated pin: an active
- * edge, then the release 60 ms later, fed through cb_device_edge. Presses of one
+ * edge, then the release 60 ms past the debounce time, fed through cb_device_edge. Presses of one
  * button are spaced past the debounce time, so typing (or piping) "ccc" is three
  * presses, as three deliberate pushes would be, while the debouncer still decides. */
 #ifndef _DEFAULT_SOURCE /* ncursesw's pkg-config flags define it already */
@@ -171,11 +171,18 @@ static void feed_edges(sim *s, uint32_t now)
         sim_button *btn = &s->buttons[b];
         if (btn->down || (btn->used && !due(now, btn->ready_at)))
             break;
+        /* One finger: presses typed ahead start at distinct times, so the engine
+         * (which orders settled presses by when they began) keeps typing order. */
+        if (s->any_press_started && s->last_press_start == now)
+            break;
+        s->any_press_started = true;
+        s->last_press_start = now;
         s->keyq_head = (s->keyq_head + 1) % KEY_QUEUE_CAP;
         s->keyq_len--;
         btn->down = true;
         btn->used = true;
-        btn->release_at = now + PRESS_HOLD_MS;
+        /* Held past the debounce time, as a finger does: a shorter touch is a glitch. */
+        btn->release_at = now + (s->debounce_ms + PRESS_HOLD_MS);
         cb_device_edge(&s->dev, b, true, now); /* a full outbox is reported by the engine's log */
     }
 }

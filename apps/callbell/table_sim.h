@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PRESS_HOLD_MS 60   /* how long a simulated finger holds the button */
+#define PRESS_HOLD_MS 60   /* a simulated finger holds the button this long past the debounce time */
 #define KEY_QUEUE_CAP 1024 /* typed-ahead presses not yet on a pin */
 #define QUIT_FLUSH_MS 2000 /* on `q`, how long to try delivering queued presses */
 #define FW_NAME "sim-" CALLBELL_VERSION
@@ -31,6 +31,8 @@ typedef struct sim {
     cb_device_link link;
     sim_button buttons[CB_DEVICE_MAX_BUTTONS];
     uint32_t debounce_ms;
+    bool any_press_started;
+    uint32_t last_press_start; /* device ms the last simulated press began */
     uint8_t keyq[KEY_QUEUE_CAP];
     size_t keyq_head, keyq_len;
     bool raw; /* stdin is a terminal: keys act at once, no echo */

@@ -228,6 +228,12 @@ int main(void)
         /* Read the clock after taking the edges, so no press is younger than `now`
          * (a press's age_ms is now - its time). */
         uint32_t now = now_ms();
+        /* ...and read every pin: a press counts only if the button is still held
+         * after the debounce time, so a glitch the interrupt saw is judged by the
+         * level, and an edge lost to a full ring is still noticed. */
+        for (uint8_t b = 0; b < BUTTON_COUNT; b++) {
+            cb_device_sample(&device, b, gpio_get(buttons[b].gpio), now);
+        }
         if (buttons_dropped() != dropped_seen) {
             dropped_seen = buttons_dropped();
             log_printf("buttons: %lu edges lost to a full ring", (unsigned long)dropped_seen);

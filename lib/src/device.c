@@ -86,23 +86,13 @@ cb_status cb_device_will(const cb_device *dev, char *topic, size_t topic_cap, co
     return CB_OK;
 }
 
-cb_status cb_device_edge(cb_device *dev, uint8_t button, bool level_high, uint32_t t_ms)
+/* A debounced press of `button` that began at pressed_ms enters the outbox. */
+static cb_status queue_press(cb_device *dev, uint8_t button, uint32_t pressed_ms)
 {
-    if (dev == NULL) {
-        return CB_E_ARG;
-    }
-    if (button >= dev->cfg.button_count) {
-        return CB_E_RANGE;
-    }
-    bool pressed = false;
-    cb_status st = cb_debounce_edge(&dev->debounce[button], level_high, t_ms, &pressed);
-    if (st != CB_OK || !pressed) {
-        return st;
-    }
     const cb_button *btn = &dev->cfg.buttons[button];
     uint32_t seq = 0;
     bool merged = false;
-    st = cb_outbox_push(&dev->outbox, dev->button_table[button], btn->kind, t_ms, &seq, &merged);
+    cb_status st = cb_outbox_push(&dev->outbox, dev->button_table[button], btn->kind, pressed_ms, &seq, &merged);
     if (st == CB_E_FULL) {
         log_event(dev, CB_EV_PRESS_DROPPED, btn->table, btn->kind, 0);
         return st;
@@ -111,6 +101,59 @@ cb_status cb_device_edge(cb_device *dev, uint8_t button, bool level_high, uint32
         log_event(dev, merged ? CB_EV_PRESS_MERGED : CB_EV_PRESS_QUEUED, btn->table, btn->kind, seq);
     }
     return st;
+}
+
+cb_status cb_device_edge(cb_device *dev, uint8_t button, bool level_high, uint32_t t_ms)
+{
+    if (dev == NULL) {
+        return CB_E_ARG;
+    }
+    if (button >= dev->cfg.button_count) {
+        return CB_E_RANGE;
+    }
+    cb_debounce_result r;
+    cb_status st = cb_debounce_edge(&dev->debounce[button], level_high, t_ms, &r);
+    return (st == CB_OK && r.pressed) ? queue_press(dev, button, r.pressed_ms) : st;
+}
+
+cb_status cb_device_sample(cb_device *dev, uint8_t button, bool level_high, uint32_t now_ms)
+{
+    if (dev == NULL) {
+        return CB_E_ARG;
+    }
+    if (button >= dev->cfg.button_count) {
+        return CB_E_RANGE;
+    }
+    cb_debounce_result r;
+    cb_status st = cb_debounce_sample(&dev->debounce[button], level_high, now_ms, &r);
+    return (st == CB_OK && r.pressed) ? queue_press(dev, button, r.pressed_ms) : st;
+}
+
+/* Presses whose level has now held the debounce time enter the outbox in the order
+ * they began (oldest first: the largest age at now_ms), so two buttons pressed one
+ * after the other are sent in that order. A full outbox is logged. */
+static void settle_buttons(cb_device *dev, uint32_t now_ms)
+{
+    cb_debounce_result settled[CB_DEVICE_MAX_BUTTONS];
+    for (uint8_t b = 0; b < dev->cfg.button_count; b++) {
+        if (cb_debounce_poll(&dev->debounce[b], now_ms, &settled[b]) != CB_OK) {
+            settled[b].pressed = false;
+        }
+    }
+    for (;;) {
+        uint8_t oldest = CB_DEVICE_MAX_BUTTONS;
+        for (uint8_t b = 0; b < dev->cfg.button_count; b++) {
+            if (settled[b].pressed && (oldest == CB_DEVICE_MAX_BUTTONS ||
+                                       now_ms - settled[b].pressed_ms > now_ms - settled[oldest].pressed_ms)) {
+                oldest = b;
+            }
+        }
+        if (oldest == CB_DEVICE_MAX_BUTTONS) {
+            return;
+        }
+        settled[oldest].pressed = false;
+        (void)queue_press(dev, oldest, settled[oldest].pressed_ms);
+    }
 }
 
 /* Publishes "online" and subscribes to every table's state. Sets dev->subscribed
@@ -214,6 +257,7 @@ cb_status cb_device_poll(cb_device *dev, uint32_t now_ms)
     if (dev == NULL) {
         return CB_E_ARG;
     }
+    settle_buttons(dev, now_ms);
     /* The LED's ack hold ends once; remembering that keeps the wrapping counter
      * from showing it again much later. */
     for (uint8_t t = 0; t < dev->table_count; t++) {

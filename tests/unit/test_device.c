@@ -282,7 +282,8 @@ static void test_bouncing_edges_one_press(void **state)
     setup_device(&dev);
     assert_int_equal(cb_device_connected(&dev, 0), CB_OK);
     uint32_t t = 1000;
-    for (int i = 0; i < 10; i++) {
+    /* Bounces for 20 ms, then held: one press, timed at the first touch. */
+    for (int i = 0; i < 11; i++) {
         assert_int_equal(cb_device_edge(&dev, 0, (i % 2) == 0, t + (uint32_t)i * 2), CB_OK);
     }
     assert_int_equal(cb_device_poll(&dev, 1100), CB_OK);
@@ -597,6 +598,50 @@ static void test_vitals_and_info(void **state)
     assert_int_equal(cb_device_publish_info(&dev, NULL), CB_E_ARG);
 }
 
+/* The issue's glitch: a 20 us pulse (both edges in one ms) on the table 2 call
+ * button queued a call. Now nothing, whether the interrupt saw it or only a read. */
+static void test_glitch_queues_nothing(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    assert_int_equal(cb_device_connected(&dev, 0), CB_OK);
+    nlogs = 0;
+    assert_int_equal(cb_device_edge(&dev, 1, true, 1000), CB_OK);
+    assert_int_equal(cb_device_edge(&dev, 1, false, 1000), CB_OK);
+    assert_int_equal(cb_device_sample(&dev, 2, true, 1010), CB_OK); /* a read caught one */
+    assert_int_equal(cb_device_sample(&dev, 2, false, 1020), CB_OK);
+    for (uint32_t t = 1030; t < 2000; t += 10) {
+        assert_int_equal(cb_device_sample(&dev, 1, false, t), CB_OK);
+        assert_int_equal(cb_device_poll(&dev, t), CB_OK);
+    }
+    uint32_t n = 99;
+    assert_int_equal(cb_outbox_count(&dev.outbox, &n), CB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(nlogs, 0);
+    assert_int_equal(cb_device_sample(&dev, 8, true, 0), CB_E_RANGE);
+    assert_int_equal(cb_device_sample(NULL, 0, true, 0), CB_E_ARG);
+}
+
+/* A press still held after the debounce time is noticed by the poll, timed at its
+ * first edge. */
+static void test_held_press_settles_in_poll(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    assert_int_equal(cb_device_connected(&dev, 0), CB_OK);
+    nlogs = 0;
+    assert_int_equal(cb_device_edge(&dev, 0, true, 1000), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, 1029), CB_OK);
+    assert_int_equal(nlogs, 0);
+    assert_int_equal(cb_device_poll(&dev, 1030), CB_OK);
+    assert_int_equal(logs[0].ev, CB_EV_PRESS_QUEUED);
+    cb_press p[4];
+    assert_int_equal(press_pubs(p, 4), 1);
+    assert_int_equal(p[0].age_ms, 30);
+}
+
 static void test_outbox_full_drops(void **state)
 {
     (void)state;
@@ -608,13 +653,17 @@ static void test_outbox_full_drops(void **state)
         assert_int_equal(cb_outbox_sent(&dev.outbox, i + 1, (uint16_t)(i + 1)), CB_OK);
     }
     nlogs = 0;
-    assert_int_equal(cb_device_edge(&dev, 0, true, 100), CB_E_FULL);
+    assert_int_equal(cb_device_edge(&dev, 0, true, 100), CB_OK);
+    assert_int_equal(nlogs, 0); /* nothing yet: not held long enough */
+    assert_int_equal(cb_device_edge(&dev, 0, false, 200), CB_E_FULL);
     assert_int_equal(logs[0].ev, CB_EV_PRESS_DROPPED);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_glitch_queues_nothing),
+        cmocka_unit_test(test_held_press_settles_in_poll),
         cmocka_unit_test(test_init_validation),
         cmocka_unit_test(test_will_and_connect),
         cmocka_unit_test(test_connect_retries_when_busy),

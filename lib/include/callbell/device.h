@@ -99,9 +99,17 @@ cb_status cb_device_init(cb_device *dev, const cb_device_config *cfg, const cb_m
  * "offline", retained, QoS 1. Returns CB_OK or CB_E_BUFFER. */
 cb_status cb_device_will(const cb_device *dev, char *topic, size_t topic_cap, const char **payload);
 
-/* A button's pin changed: level after the edge, at t_ms. Debounced; a press enters
- * the outbox. Returns CB_OK, CB_E_RANGE (no such button), CB_E_FULL (dropped). */
+/* A button's pin changed: level after the edge, at t_ms. Debounced (debounce.h): a
+ * press counts once the button has stayed pressed for the debounce time, which this
+ * call, cb_device_sample or cb_device_poll notices; then it enters the outbox with
+ * the time of its first edge. Returns CB_OK, CB_E_RANGE (no such button), CB_E_FULL
+ * (a press settled here was dropped). */
 cb_status cb_device_edge(cb_device *dev, uint8_t button, bool level_high, uint32_t t_ms);
+
+/* The button's pin read at now_ms (the shell reads every pin each loop, so an edge
+ * the interrupt missed or a glitch it saw half is judged by the level). Same returns
+ * as cb_device_edge. */
+cb_status cb_device_sample(cb_device *dev, uint8_t button, bool level_high, uint32_t now_ms);
 
 /* The broker accepted the connection: publishes "online" (retained), subscribes to the
  * tables' state topics. Unacknowledged presses will be sent again by cb_device_poll. */
@@ -110,9 +118,9 @@ cb_status cb_device_connected(cb_device *dev, uint32_t now_ms);
 /* The connection is gone: in-flight presses go back to waiting (order kept). */
 cb_status cb_device_disconnected(cb_device *dev);
 
-/* Sends waiting presses (oldest first, at most CB_DEVICE_INFLIGHT in flight) when
- * connected. Call it from the main loop. Returns CB_OK (also when there was nothing
- * to do or the client was busy). */
+/* Settles debounced presses (a drop is logged), then sends waiting presses (oldest
+ * first, at most CB_DEVICE_INFLIGHT in flight) when connected. Call it from the main loop. Returns CB_OK (also when
+ * there was nothing to do or the client was busy). */
 cb_status cb_device_poll(cb_device *dev, uint32_t now_ms);
 
 /* PUBACK for message id `mid`. Unknown mids (info, status) are fine: CB_OK. */
