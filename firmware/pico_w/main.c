@@ -144,7 +144,11 @@ int main(void)
     stdio_init_all(); /* USB serial; waits up to 2 s for a terminal */
     log_printf("callbell %s on %s, site %s, broker %s:%d%s", CALLBELL_FW_VERSION, PICO_BOARD, CALLBELL_SITE,
                CALLBELL_BROKER_HOST, CALLBELL_BROKER_PORT, CALLBELL_TLS ? " (TLS)" : "");
-    if (watchdog_caused_reboot()) {
+    /* Not watchdog_caused_reboot(): that is also true after the boot ROM starts a
+     * freshly dragged UF2, or after watchdog_reboot() (the console's `reboot`), both
+     * through the watchdog. Only a timeout of the watchdog we enabled means the main
+     * loop had stopped. */
+    if (watchdog_enable_caused_reboot()) {
         log_printf("restarted by the watchdog: the main loop had stopped");
     }
 
