@@ -32,8 +32,6 @@ _Static_assert(ALTCP_MBEDTLS_AUTHMODE == MBEDTLS_SSL_VERIFY_REQUIRED, "the broke
 #define KEEPALIVE_S 60
 #define DNS_TIMEOUT_MS 15000
 #define CONNECT_TIMEOUT_MS 30000 /* TCP + TLS handshake + CONNACK */
-#define RETRY_MIN_MS 1000
-#define RETRY_MAX_MS 60000
 
 typedef enum { MQ_IDLE, MQ_RESOLVING, MQ_CONNECTING, MQ_CONNECTED } mq_state;
 
@@ -89,8 +87,10 @@ static const char *status_name(mqtt_connection_status_t status)
 
 static void retry_later(uint32_t now)
 {
-    uint32_t delay_ms = RETRY_MIN_MS;
-    cb_backoff_next(&mq.backoff, &delay_ms);
+    uint32_t delay_ms = CB_RETRY_MQTT_MIN_MS;
+    /* A connection that held CB_BACKOFF_STABLE_MS starts the delays again; one that
+     * was dropped sooner (or an attempt that failed) is one more failure. */
+    cb_backoff_down(&mq.backoff, now, &delay_ms);
     mq.state = MQ_IDLE;
     mq.next_ms = now + delay_ms;
     log_printf("mqtt: next attempt in %lu ms", (unsigned long)delay_ms);
@@ -121,7 +121,7 @@ static void on_connection(mqtt_client_t *client, void *arg, mqtt_connection_stat
         mq.state = MQ_CONNECTED;
         mq.drop = false;
         mq.connected_event = true;
-        cb_backoff_reset(&mq.backoff);
+        cb_backoff_up(&mq.backoff, now); /* not a reset: see retry_later */
         /* "online" (retained), subscriptions; waiting presses go out on the next poll. */
         cb_device_connected(mq.dev, now);
         return;
@@ -268,7 +268,7 @@ const cb_mqtt_port *mqtt_lwip_port(void)
 bool mqtt_lwip_init(cb_device *dev, uint32_t seed)
 {
     mq.dev = dev;
-    cb_backoff_init(&mq.backoff, RETRY_MIN_MS, RETRY_MAX_MS, seed);
+    cb_backoff_init(&mq.backoff, CB_RETRY_MQTT_MIN_MS, CB_RETRY_MQTT_MAX_MS, seed);
     mq.state = MQ_IDLE;
     mq.next_ms = now_ms();
 

@@ -8,8 +8,6 @@
 #include "pico/cyw43_arch.h"
 
 #define JOIN_TIMEOUT_MS 30000
-#define RETRY_MIN_MS 1000
-#define RETRY_MAX_MS 60000
 
 typedef enum { WIFI_DOWN, WIFI_JOINING, WIFI_UP } wifi_state;
 
@@ -41,8 +39,10 @@ static const char *link_name(int link)
 
 static void retry_later(uint32_t now_ms)
 {
-    uint32_t delay_ms = RETRY_MIN_MS;
-    cb_backoff_next(&backoff, &delay_ms);
+    uint32_t delay_ms = CB_RETRY_WIFI_MIN_MS;
+    /* A connection that held CB_BACKOFF_STABLE_MS starts the delays again; one that
+     * was dropped sooner (or an attempt that failed) is one more failure. */
+    cb_backoff_down(&backoff, now_ms, &delay_ms);
     state = WIFI_DOWN;
     next_ms = now_ms + delay_ms;
     log_printf("wifi: next attempt in %lu ms", (unsigned long)delay_ms);
@@ -50,7 +50,7 @@ static void retry_later(uint32_t now_ms)
 
 void wifi_init(uint32_t seed, uint32_t now_ms)
 {
-    cb_backoff_init(&backoff, RETRY_MIN_MS, RETRY_MAX_MS, seed);
+    cb_backoff_init(&backoff, CB_RETRY_WIFI_MIN_MS, CB_RETRY_WIFI_MAX_MS, seed);
     cyw43_arch_enable_sta_mode();
     state = WIFI_DOWN;
     next_ms = now_ms;
@@ -77,7 +77,7 @@ void wifi_poll(uint32_t now_ms)
     case WIFI_JOINING:
         if (link == CYW43_LINK_UP) {
             state = WIFI_UP;
-            cb_backoff_reset(&backoff);
+            cb_backoff_up(&backoff, now_ms); /* not a reset: see retry_later */
             /* The power-save mode (default PM2) again after every join, so it holds
              * whatever the driver did while (re)associating. */
             cyw43_wifi_pm(&cyw43_state, CALLBELL_WIFI_PM);
