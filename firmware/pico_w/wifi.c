@@ -3,7 +3,6 @@
 #include "clock.h"
 
 #include "callbell/backoff.h"
-#include "callbell_config.h"
 #include "log.h"
 #include "pico/cyw43_arch.h"
 
@@ -14,6 +13,8 @@ typedef enum { WIFI_DOWN, WIFI_JOINING, WIFI_UP } wifi_state;
 static wifi_state state;
 static uint32_t next_ms; /* DOWN: when to try again; JOINING: when to give up */
 static cb_backoff backoff;
+static const cb_settings *settings; /* kept by main for the device's life */
+static bool told_unset;
 
 static const char *link_name(int link)
 {
@@ -48,8 +49,22 @@ static void retry_later(uint32_t now_ms)
     log_printf("wifi: next attempt in %lu ms", (unsigned long)delay_ms);
 }
 
-void wifi_init(uint32_t seed, uint32_t now_ms)
+static uint32_t power_save_mode(cb_wifi_pm pm)
 {
+    switch (pm) {
+    case CB_WIFI_PM_AGGRESSIVE:
+        return CYW43_AGGRESSIVE_PM;
+    case CB_WIFI_PM_NONE:
+        return CYW43_NONE_PM;
+    case CB_WIFI_PM_PERFORMANCE:
+    default:
+        return CYW43_PERFORMANCE_PM;
+    }
+}
+
+void wifi_init(uint32_t seed, uint32_t now_ms, const cb_settings *s)
+{
+    settings = s;
     cb_backoff_init(&backoff, CB_RETRY_WIFI_MIN_MS, CB_RETRY_WIFI_MAX_MS, seed);
     cyw43_arch_enable_sta_mode();
     state = WIFI_DOWN;
@@ -61,10 +76,18 @@ void wifi_poll(uint32_t now_ms)
     int link = cyw43_tcpip_link_status(&cyw43_state, CYW43_ITF_STA);
     switch (state) {
     case WIFI_DOWN:
+        if (settings->wifi_ssid[0] == '\0') {
+            if (!told_unset) {
+                told_unset = true;
+                log_printf("wifi: no network set: on this USB console, set wifi_ssid NAME, set wifi_password PW, "
+                           "save, reboot (or: callbell device setup)");
+            }
+            break;
+        }
         if (reached(now_ms, next_ms)) {
-            log_printf("wifi: joining \"%s\"", CALLBELL_WIFI_SSID);
-            uint32_t auth = CALLBELL_WIFI_PASSWORD[0] ? CYW43_AUTH_WPA2_AES_PSK : CYW43_AUTH_OPEN;
-            int err = cyw43_arch_wifi_connect_async(CALLBELL_WIFI_SSID, CALLBELL_WIFI_PASSWORD, auth);
+            log_printf("wifi: joining \"%s\"", settings->wifi_ssid);
+            uint32_t auth = settings->wifi_password[0] ? CYW43_AUTH_WPA2_AES_PSK : CYW43_AUTH_OPEN;
+            int err = cyw43_arch_wifi_connect_async(settings->wifi_ssid, settings->wifi_password, auth);
             if (err) {
                 log_printf("wifi: join failed to start (%d)", err);
                 retry_later(now_ms);
@@ -80,7 +103,7 @@ void wifi_poll(uint32_t now_ms)
             cb_backoff_up(&backoff, now_ms); /* not a reset: see retry_later */
             /* The power-save mode (default PM2) again after every join, so it holds
              * whatever the driver did while (re)associating. */
-            cyw43_wifi_pm(&cyw43_state, CALLBELL_WIFI_PM);
+            cyw43_wifi_pm(&cyw43_state, power_save_mode(settings->wifi_pm));
             log_printf("wifi: up, address %s", ip4addr_ntoa(netif_ip4_addr(&cyw43_state.netif[CYW43_ITF_STA])));
         } else if (link < 0 || reached(now_ms, next_ms)) {
             log_printf("wifi: join failed: %s", link < 0 ? link_name(link) : "timeout");

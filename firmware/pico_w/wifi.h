@@ -10,8 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "callbell/settings.h"
+
 /* Station mode, power-save mode; the first join starts on the next wifi_poll. */
-void wifi_init(uint32_t seed, uint32_t now_ms);
+void wifi_init(uint32_t seed, uint32_t now_ms, const cb_settings *settings);
 
 /* Steps the state machine: join, watch the link, rejoin. */
 void wifi_poll(uint32_t now_ms);
