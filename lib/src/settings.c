@@ -637,6 +637,7 @@ cb_status cb_settings_device_config(const cb_settings *s, cb_device_config *cfg)
     cfg->button_count = s->button_count;
     cfg->debounce_ms = s->debounce_ms;
     cfg->active_high = s->active_high;
+    cfg->sleepy = s->power == CB_POWER_SLEEPY;
     return CB_OK;
 }
 

@@ -61,6 +61,7 @@ typedef struct cb_device_config {
     uint8_t button_count; /* 1..CB_DEVICE_MAX_BUTTONS */
     uint32_t debounce_ms; /* 0 = CB_DEBOUNCE_DEFAULT_MS */
     bool active_high;     /* seed wiring: pull-down, rising edge = true */
+    bool sleepy;          /* power=sleepy: cb_device_sleep_plan may let it sleep */
     cb_device_log_fn log; /* optional */
     void *log_ctx;
 } cb_device_config;
@@ -89,7 +90,32 @@ typedef struct cb_device {
     bool has_vitals;
     uint16_t battery_mv;
     int8_t rssi;
+    bool active_seen;          /* a press, delivery or state since init */
+    bool delivered_unseen;     /* a PUBACK since the last poll */
+    uint32_t last_activity_ms; /* the last of them (sleepy mode lingers after it) */
 } cb_device;
+
+/* Sleepy mode (power=sleepy, a battery table): the engine decides when the shell may
+ * turn the radio off and sleep, and how long to stay up. */
+#define CB_SLEEPY_LINGER_MS 10000      /* after the last press, delivery or state: show the answer */
+#define CB_SLEEPY_MAX_AWAKE_MS 60000   /* a wake that cannot deliver its presses stops trying... */
+#define CB_SLEEPY_RETRY_MS (5 * 60000) /* ...and tries again this much later (the presses wait in RAM) */
+
+typedef enum cb_sleep_reason {
+    CB_SLEEP_NOT_SLEEPY = 0,  /* stay: power=connected */
+    CB_SLEEP_BUTTON_SETTLING, /* stay: a button is being pressed or bouncing */
+    CB_SLEEP_DELIVERING,      /* stay: presses wait for the broker's PUBACK */
+    CB_SLEEP_SHOWING_ACK,     /* stay: the LED shows a fresh acknowledgement */
+    CB_SLEEP_LINGERING,       /* stay: the answer may come (CB_SLEEPY_LINGER_MS) */
+    CB_SLEEP_IDLE,            /* sleep until a button */
+    CB_SLEEP_GIVE_UP_FOR_NOW  /* sleep, then retry delivery by timer (wake_in_ms) */
+} cb_sleep_reason;
+
+typedef struct cb_sleep_plan {
+    bool may_sleep;
+    uint32_t wake_in_ms; /* 0: only a button wakes it; else also a timer after this long */
+    cb_sleep_reason reason;
+} cb_sleep_plan;
 
 /* Validates cfg (ids, kinds, button count) and starts the engine disconnected.
  * Returns CB_OK, CB_E_BAD_ID, CB_E_BAD_KIND, CB_E_RANGE (button count), CB_E_ARG. */
@@ -136,6 +162,14 @@ cb_status cb_device_set_vitals(cb_device *dev, uint16_t battery_mv, int8_t rssi)
 
 /* Publishes the retained info message. */
 cb_status cb_device_publish_info(cb_device *dev, const cb_info *info);
+
+/* Whether the device may sleep now (radio off, dormant until a button or the timer),
+ * for a device awake since woke_ms: never while a button settles; not while presses
+ * wait for the broker, for up to CB_SLEEPY_MAX_AWAKE_MS of this wake (then it sleeps
+ * and retries by timer); not while a fresh ack is shown (CB_LED_ACK_HOLD_MS) or
+ * within CB_SLEEPY_LINGER_MS of the last press, delivery or state. Always stays
+ * without cfg.sleepy. Returns CB_OK or CB_E_ARG. */
+cb_status cb_device_sleep_plan(const cb_device *dev, uint32_t woke_ms, uint32_t now_ms, cb_sleep_plan *plan);
 
 /* LED mode for one table (index into dev->tables) or CB_ALL_TABLES (the most urgent
  * of all: fast > slow > on > off), and whether the LED is lit at now_ms
