@@ -32,11 +32,11 @@
 
 /* Published currents (mA), none measured on this firmware; sources in
  * docs/firmware.md and the seed's notes. */
-#define I_BOARD_AWAKE_MA 30.0   /* RP2040 at 125 MHz + USB + regulator: MicroPython boards idle at 30-33 mA */
-#define I_RADIO_PM2_MA 2.0      /* cyw43 associated, power save PM2 (the firmware's default) */
-#define I_RADIO_ACTIVE_MA 36.0  /* cyw43, power save off (cyw43-driver PR #126): joining, connecting */
-#define I_DORMANT_MA 1.0        /* dormant, radio off (board regulator and pull-downs included) */
-#define REJOIN_MS 2500u         /* assumed: join with the saved channel/BSSID + DHCP + MQTT connect */
+#define I_BOARD_AWAKE_MA 30.0  /* RP2040 at 125 MHz + USB + regulator: MicroPython boards idle at 30-33 mA */
+#define I_RADIO_PM2_MA 2.0     /* cyw43 associated, power save PM2 (the firmware's default) */
+#define I_RADIO_ACTIVE_MA 36.0 /* cyw43, power save off (cyw43-driver PR #126): joining, connecting */
+#define I_DORMANT_MA 1.0       /* dormant, radio off (board regulator and pull-downs included) */
+#define REJOIN_MS 2500u        /* assumed: join with the saved channel/BSSID + DHCP + MQTT connect */
 
 typedef struct hub_sim {
     cb_table_status status;
@@ -219,8 +219,8 @@ int main(void)
     double connected_ma = I_BOARD_AWAKE_MA + I_RADIO_PM2_MA; /* the firmware as it was: never sleeps */
     double sleepy_mah = (d.awake_s * (I_BOARD_AWAKE_MA + I_RADIO_ACTIVE_MA) + d.asleep_s * I_DORMANT_MA) / 3600.0;
     double connected_mah = 24.0 * connected_ma;
-    printf("# battery model: the engine over a simulated day (%d presses, ack after %u s, done after %u s)\n",
-           PRESSES, ACK_AFTER_MS / 1000u, DONE_AFTER_MS / 1000u);
+    printf("# battery model: the engine over a simulated day (%d presses, ack after %u s, done after %u s)\n", PRESSES,
+           ACK_AFTER_MS / 1000u, DONE_AFTER_MS / 1000u);
     printf("# published currents, unmeasured on this firmware: awake board %.0f mA, radio PM2 %.0f mA, radio active "
            "%.0f mA, dormant %.0f mA; rejoin assumed %.1f s\n",
            I_BOARD_AWAKE_MA, I_RADIO_PM2_MA, I_RADIO_ACTIVE_MA, I_DORMANT_MA, REJOIN_MS / 1000.0);

@@ -36,6 +36,7 @@
 #include "pico/rand.h"
 #include "pico/stdlib.h"
 #include "pico/unique_id.h"
+#include "power.h"
 #include "settings_store.h"
 #include "vsys.h"
 #include "wifi.h"
@@ -252,6 +253,7 @@ int main(void)
     bool info_pending = false;
     bool low_battery = battery_mv < CALLBELL_LOW_BATTERY_MV;
     uint32_t dropped_seen = 0;
+    uint32_t woke_ms = now_ms(); /* sleepy mode: when this wake began */
 
     for (;;) {
         watchdog_update();
@@ -310,6 +312,33 @@ int main(void)
         cyw43_arch_lwip_end();
 
         console_usb_poll(print_status); /* outside the lock: a save stops interrupts */
+
+        /* Sleepy mode, on battery only (on USB the console stays up): the engine says
+         * when the radio may go off. */
+        cb_sleep_plan plan = {.may_sleep = false};
+        if (settings.power == CB_POWER_SLEEPY && !vsys_on_usb()) {
+            cyw43_arch_lwip_begin();
+            cb_device_sleep_plan(&device, woke_ms, now_ms(), &plan);
+            if (plan.may_sleep) {
+                mqtt_lwip_stop();
+                wifi_stop();
+            }
+            cyw43_arch_lwip_end();
+        }
+        if (plan.may_sleep) {
+            cyw43_arch_deinit(); /* the Wi-Fi chip off */
+            power_sleep(&settings, plan.wake_in_ms);
+            while (cyw43_arch_init_with_country(wifi_country(&settings)) != 0) {
+                log_printf("cyw43: init failed after the wake, retrying in 1 s");
+                watchdog_update();
+                sleep_ms(1000);
+            }
+            cyw43_arch_lwip_begin();
+            woke_ms = now_ms();
+            wifi_restart(woke_ms);
+            cyw43_arch_lwip_end();
+            continue;
+        }
 
         sleep_ms(LOOP_MS);
     }

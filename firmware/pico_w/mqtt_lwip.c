@@ -385,3 +385,17 @@ bool mqtt_lwip_take_connected(void)
     mq.connected_event = false;
     return event;
 }
+
+void mqtt_lwip_stop(void)
+{
+    if (mq.state != MQ_IDLE) {
+        log_printf("mqtt: closing connection: going to sleep");
+        mqtt_disconnect(&mq.client);
+    }
+    if (mq.state == MQ_CONNECTED) {
+        cb_device_disconnected(mq.dev);
+    }
+    mq.state = MQ_IDLE;
+    mq.drop = false;
+    mq.next_ms = now_ms(); /* connect at once after the wake; the backoff is kept */
+}

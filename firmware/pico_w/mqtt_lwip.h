@@ -37,4 +37,8 @@ void mqtt_lwip_poll(bool wifi_up, uint32_t now_ms);
 /* True once after each accepted connection (the main loop then publishes info). */
 bool mqtt_lwip_take_connected(void);
 
+/* Sleepy mode: a clean disconnect before the radio goes off; the next poll after
+ * the wake connects at once. */
+void mqtt_lwip_stop(void);
+
 #endif

@@ -15,6 +15,8 @@ static uint32_t next_ms; /* DOWN: when to try again; JOINING: when to give up */
 static cb_backoff backoff;
 static const cb_settings *settings; /* kept by main for the device's life */
 static bool told_unset;
+static uint8_t saved_bssid[6]; /* the access point of the last join: a sleepy table rejoins it */
+static bool have_bssid;
 
 static const char *link_name(int link)
 {
@@ -87,7 +89,10 @@ void wifi_poll(uint32_t now_ms)
         if (reached(now_ms, next_ms)) {
             log_printf("wifi: joining \"%s\"", settings->wifi_ssid);
             uint32_t auth = settings->wifi_password[0] ? CYW43_AUTH_WPA2_AES_PSK : CYW43_AUTH_OPEN;
-            int err = cyw43_arch_wifi_connect_async(settings->wifi_ssid, settings->wifi_password, auth);
+            /* The last access point first (no scan of every channel for it), any
+             * access point of the network after a failed try. */
+            int err = cyw43_arch_wifi_connect_bssid_async(settings->wifi_ssid, have_bssid ? saved_bssid : NULL,
+                                                          settings->wifi_password, auth);
             if (err) {
                 log_printf("wifi: join failed to start (%d)", err);
                 retry_later(now_ms);
@@ -104,9 +109,11 @@ void wifi_poll(uint32_t now_ms)
             /* The power-save mode (default PM2) again after every join, so it holds
              * whatever the driver did while (re)associating. */
             cyw43_wifi_pm(&cyw43_state, power_save_mode(settings->wifi_pm));
+            have_bssid = cyw43_wifi_get_bssid(&cyw43_state, saved_bssid) == 0;
             log_printf("wifi: up, address %s", ip4addr_ntoa(netif_ip4_addr(&cyw43_state.netif[CYW43_ITF_STA])));
         } else if (link < 0 || reached(now_ms, next_ms)) {
             log_printf("wifi: join failed: %s", link < 0 ? link_name(link) : "timeout");
+            have_bssid = false;
             cyw43_wifi_leave(&cyw43_state, CYW43_ITF_STA);
             retry_later(now_ms);
         }
@@ -134,4 +141,19 @@ bool wifi_rssi(int8_t *rssi)
     }
     *rssi = (int8_t)(value < -127 ? -127 : value > 0 ? 0 : value);
     return true;
+}
+
+void wifi_stop(void)
+{
+    if (state != WIFI_DOWN) {
+        cyw43_wifi_leave(&cyw43_state, CYW43_ITF_STA);
+    }
+    state = WIFI_DOWN;
+}
+
+void wifi_restart(uint32_t now_ms)
+{
+    cyw43_arch_enable_sta_mode();
+    state = WIFI_DOWN;
+    next_ms = now_ms; /* join at once: a guest is waiting */
 }

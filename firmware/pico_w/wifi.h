@@ -24,4 +24,9 @@ bool wifi_is_up(void);
 /* Signal strength in dBm (-127..0) into *rssi; false when not joined. */
 bool wifi_rssi(int8_t *rssi);
 
+/* Sleepy mode: leave the network before the chip is turned off... */
+void wifi_stop(void);
+/* ...and after it is on again, join at once (the last access point first). */
+void wifi_restart(uint32_t now_ms);
+
 #endif
