@@ -2,7 +2,8 @@
 # run-rp2040js.sh - builds the Pico W firmware and runs the image in the rp2040js
 # emulator (npm, firmware/rp2040js/run.mjs): boot log on USB serial, a press on each
 # button -> "press queued" for its table and kind, a 20 us glitch -> nothing, the
-# setup console's set / save / reboot -> the settings kept.
+# setup console's set / save / reboot -> the settings kept; power=sleepy -> the idle
+# device sleeps with the radio off and a press wakes it and is queued.
 #
 # Needs what CI does not have, so it skips (saying so, exit 0) without:
 #   PICO_SDK_PATH    a pico-sdk 2.x checkout with its submodules (docs/firmware.md)

@@ -327,7 +327,7 @@ int main(void)
         }
         if (plan.may_sleep) {
             cyw43_arch_deinit(); /* the Wi-Fi chip off */
-            power_sleep(&settings, plan.wake_in_ms);
+            power_sleep(&settings, plan.wake_in_ms, WATCHDOG_MS);
             while (cyw43_arch_init_with_country(wifi_country(&settings)) != 0) {
                 log_printf("cyw43: init failed after the wake, retrying in 1 s");
                 watchdog_update();

@@ -26,16 +26,19 @@ static uint32_t wake_event(const cb_settings *s)
 }
 
 #if CALLBELL_HAVE_SLEEP
-static void dormant_until_button(const cb_settings *s)
+static void dormant_until_button(const cb_settings *s, uint32_t watchdog_ms)
 {
     uint32_t event = wake_event(s);
     for (uint8_t b = 1; b < s->button_count; b++) {
         gpio_set_dormant_irq_enabled(s->buttons[b].gpio, event, true);
     }
     sleep_run_from_xosc();
-    watchdog_update();
+    /* Dormant stops clk_ref and with it the watchdog's tick, but do not count on it:
+     * a watchdog that kept counting would reboot a sleeping table every 8 s. */
+    watchdog_disable();
     sleep_goto_dormant_until_pin(s->buttons[0].gpio, true, s->active_high); /* stops here */
     sleep_power_up();
+    watchdog_enable(watchdog_ms, true);
     for (uint8_t b = 0; b < s->button_count; b++) {
         gpio_set_dormant_irq_enabled(s->buttons[b].gpio, event, false);
         gpio_acknowledge_irq(s->buttons[b].gpio, event);
@@ -57,19 +60,20 @@ static void light_sleep(uint32_t wake_in_ms)
     }
 }
 
-void power_sleep(const cb_settings *s, uint32_t wake_in_ms)
+void power_sleep(const cb_settings *s, uint32_t wake_in_ms, uint32_t watchdog_ms)
 {
     log_printf("power: sleeping, radio off, until %s", wake_in_ms ? "a button or the retry timer" : "a button");
     stdio_flush();
 #if CALLBELL_HAVE_SLEEP
     if (wake_in_ms == 0) {
-        dormant_until_button(s);
+        dormant_until_button(s, watchdog_ms);
         log_printf("power: awake (a button)");
         return;
     }
 #else
     (void)s;
     (void)wake_event;
+    (void)watchdog_ms;
 #endif
     light_sleep(wake_in_ms);
     log_printf("power: awake");

@@ -213,6 +213,24 @@ async function main() {
   send('get site');
   await expectSerial(/site=emulated\s+ok/, limit, 'get after reboot', from);
   pass('console get site -> emulated');
+
+  // Sleepy mode on battery (the emulator has no VBUS sense, so it counts as battery):
+  // after the press and the linger time it turns the radio off and sleeps; a press
+  // wakes it and is queued.
+  from = serial.length;
+  send('set power sleepy');
+  await expectSerial(/ok power set/, limit, 'console set power', from);
+  send('save');
+  await expectSerial(/ok saved/, limit, 'console save power', from);
+  send('reboot');
+  await expectSerial(/power sleepy/, limit, 'sleepy after reboot', from);
+  await expectSerial(/power: sleeping, radio off/, limit, 'sleeps when idle', from);
+  pass('power=sleepy: idle after boot -> "power: sleeping, radio off"');
+  from = serial.length;
+  await press(16, 80);
+  await expectSerial(/power: awake/, limit, 'a button wakes it', from);
+  await expectSerial(/press queued: table 7 call/, limit, 'the waking press is queued', from);
+  pass('a press wakes it -> "power: awake", "press queued: table 7 call"');
   console.log(`rp2040js: all checks passed (${simMs().toFixed(0)} ms simulated)`);
   sim.stop();
   process.exit(failures ? 1 : 0);
