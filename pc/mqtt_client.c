@@ -55,7 +55,7 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
         return;
     m->connected = true;
     m->ever_connected = true;
-    cb_backoff_reset(&m->backoff);
+    cb_backoff_up(&m->backoff, (uint32_t)cb_mono_ms()); /* reset only if it holds */
     for (int i = 0; i < m->sub_count; i++)
         mosquitto_subscribe(m->mosq, NULL, m->subs[i], m->sub_qos[i]);
     if (m->will_topic[0] && m->birth[0])
@@ -306,7 +306,7 @@ static void connection_lost(cb_mqtt *m, int rc)
     if (was && m->h.on_disconnect)
         m->h.on_disconnect(m->h.ctx);
     uint32_t delay;
-    cb_backoff_next(&m->backoff, &delay);
+    cb_backoff_down(&m->backoff, (uint32_t)cb_mono_ms(), &delay);
     m->next_attempt_ms = cb_mono_ms() + delay;
     if (!m->opt.quiet)
         cb_log("lost the broker connection (%s); reconnecting in %.1f s", reason(rc), delay / 1000.0);

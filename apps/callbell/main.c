@@ -20,6 +20,7 @@ static const struct {
     {"calls", cb_cmd_calls, "list open calls (--json)"},
     {"stats", cb_cmd_stats, "response times from the hub's history"},
     {"config", cb_cmd_config, "check a site file and print the site as understood"},
+    {"device", cb_cmd_device, "set up a table device over its USB serial console"},
 };
 
 static void usage(FILE *out)
