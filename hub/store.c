@@ -8,6 +8,14 @@
 #include <string.h>
 
 #define SCHEMA_VERSION 1
+/* The log's bounds, in frames of a 4 KB page: a commit that leaves the log past
+ * CHECKPOINT_WAKE_FRAMES (1 MB) wakes the checkpointer at once rather than at its next
+ * second; past CHECKPOINT_RESTART_FRAMES (4 MB) a checkpoint may hold the hub's commit
+ * (see checkpoint_once). WAL_SIZE_LIMIT_BYTES is what the file is cut back to when the
+ * log starts again. */
+#define CHECKPOINT_WAKE_FRAMES 256
+#define CHECKPOINT_RESTART_FRAMES 1024
+#define WAL_SIZE_LIMIT_BYTES (1024 * 1024)
 
 enum { ST_BEGIN, ST_COMMIT, ST_PUT_TABLE, ST_PUT_DEVICE, ST_FORGET_DEVICE, ST_EVENT, ST_CALL, ST_COUNT };
 
@@ -40,6 +48,7 @@ struct cb_store {
     bool checkpointer_running;
     pthread_mutex_t lock;
     pthread_cond_t wake;
+    bool wanted; /* a commit left a long log: checkpoint now */
     bool stopping;
     char *path;
 };
@@ -97,29 +106,80 @@ static int check_meta(cb_store *s, const char *site, char *err, size_t cap)
     return 0;
 }
 
+/* A connection that has never read has not yet found the WAL (SQLite opens its view of
+ * the log on the first read), and a checkpoint on it returns SQLITE_OK having copied
+ * nothing: the log then grew without end. One read opens the log for good. */
+static int open_checkpoint_connection(const char *path, sqlite3 **out)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+        goto err;
+    sqlite3_busy_timeout(db, 1000);
+    if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK)
+        goto err;
+    *out = db;
+    return 0;
+err:
+    sqlite3_close(db);
+    return -1;
+}
+
+/* One pass. PASSIVE never blocks the hub's writes and copies what it can; the hub's
+ * next commit then starts the log again from its beginning (and cuts the file back to
+ * journal_size_limit). Under a stream with no pause the hub always has frames the pass
+ * did not see, the log never restarts and it grows: past CHECKPOINT_RESTART_FRAMES a
+ * RESTART pass holds the hub's next commit for the few frames PASSIVE left and makes
+ * the log start again. Returns the frames left in the log. */
+static int checkpoint_once(sqlite3 *db)
+{
+    int log_frames = 0, copied = 0;
+    if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied) != SQLITE_OK)
+        return 0;
+    if (log_frames < CHECKPOINT_RESTART_FRAMES)
+        return log_frames - copied;
+    if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, &log_frames, &copied) != SQLITE_OK)
+        return log_frames;
+    return 0;
+}
+
 static void *checkpoint_loop(void *arg)
 {
     cb_store *s = arg;
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        sqlite3_busy_timeout(db, 1000);
-        pthread_mutex_lock(&s->lock);
-        while (!s->stopping) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 1;
+    if (open_checkpoint_connection(s->path, &db) != 0)
+        return NULL;
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        if (!s->wanted)
             pthread_cond_timedwait(&s->wake, &s->lock, &until);
-            if (s->stopping)
-                break;
-            pthread_mutex_unlock(&s->lock);
-            /* PASSIVE never blocks the hub's writes; it copies what it can */
-            sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-            pthread_mutex_lock(&s->lock);
-        }
+        if (s->stopping)
+            break;
+        s->wanted = false;
         pthread_mutex_unlock(&s->lock);
+        checkpoint_once(db);
+        pthread_mutex_lock(&s->lock);
     }
+    pthread_mutex_unlock(&s->lock);
     sqlite3_close(db);
     return NULL;
+}
+
+/* Called by SQLite after each of the hub's commits with the frames now in the log. */
+static int wake_checkpointer(void *arg, sqlite3 *db, const char *name, int log_frames)
+{
+    (void)db;
+    (void)name;
+    cb_store *s = arg;
+    if (log_frames >= CHECKPOINT_WAKE_FRAMES) {
+        pthread_mutex_lock(&s->lock);
+        s->wanted = true;
+        pthread_cond_signal(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+    }
+    return SQLITE_OK;
 }
 
 static void start_checkpointer(cb_store *s, const char *path)
@@ -127,10 +187,14 @@ static void start_checkpointer(cb_store *s, const char *path)
     s->path = strdup(path);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
+    char limit[64];
+    snprintf(limit, sizeof limit, "PRAGMA journal_size_limit=%d", WAL_SIZE_LIMIT_BYTES);
+    sqlite3_exec(s->db, limit, NULL, NULL, NULL);
     if (s->path && sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL) == SQLITE_OK &&
-        pthread_create(&s->checkpointer, NULL, checkpoint_loop, s) == 0)
+        pthread_create(&s->checkpointer, NULL, checkpoint_loop, s) == 0) {
         s->checkpointer_running = true;
-    else
+        sqlite3_wal_hook(s->db, wake_checkpointer, s); /* replaces the autocheckpoint hook */
+    } else
         sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint=1000", NULL, NULL, NULL); /* checkpoint inline then */
 }
 
@@ -143,6 +207,7 @@ static void stop_checkpointer(cb_store *s)
         pthread_mutex_unlock(&s->lock);
         pthread_join(s->checkpointer, NULL);
         s->checkpointer_running = false;
+        sqlite3_wal_hook(s->db, NULL, NULL);
         /* leave a small WAL behind: the next start and `sqlite3` readers are quicker */
         sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     }
