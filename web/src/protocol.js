@@ -22,6 +22,7 @@
   var MAX_MEMBERS = 16;
   var MAX_DEPTH = 8;
   var U32 = 4294967295n;
+  var PRESS_AGE_MAX_MS = 86400000; // 24 h: a larger press age_ms is read as this
   var I64_MAX = 9223372036854775807n;
   var I64_MIN = -9223372036854775808n;
   var U64_MAX = 18446744073709551615n;
@@ -327,7 +328,7 @@
     var kind = str(o, 'kind', true);
     if (KINDS.indexOf(kind) < 0) fail('bad_kind');
     out.kind = kind;
-    out.age_ms = int(o, 'age_ms', true, 0n, U32);
+    out.age_ms = Math.min(int(o, 'age_ms', true, 0n, U32), PRESS_AGE_MAX_MS);
     var text = str(o, 'text', false, TEXT_MAX);
     if (text !== undefined) out.text = text;
     var mv = int(o, 'battery_mv', false, 0n, 10000n);

@@ -22,6 +22,7 @@
 #define CB_TOPIC_SIZE (CB_TOPIC_MAX + 1)
 #define CB_PAYLOAD_MAX 512 /* bytes; longer payloads are CB_E_TOO_LONG */
 #define CB_PAYLOAD_SIZE (CB_PAYLOAD_MAX + 1)
+#define CB_PRESS_AGE_MAX_MS 86400000u /* 24 h: a press "age_ms" beyond is read as this */
 
 typedef enum cb_kind { CB_KIND_CALL = 0, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL, CB_KIND_COUNT } cb_kind;
 typedef enum cb_table_status { CB_IDLE = 0, CB_CALLING, CB_ACKNOWLEDGED } cb_table_status;
@@ -51,7 +52,7 @@ typedef struct cb_press {
     uint32_t boot;
     uint32_t seq; /* >= 1 */
     cb_kind kind;
-    uint32_t age_ms;
+    uint32_t age_ms;            /* <= CB_PRESS_AGE_MAX_MS: the decoder clamps larger ones */
     char text[CB_TEXT_MAX + 1]; /* "" when absent */
     bool has_battery;
     uint16_t battery_mv; /* 0..10000 */
@@ -146,6 +147,8 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  *   pressed_at = 0; calling/acknowledged need call >= 1 and count >= 1; acked_by
  *   must be "" and acked_at 0 unless acknowledged. A kind on an idle state is read
  *   and ignored (decoded as CB_KIND_CALL), and never written.
+ * - press: age_ms above CB_PRESS_AGE_MAX_MS is decoded as CB_PRESS_AGE_MAX_MS (not
+ *   an error: the press is a guest's call); above 4294967295 it is range.
  * - info: checked in the order fw, tables, rssi, battery_mv, low_battery, uptime_s
  *   (the order of the example); tables is free text, not parsed. low_battery is
  *   false when absent and always written.
