@@ -16,13 +16,14 @@
 #define PUBLISH_WINDOW 1000 /* QoS 1 states in flight at once; bounds the client's memory */
 #define BURST_PACKETS 512   /* messages handled in one transaction at most */
 #define REJECT_LOG_PER_S 20 /* rejection log lines a second at most */
+#define STORE_RETRY_MS 2000 /* how often a hub that cannot store tries the disk again */
 
 static void fail_db(cb_hub *hub, const char *err)
 {
-    cb_log("FATAL %s; stopping so that no state is published that the database does not hold", err);
-    hub->fatal = true;
+    cb_log("cannot store: %s; acknowledging and publishing nothing until the database takes writes again", err);
+    hub->store_failed = true;
     /* nothing read from here on can be kept: leave it unacknowledged with the broker,
-     * which delivers it to the next hub */
+     * which delivers it again once the hub can store it */
     if (hub->mqtt)
         cb_mqtt_stop_reading(hub->mqtt);
 }
@@ -278,7 +279,7 @@ static void handle_cmd(cb_hub *hub, const char *topic, const cb_topic *tp, const
 static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
     cb_hub *hub = ctx;
-    if (hub->fatal)
+    if (hub->store_failed)
         return;
     cb_topic tp;
     cb_status st = cb_topic_parse(msg->topic, strlen(msg->topic), &tp);
@@ -354,7 +355,7 @@ static void publish_dirty(cb_hub *hub)
 static void escalate(cb_hub *hub)
 {
     uint64_t now = cb_wall_ms();
-    for (uint32_t i = 0; i < hub->tables.count && !hub->fatal; i++) {
+    for (uint32_t i = 0; i < hub->tables.count && !hub->store_failed; i++) {
         cb_table *t = &hub->tables.tables[i];
         if (t->state.status == CB_IDLE)
             continue;
@@ -448,14 +449,169 @@ static int load(cb_hub *hub, char *err, size_t err_cap)
     return rc;
 }
 
+/* ---- the broker session ------------------------------------------------------ */
+
+static void status_topic_of(const cb_hub *hub, char *topic)
+{
+    cb_topic_build(CB_TOPIC_HUB_STATUS, hub->opt->site, NULL, topic, CB_TOPIC_SIZE);
+}
+
+/* The hub's own session: a fixed id and a persistent session, so presses sent while
+ * the hub is down (or cannot store) wait in the broker's queue for it. A second hub
+ * for the same site takes over the session. NULL with err if it cannot be made. */
+static cb_mqtt *open_session(cb_hub *hub, const cb_url *broker, char *err, size_t err_cap)
+{
+    char status_topic[CB_TOPIC_SIZE], client_id[64], filter[CB_TOPIC_SIZE];
+    status_topic_of(hub, status_topic);
+    snprintf(client_id, sizeof client_id, "callbell-hub-%s", hub->opt->site);
+    cb_mqtt_options mo = {.client_id = client_id,
+                          .clean_session = false,
+                          .keepalive_s = 30,
+                          .will_topic = status_topic,
+                          .will_payload = "offline",
+                          .birth_payload = "online",
+                          /* a press is acknowledged to the broker only once it is committed */
+                          .hold_writes = true};
+    cb_mqtt_handlers mh = {.ctx = hub, .on_message = on_message, .on_publish = on_publish, .on_connect = on_connect};
+    cb_mqtt *m = cb_mqtt_open(broker, &mo, &mh, err, err_cap);
+    if (!m)
+        return NULL;
+    snprintf(filter, sizeof filter, "callbell/%s/table/+/press", hub->opt->site);
+    cb_mqtt_subscribe(m, filter, 1);
+    snprintf(filter, sizeof filter, "callbell/%s/table/+/cmd", hub->opt->site);
+    cb_mqtt_subscribe(m, filter, 1);
+    cb_topic_build(CB_TOPIC_HUB_REQUEST, hub->opt->site, NULL, filter, sizeof filter);
+    cb_mqtt_subscribe(m, filter, 1);
+    char why[512];
+    if (cb_mqtt_connect(m, 5000, why, sizeof why) != 0)
+        cb_log("%s; will keep trying", why); /* the hub outlives broker restarts */
+    else
+        cb_log("connected to the broker as %s", client_id);
+    return m;
+}
+
+/* ---- a database that takes no writes --------------------------------------------
+ * A full or read-only disk must not stop call handling for good, nor make the hub
+ * restart in a loop. The hub leaves its session (nothing it could not store is
+ * acknowledged: the broker keeps it, and with it every press made meanwhile), says
+ * "degraded" on hub/status from a connection of its own, tries the disk again every
+ * STORE_RETRY_MS and, once a write goes through, takes its session back and catches up
+ * on what the broker kept. */
+
+typedef int (*cb_store_retry)(cb_hub *hub, char *err, size_t err_cap); /* 0 = storing again */
+
+static int while_degraded(cb_hub *hub, const cb_url *broker, volatile sig_atomic_t *stop, cb_store_retry retry,
+                          const char *why)
+{
+    char topic[CB_TOPIC_SIZE], client_id[64], err[600];
+    status_topic_of(hub, topic);
+    snprintf(client_id, sizeof client_id, "callbell-hub-%s-degraded", hub->opt->site);
+    cb_mqtt_options mo = {.client_id = client_id,
+                          .clean_session = true,
+                          .keepalive_s = 30,
+                          .will_topic = topic,
+                          .will_payload = "offline",
+                          .birth_payload = "degraded",
+                          .quiet = true};
+    cb_mqtt *status = cb_mqtt_open(broker, &mo, NULL, err, sizeof err);
+    if (!status)
+        cb_log("cannot report the degraded state: %s", err);
+    cb_log("degraded (%s): calls wait at the broker; trying the database again every %d s", why, STORE_RETRY_MS / 1000);
+    uint64_t next_try = cb_mono_ms() + STORE_RETRY_MS;
+    while (!*stop) {
+        if (status)
+            cb_mqtt_run(status, 200);
+        else
+            cb_sleep_ms(200);
+        if (cb_mono_ms() < next_try)
+            continue;
+        next_try = cb_mono_ms() + STORE_RETRY_MS;
+        if (retry(hub, err, sizeof err) == 0) {
+            cb_mqtt_close(status, NULL);
+            return 0;
+        }
+        /* again: the will of the session we left may have landed after our "degraded" */
+        if (status)
+            cb_mqtt_publish(status, topic, "degraded", 8, 1, true, NULL);
+    }
+    cb_mqtt_close(status, "offline");
+    return -1;
+}
+
+static void reload_table(void *ctx, const cb_table *t)
+{
+    cb_hub *hub = ctx;
+    uint32_t i = cb_table_index_find(&hub->tables, t->state.table);
+    if (i != CB_NO_TABLE) {
+        hub->tables.tables[i] = *t;
+        cb_table_index_mark_dirty(&hub->tables, i);
+    }
+}
+
+/* Back to what the database holds: the rolled-back burst had changed tables, windows
+ * and the call counter in memory only. */
+static int reload(cb_hub *hub, char *err, size_t err_cap)
+{
+    if (hub->devices)
+        memset(hub->devices, 0, hub->device_slots * sizeof *hub->devices);
+    hub->device_count = hub->devices_unsaved = 0;
+    if (cb_store_load_tables(hub->store, reload_table, hub, err, err_cap) != 0 ||
+        cb_store_load_devices(hub->store, load_device, hub, err, err_cap) != 0 ||
+        cb_store_max_call_id(hub->store, &hub->next_call_id, err, err_cap) != 0)
+        return -1;
+    hub->next_call_id++;
+    return 0;
+}
+
+static int resume_storing(cb_hub *hub, char *err, size_t err_cap)
+{
+    if (cb_store_check_writable(hub->store, err, err_cap) != 0 || reload(hub, err, err_cap) != 0)
+        return -1;
+    cb_log("the database takes writes again: catching up on what the broker kept");
+    hub->mqtt = open_session(hub, hub->broker, err, err_cap);
+    if (!hub->mqtt)
+        return -1;
+    hub->store_failed = false;
+    return 0;
+}
+
+/* After fail_db: drops the burst (its PUBACKs never leave), then waits for the disk. */
+static int ride_out_store_failure(cb_hub *hub, const cb_url *broker, volatile sig_atomic_t *stop)
+{
+    cb_store_rollback(hub->store);
+    cb_mqtt_abort(hub->mqtt);
+    hub->mqtt = NULL;
+    return while_degraded(hub, broker, stop, resume_storing, "the database takes no writes");
+}
+
+static int open_store(cb_hub *hub, char *err, size_t err_cap)
+{
+    bool disk;
+    hub->store = cb_store_open(hub->opt->db_path, hub->opt->site, hub->opt->sync, &disk, err, err_cap);
+    return hub->store ? 0 : disk ? -1 : -2;
+}
+
+static int reopen_store(cb_hub *hub, char *err, size_t err_cap)
+{
+    int rc = open_store(hub, err, err_cap);
+    if (rc == 0)
+        cb_log("the database opens for writing again");
+    return rc == -2 ? 0 : rc; /* not the disk's fault: stop waiting, the caller reports it */
+}
+
 int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_atomic_t *stop)
 {
     cb_hub hub;
     memset(&hub, 0, sizeof hub);
     hub.opt = opt;
+    hub.broker = broker;
     cb_log_set_prefix("hub");
     char err[600];
-    hub.store = cb_store_open(opt->db_path, opt->site, opt->sync, err, sizeof err);
+    if (open_store(&hub, err, sizeof err) == -1) {
+        cb_log("cannot open the database: %s", err);
+        if (while_degraded(&hub, broker, stop, reopen_store, "the database cannot be opened for writing") != 0)
+            return 0; /* stopped while waiting: nothing was taken, nothing is lost */
+    }
     if (!hub.store) {
         fprintf(stderr, "callbell hub: %s\n", err);
         return 1;
@@ -477,40 +633,17 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
         open_calls += hub.tables.tables[i].state.status != CB_IDLE;
     cb_log("site %s: %u tables, %u open calls, database %s", opt->site, hub.tables.count, open_calls, opt->db_path);
 
-    char status_topic[CB_TOPIC_SIZE], client_id[64];
-    cb_topic_build(CB_TOPIC_HUB_STATUS, opt->site, NULL, status_topic, sizeof status_topic);
-    /* a fixed id and a persistent session: presses sent while the hub is down wait in
-     * the broker's queue for it. A second hub for the same site takes over the session. */
-    snprintf(client_id, sizeof client_id, "callbell-hub-%s", opt->site);
-    cb_mqtt_options mo = {.client_id = client_id,
-                          .clean_session = false,
-                          .keepalive_s = 30,
-                          .will_topic = status_topic,
-                          .will_payload = "offline",
-                          .birth_payload = "online",
-                          /* a press is acknowledged to the broker only once it is committed */
-                          .hold_writes = true};
-    cb_mqtt_handlers mh = {.ctx = &hub, .on_message = on_message, .on_publish = on_publish, .on_connect = on_connect};
-    hub.mqtt = cb_mqtt_open(broker, &mo, &mh, err, sizeof err);
+    hub.mqtt = open_session(&hub, broker, err, sizeof err);
     if (!hub.mqtt) {
         fprintf(stderr, "callbell hub: %s\n", err);
         cb_store_close(hub.store);
         return 1;
     }
-    char filter[CB_TOPIC_SIZE];
-    snprintf(filter, sizeof filter, "callbell/%s/table/+/press", opt->site);
-    cb_mqtt_subscribe(hub.mqtt, filter, 1);
-    snprintf(filter, sizeof filter, "callbell/%s/table/+/cmd", opt->site);
-    cb_mqtt_subscribe(hub.mqtt, filter, 1);
-    cb_topic_build(CB_TOPIC_HUB_REQUEST, opt->site, NULL, filter, sizeof filter);
-    cb_mqtt_subscribe(hub.mqtt, filter, 1);
-    if (cb_mqtt_connect(hub.mqtt, 5000, err, sizeof err) != 0)
-        cb_log("%s; will keep trying", err); /* the hub outlives broker restarts */
-    else
-        cb_log("connected to the broker as %s", client_id);
 
     uint64_t next_tick = cb_mono_ms() + 1000;
-    while (!*stop && !hub.fatal) {
+    while (!*stop) {
+        if (hub.store_failed && ride_out_store_failure(&hub, broker, stop) != 0)
+            break; /* stopped while degraded: what it could not store waits at the broker */
         uint64_t now = cb_mono_ms();
         int wait = next_tick > now ? (int)(next_tick - now) : 0;
         if (hub.tables.dirty_count && hub.outstanding < PUBLISH_WINDOW && cb_mqtt_connected(hub.mqtt))
@@ -521,12 +654,12 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
             escalate(&hub);
             reject_window(&hub, false); /* report what a flood suppressed */
         }
-        if (hub.fatal)
-            break; /* a half-applied burst is rolled back below, never committed */
+        if (hub.store_failed)
+            continue; /* a half-applied burst is rolled back, never committed */
         /* commit before publishing: a board never sees a state the hub could forget */
         if (save_devices(&hub, err, sizeof err) != 0 || cb_store_commit(hub.store, err, sizeof err) != 0) {
             fail_db(&hub, err);
-            break;
+            continue;
         }
         publish_dirty(&hub);
         if (hub.stats_changed && cb_mono_ms() - hub.stats_published_ms >= 10000 && cb_mqtt_connected(hub.mqtt))
@@ -534,12 +667,12 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
         /* PUBACKs for the burst and its states leave together, after the commit */
         cb_mqtt_flush(hub.mqtt);
     }
-    if (!hub.fatal && hub.stats_changed && cb_mqtt_connected(hub.mqtt))
+    if (!hub.store_failed && hub.stats_changed && cb_mqtt_connected(hub.mqtt))
         cb_hub_publish_stats(&hub); /* boards keep today's figures while the hub is away */
     reject_window(&hub, true);
     cb_log("stopping: %lu events accepted, %lu messages rejected, %lu duplicates dropped", hub.accepted, hub.rejected,
            hub.duplicates);
-    if (hub.fatal) {
+    if (hub.store_failed) {
         cb_store_rollback(hub.store);
         /* no PUBACK for the rolled-back burst may leave: drop the connection, the broker
          * publishes the will ("offline") and keeps those presses for the next hub */
@@ -552,5 +685,5 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     cb_store_close(hub.store);
     cb_table_index_free(&hub.tables);
     free(hub.devices);
-    return hub.fatal ? 1 : 0;
+    return 0;
 }

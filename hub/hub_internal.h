@@ -18,6 +18,7 @@ typedef struct cb_hub_device {
 
 typedef struct cb_hub {
     const cb_hub_options *opt;
+    const cb_url *broker;
     cb_store *store;
     cb_mqtt *mqtt;
     cb_table_index tables;
@@ -27,7 +28,8 @@ typedef struct cb_hub {
     int outstanding; /* state publishes not yet acknowledged by the broker */
     bool stats_changed;
     uint64_t stats_published_ms; /* monotonic */
-    bool fatal;                  /* the database failed: stop, don't publish */
+    bool store_failed;           /* the database took no write: acknowledge and publish nothing
+                                  * more until it does again (ride_out_store_failure) */
     unsigned long accepted, rejected, duplicates;
     uint64_t reject_window_ms; /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;

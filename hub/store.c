@@ -1,11 +1,13 @@
 /* store.c - SQLite persistence for the hub. */
 #include "store.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SCHEMA_VERSION 1
 /* The log's bounds, in frames of a 4 KB page (see after_commit): past
@@ -56,6 +58,41 @@ struct cb_store {
     bool stopping;
     char *path;
 };
+
+/* Is the database's directory on a read-only file system? (SQLite reports only that
+ * it could not open a file, with the errno of its last attempt.) */
+static bool read_only_dir(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    return access(dir, W_OK) != 0 && errno == EROFS;
+}
+
+/* Does this failure pass by itself -- a full, read-only or failing disk, which space,
+ * a remount or a replaced card ends -- rather than need a person (another site's file,
+ * a newer schema, a path that names nothing)? */
+static bool disk_trouble(sqlite3 *db, const char *path)
+{
+    if (!db)
+        return false;
+    switch (sqlite3_errcode(db)) {
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+        return true;
+    case SQLITE_CANTOPEN: {
+        int e = sqlite3_system_errno(db);
+        return e == EROFS || e == ENOSPC || e == EDQUOT || e == EIO || read_only_dir(path);
+    }
+    default:
+        return false;
+    }
+}
 
 static int db_fail(cb_store *s, const char *what, char *err, size_t cap)
 {
@@ -229,8 +266,9 @@ static void stop_checkpointer(cb_store *s)
     s->path = NULL;
 }
 
-cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, char *err, size_t err_cap)
+cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, bool *disk, char *err, size_t err_cap)
 {
+    *disk = false;
     cb_store *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, err_cap, "out of memory");
@@ -238,8 +276,7 @@ cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, 
     }
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         snprintf(err, err_cap, "cannot open database %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        cb_store_close(s);
-        return NULL;
+        goto err;
     }
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     /* WAL: readers (callbell stats on the same file) never block the hub. FULL syncs the
@@ -252,22 +289,37 @@ cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, 
         sqlite3_exec(s->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, err_cap, "cannot use database %s: %s", path, msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
-        cb_store_close(s);
-        return NULL;
+        goto err;
     }
-    if (check_meta(s, site, err, err_cap) != 0) {
-        cb_store_close(s);
-        return NULL;
-    }
+    if (check_meta(s, site, err, err_cap) != 0)
+        goto err;
     start_checkpointer(s, path);
     for (int i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(s->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
             db_fail(s, "preparing statements", err, err_cap);
-            cb_store_close(s);
-            return NULL;
+            goto err;
         }
     }
     return s;
+err:
+    *disk = disk_trouble(s->db, path);
+    cb_store_close(s);
+    return NULL;
+}
+
+int cb_store_check_writable(cb_store *s, char *err, size_t err_cap)
+{
+    /* 64 KB written and dropped in one transaction: a commit of a burst's size fits */
+    static const char sql[] = "BEGIN IMMEDIATE;"
+                              "INSERT OR REPLACE INTO meta VALUES('write_check', zeroblob(65536));"
+                              "DELETE FROM meta WHERE key='write_check';"
+                              "COMMIT;";
+    cb_store_rollback(s);
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    db_fail(s, "writing", err, err_cap);
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
 }
 
 void cb_store_close(cb_store *s)

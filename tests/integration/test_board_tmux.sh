@@ -67,6 +67,9 @@ screen | grep -qE '^> 2 +water' || fail "selection should fall back to table 2"
 log "hub goes away: big warning"
 kill "${PIDS[0]}"
 wait_for "hub offline banner" "screen_has 'HUB OFFLINE'"
+log "a hub that cannot store calls (full disk): its own warning"
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -r -t "callbell/$CALLBELL_SITE/hub/status" -m degraded
+wait_for "degraded hub banner" "screen_has 'HUB CANNOT STORE CALLS'"
 
 log "resizes down to 1x1 and back"
 for size in "20 5" "1 1" "3 2" "12 3" "200 60" "100 30"; do

@@ -83,7 +83,7 @@
   /* ---- board state ------------------------------------------------------------ */
   var tables = new Map();   /* table id -> decoded state */
   var devices = new Map();  /* device id -> {status, info} */
-  var hubStatus = 'unknown'; /* online | offline | absent | unknown */
+  var hubStatus = 'unknown'; /* online | degraded | offline | absent | unknown */
   var stats = null;
   var pending = new Map();  /* table id -> {action, call, timer} */
   var guardUntil = new Map(); /* table id -> ms: done disabled until then */
@@ -644,12 +644,15 @@
     }
 
     var hub = $('hub-offline');
-    var hubDown = connected && (hubStatus === 'offline' || hubStatus === 'absent');
+    var hubDown = connected && (hubStatus === 'offline' || hubStatus === 'absent' || hubStatus === 'degraded');
     hub.hidden = !hubDown;
     hub.dataset.reason = hubDown ? hubStatus : '';
+    $('hub-offline-title').textContent = hubStatus === 'degraded' ? 'Hub cannot store calls' : 'Hub offline';
     $('hub-offline-text').textContent = hubStatus === 'absent'
       ? 'No hub has connected for site “' + settings.site + '”. New calls are not being handled.'
-      : 'New calls are not being handled. Check the hub computer.';
+      : hubStatus === 'degraded'
+        ? 'Its disk is full or read-only. New calls wait and appear once it can store them.'
+        : 'New calls are not being handled. Check the hub computer.';
 
     var box = $('device-banners');
     box.textContent = '';

@@ -409,11 +409,12 @@
     return out;
   });
 
-  /* Plain-text status topics: "online" / "offline". */
+  /* Plain-text status topics: "online" / "offline"; the hub's also "degraded" (it runs
+     but cannot store calls: full or read-only disk). */
   function decodeOnline(payload) {
     var text;
     try { text = payloadText(payload); } catch (e) { return { ok: false, error: e instanceof Fail ? e.name : 'json' }; }
-    if (text === 'online' || text === 'offline') return { ok: true, value: text };
+    if (text === 'online' || text === 'offline' || text === 'degraded') return { ok: true, value: text };
     return { ok: false, error: 'range' };
   }
 
