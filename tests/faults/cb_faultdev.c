@@ -129,8 +129,8 @@ int main(int argc, char **argv)
     f.seqs = calloc(count, sizeof *f.seqs);
     if (!f.seqs)
         return 2;
-    cb_device_config cfg = {.boot = (uint32_t)boot, .button_count = 3, .active_high = true, .log = on_event,
-                            .log_ctx = &f};
+    cb_device_config cfg = {
+        .boot = (uint32_t)boot, .button_count = 3, .active_high = true, .log = on_event, .log_ctx = &f};
     snprintf(cfg.site, sizeof cfg.site, "%s", site);
     snprintf(cfg.device, sizeof cfg.device, "%s", device);
     static const cb_kind kinds[3] = {CB_KIND_CALL, CB_KIND_BILL, CB_KIND_WATER};
