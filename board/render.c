@@ -117,7 +117,10 @@ static void draw_title(const cb_board *b, uint64_t now)
 {
     bar(0, A_REVERSE);
     char line[800];
-    const char *hub = !b->view.hub_known ? "hub ?" : b->view.hub_online ? "hub online" : "hub OFFLINE";
+    const char *hub = !b->view.hub_known     ? "hub ?"
+                      : b->view.hub_online   ? "hub online"
+                      : b->view.hub_degraded ? "hub CANNOT STORE CALLS"
+                                             : "hub OFFLINE";
     snprintf(line, sizeof line, " callbell board | site %s | %s | %s%s%s", b->view.site, b->broker_shown,
              b->connected ? hub : "not connected", b->note[0] ? " | " : "", b->note);
     put(0, 0, A_REVERSE | A_BOLD, line);
@@ -144,9 +147,12 @@ static int draw_warnings(const cb_board *b, int y, int last)
         return y + 1;
     }
     if (b->synced && (!b->view.hub_known || !b->view.hub_online)) {
-        const char *big = b->view.hub_known ? "!!  HUB OFFLINE  !!" : "!!  NO HUB SEEN  !!";
-        const char *why = b->view.hub_known ? "presses are not becoming calls and ack/done are not applied"
-                                            : "no hub has announced itself on this site - is `callbell hub` running?";
+        const char *big = b->view.hub_degraded ? "!!  HUB CANNOT STORE CALLS  !!"
+                          : b->view.hub_known  ? "!!  HUB OFFLINE  !!"
+                                               : "!!  NO HUB SEEN  !!";
+        const char *why = b->view.hub_degraded ? "its disk is full or read-only: calls wait at the broker until it can"
+                          : b->view.hub_known  ? "presses are not becoming calls and ack/done are not applied"
+                                              : "no hub has announced itself on this site - is `callbell hub` running?";
         if (last - y >= 8) {
             for (int i = 0; i < 3; i++)
                 bar(y + i, pair(PAIR_BANNER) | A_BOLD);

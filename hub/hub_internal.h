@@ -20,6 +20,7 @@ typedef struct cb_hub_device_slot {
 
 typedef struct cb_hub {
     const cb_hub_options *opt;
+    const cb_url *broker;
     cb_hub_engine engine;
     cb_store *store;
     cb_mqtt *mqtt;
@@ -31,8 +32,9 @@ typedef struct cb_hub {
     int outstanding; /* publishes not yet acknowledged by the broker */
     bool stats_changed;
     uint64_t stats_published_ms; /* monotonic */
-    bool fatal;                  /* the database failed: stop, don't publish */
-    char db_error[512];          /* why, for the log */
+    bool store_failed;           /* the database took no write: acknowledge and publish nothing
+                                  * more until it does again (ride_out_store_failure) */
+    char store_error[512];       /* why, for the log */
     const char *topic;           /* of the message being handled, for rejection lines */
     uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;

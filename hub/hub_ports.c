@@ -1,7 +1,7 @@
 /* hub_ports.c - the hub engine's ports (callbell/hub_engine.h) over the shell's
  * memory (table index, device map), SQLite and MQTT. They only move bytes: every
- * decision is the engine's. A port that fails marks the hub fatal; the main loop then
- * rolls the burst back and leaves it with the broker (hub.c). */
+ * decision is the engine's. A port that fails marks the store failed; the main loop
+ * then rolls the burst back, leaves it with the broker and waits for the disk (hub.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "hub_internal.h"
 
@@ -14,8 +14,8 @@
 
 static cb_status fail(cb_hub *hub, const char *err)
 {
-    snprintf(hub->db_error, sizeof hub->db_error, "%s", err);
-    hub->fatal = true;
+    snprintf(hub->store_error, sizeof hub->store_error, "%s", err);
+    hub->store_failed = true;
     return CB_E_FULL;
 }
 

@@ -212,6 +212,7 @@ cb_view_change cb_site_view_message(cb_site_view *v, const char *topic, const vo
     case CB_TOPIC_HUB_STATUS:
         v->hub_known = len > 0;
         v->hub_online = is_text(payload, len, "online");
+        v->hub_degraded = is_text(payload, len, "degraded");
         return CB_VIEW_CHANGED;
     case CB_TOPIC_HUB_STATS:
         if (len < sizeof v->stats) {

@@ -59,6 +59,7 @@ typedef struct cb_site_view {
     size_t device_count, device_cap;
     bool hub_known; /* a hub/status message was seen */
     bool hub_online;
+    bool hub_degraded;           /* "degraded": up, but its database takes no writes (calls wait) */
     char stats[CB_PAYLOAD_SIZE]; /* raw retained stats JSON, "" if none */
     unsigned rejected;           /* messages that failed to decode */
     /* the changes of the last state message fed (news_count 0 for other messages) */

@@ -13,7 +13,10 @@
 static const char help[] =
     "usage: callbell hub [options]\n\n"
     "The authority on call state: takes presses and staff commands, keeps every call in\n"
-    "SQLite, publishes each table's retained state. Runs until Ctrl-C.\n\n"
+    "SQLite, publishes each table's retained state. Runs until Ctrl-C. When the database\n"
+    "takes no writes (full or read-only disk) it keeps running \"degraded\": it takes no\n"
+    "call it cannot store (they wait at the broker), says so on hub/status, and catches\n"
+    "up by itself once the disk takes writes again.\n\n"
     "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
     "                   else ~/.local/state/callbell/hub-<site>.db)\n"
     "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"

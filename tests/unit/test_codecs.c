@@ -60,7 +60,7 @@ static void test_press_round_trip_extremes(void **state)
     cb_press p = sample_press();
     p.boot = UINT32_MAX;
     p.seq = UINT32_MAX;
-    p.age_ms = UINT32_MAX;
+    p.age_ms = CB_PRESS_AGE_MAX_MS; /* the largest age a press keeps (larger ones are clamped) */
     p.battery_mv = 10000;
     p.rssi = -127;
     p.kind = CB_KIND_CANCEL;

@@ -139,6 +139,7 @@ test('stats and plain-text status payloads', () => {
   assert.equal(P.decodeStats('{"v":1,"day":"x","calls":1,"acked":1,"done":1,"ack_p50_s":"1","ack_p90_s":1,"done_p50_s":1,"done_p90_s":1,"updated_at":1}').error, 'type');
   assert.equal(P.decodeOnline('offline').value, 'offline');
   assert.equal(P.decodeOnline(new TextEncoder().encode('online')).value, 'online');
+  assert.equal(P.decodeOnline('degraded').value, 'degraded'); // the hub's, when it cannot store
   assert.equal(P.decodeOnline('').ok, false);
 });
 

@@ -47,7 +47,7 @@
   /* ---- board state ------------------------------------------------------------ */
   var tables = new Map();   /* table id -> decoded state */
   var devices = new Map();  /* device id -> {status, info} */
-  var hubStatus = 'unknown'; /* online | offline | absent | unknown */
+  var hubStatus = 'unknown'; /* online | degraded | offline | absent | unknown */
   var stats = null;
   var pending = new Map();  /* request key (table/call) -> {table, call, status, acked_by, action, timer} */
   var sent = new Map();     /* request key/action -> {kind, by}: what the hub's answer is about */
@@ -485,12 +485,15 @@
     }
 
     var hub = $('hub-offline');
-    var hubDown = connected && (hubStatus === 'offline' || hubStatus === 'absent');
+    var hubDown = connected && (hubStatus === 'offline' || hubStatus === 'absent' || hubStatus === 'degraded');
     hub.hidden = !hubDown;
     hub.dataset.reason = hubDown ? hubStatus : '';
+    $('hub-offline-title').textContent = hubStatus === 'degraded' ? 'Hub cannot store calls' : 'Hub offline';
     $('hub-offline-text').textContent = hubStatus === 'absent'
       ? 'No hub has connected for site “' + settings.site + '”. New calls are not being handled.'
-      : 'New calls are not being handled. Check the hub computer.';
+      : hubStatus === 'degraded'
+        ? 'Its disk is full or read-only. New calls wait and appear once it can store them.'
+        : 'New calls are not being handled. Check the hub computer.';
   }
 
   /* ---- settings dialog ---------------------------------------------------------- */

@@ -26,6 +26,7 @@
   var MAX_MEMBERS = 16;
   var MAX_DEPTH = 9; /* the object itself plus 8 levels of brackets in a member */
   var U32 = 4294967295n;
+  var PRESS_AGE_MAX_MS = 86400000; // 24 h: a larger press age_ms is read as this
   var I64_MAX = 9223372036854775807n;
   var JS_SAFE_MAX = 9007199254740991n; /* 2^53 - 1 */
   var AGE_DEFAULTS = { warn_s: 60, late_s: 180 };
@@ -411,7 +412,7 @@
     out.boot = int(o, 'boot', true, 0n, U32);
     out.seq = int(o, 'seq', true, 1n, U32);
     out.kind = kindField(o, 'kind', true, KINDS);
-    out.age_ms = int(o, 'age_ms', true, 0n, U32);
+    out.age_ms = Math.min(int(o, 'age_ms', true, 0n, U32), PRESS_AGE_MAX_MS);
     var text = str(o, 'text', false, TEXT_MAX);
     if (text !== undefined) out.text = text;
     var mv = int(o, 'battery_mv', false, 0n, 10000n);
@@ -589,11 +590,12 @@
     return out;
   });
 
-  /* Plain-text status topics: "online" / "offline". */
+  /* Plain-text status topics: "online" / "offline"; the hub's also "degraded" (it runs
+     but cannot store calls: full or read-only disk). */
   function decodeOnline(payload) {
     var text;
     try { text = payloadText(payload); } catch (e) { return { ok: false, error: e instanceof Fail ? e.name : 'json' }; }
-    if (text === 'online' || text === 'offline') return { ok: true, value: text };
+    if (text === 'online' || text === 'offline' || text === 'degraded') return { ok: true, value: text };
     return { ok: false, error: 'range' };
   }
 

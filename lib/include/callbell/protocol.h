@@ -28,6 +28,7 @@
 #define CB_REASON_MAX 160    /* press reply "reason" */
 #define CB_ERROR_NAME_MAX 23 /* press reply "error" */
 #define CB_JSON_SAFE_MAX ((uint64_t)9007199254740991) /* 2^53 - 1: exact in JavaScript */
+#define CB_PRESS_AGE_MAX_MS 86400000u /* 24 h: a press "age_ms" beyond is read as this */
 
 typedef enum cb_kind { CB_KIND_CALL = 0, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL, CB_KIND_COUNT } cb_kind;
 typedef enum cb_table_status { CB_IDLE = 0, CB_CALLING, CB_ACKNOWLEDGED } cb_table_status;
@@ -57,7 +58,7 @@ typedef struct cb_press {
     uint32_t boot;
     uint32_t seq; /* >= 1 */
     cb_kind kind;
-    uint32_t age_ms;
+    uint32_t age_ms;            /* <= CB_PRESS_AGE_MAX_MS: the decoder clamps larger ones */
     char text[CB_TEXT_MAX + 1]; /* "" when absent */
     bool has_battery;
     uint16_t battery_mv; /* 0..10000 */
@@ -230,6 +231,8 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  * - cmd reply: table, action, call (0..INT64_MAX), ok; error and reason required
  *   when not ok (as in the press reply).
  * - press: up_ms and sent_at, when present, are 0 .. 2^53-1 (range beyond).
+ * - press: age_ms above CB_PRESS_AGE_MAX_MS is decoded as CB_PRESS_AGE_MAX_MS (not
+ *   an error: the press is a guest's call); above 4294967295 it is range.
  * - state: "requests" is required and must be an array (type) of at most
  *   CB_REQUEST_MAX objects (range beyond; an element that is not an object is type).
  *   Each request: kind (required; "cancel" is bad_kind), call >= 1, status calling or
