@@ -28,7 +28,7 @@
 #define CB_REASON_MAX 160    /* press reply "reason" */
 #define CB_ERROR_NAME_MAX 23 /* press reply "error" */
 #define CB_JSON_SAFE_MAX ((uint64_t)9007199254740991) /* 2^53 - 1: exact in JavaScript */
-#define CB_PRESS_AGE_MAX_MS 86400000u /* 24 h: a press "age_ms" beyond is read as this */
+#define CB_PRESS_AGE_MAX_MS 86400000u                 /* 24 h: a press "age_ms" beyond is read as this */
 
 typedef enum cb_kind { CB_KIND_CALL = 0, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL, CB_KIND_COUNT } cb_kind;
 typedef enum cb_table_status { CB_IDLE = 0, CB_CALLING, CB_ACKNOWLEDGED } cb_table_status;
