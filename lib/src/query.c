@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-static const char *const query_names[] = {[CB_QUERY_STATS] = "stats", [CB_QUERY_CALLS] = "calls"};
+static const char *const query_names[] = {
+    [CB_QUERY_STATS] = "stats", [CB_QUERY_CALLS] = "calls", [CB_QUERY_INFO] = "info"};
 
 static cb_query_kind query_kind(const char *name)
 {
