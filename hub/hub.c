@@ -11,6 +11,7 @@
 #include "hub_internal.h"
 
 #include "clock.h"
+#include "db_lock.h"
 #include "log.h"
 
 #include <stdarg.h>
@@ -127,6 +128,8 @@ static void on_connect(void *ctx)
 {
     cb_hub *hub = ctx;
     hub->outstanding = 0;
+    hub->connected_once = true;
+    cb_hub_publish_info(hub); /* right behind "online": who is online */
     /* the broker may have lost its retained store while we were away: say it again */
     mark_all_dirty(hub);
 }
@@ -282,7 +285,8 @@ static cb_mqtt *connect_broker(cb_hub *hub, const cb_url *broker, char *err, siz
     static char status_topic[CB_TOPIC_SIZE], client_id[64];
     cb_topic_build(CB_TOPIC_HUB_STATUS, site, NULL, status_topic, sizeof status_topic);
     /* a fixed id and a persistent session: presses sent while the hub is down wait in
-     * the broker's queue for it. A second hub for the same site takes over the session. */
+     * the broker's queue for it. A second hub would take that session over: every
+     * connect is preceded by the check of hub_authority.c (before_connect). */
     snprintf(client_id, sizeof client_id, "callbell-hub-%s", site);
     cb_mqtt_options mo = {.client_id = client_id,
                           .clean_session = false,
@@ -292,10 +296,15 @@ static cb_mqtt *connect_broker(cb_hub *hub, const cb_url *broker, char *err, siz
                           .birth_payload = "online",
                           /* a press is acknowledged to the broker only once it is committed */
                           .hold_writes = true};
-    cb_mqtt_handlers mh = {.ctx = hub, .on_message = on_message, .on_publish = on_publish, .on_connect = on_connect};
+    cb_mqtt_handlers mh = {.ctx = hub,
+                           .on_message = on_message,
+                           .on_publish = on_publish,
+                           .on_connect = on_connect,
+                           .before_connect = cb_hub_before_connect};
     cb_mqtt *m = cb_mqtt_open(broker, &mo, &mh, err, err_cap);
     if (!m)
         return NULL;
+    hub->mqtt = m; /* on_connect publishes with it */
     char filter[CB_TOPIC_SIZE];
     snprintf(filter, sizeof filter, "callbell/%s/table/+/press", site);
     cb_mqtt_subscribe(m, filter, 1);
@@ -315,7 +324,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
 {
     char err[600];
     uint64_t next_tick = cb_mono_ms() + 1000;
-    while (!*stop && !hub->fatal) {
+    while (!*stop && !hub->fatal && !hub->taken_over) {
         uint64_t now = cb_mono_ms();
         int wait = next_tick > now ? (int)(next_tick - now) : 0;
         if (hub->tables.dirty_count && hub->outstanding < PUBLISH_WINDOW && cb_mqtt_connected(hub->mqtt))
@@ -371,10 +380,22 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     cb_hub hub;
     memset(&hub, 0, sizeof hub);
     hub.opt = opt;
+    hub.broker = broker;
     hub.scratch_i = CB_NO_TABLE;
     cb_log_set_prefix("hub");
-    char err[600];
+    char err[800];
     int rc = 1;
+    /* one hub per database, then one per site: both refusals leave the other hub and
+     * its database untouched */
+    hub.db_lock = cb_db_lock(opt->db_path, err, sizeof err);
+    if (hub.db_lock < 0)
+        goto err;
+    cb_hub_identity_init(&hub);
+    int claim = cb_hub_claim(&hub, false, err, sizeof err);
+    if (claim > 0)
+        goto err;
+    if (claim < 0) /* asked again before each connect attempt */
+        cb_log("cannot ask the broker whether another hub serves site %s yet: %s", opt->site, err);
     hub.store = cb_store_open(opt->db_path, opt->site, opt->sync, err, sizeof err);
     if (!hub.store)
         goto err;
@@ -394,12 +415,13 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
         goto err;
     run(&hub, stop);
     shut_down(&hub);
-    rc = hub.fatal ? 1 : 0;
+    rc = hub.fatal || hub.taken_over ? 1 : 0;
     goto out;
 err:
     fprintf(stderr, "callbell hub: %s\n", err);
 out:
     cb_store_close(hub.store);
+    cb_db_unlock(hub.db_lock);
     cb_table_index_free(&hub.tables);
     free(hub.devices);
     return rc;

@@ -215,9 +215,11 @@ void cb_hub_handle_request(cb_hub *hub, const char *payload, size_t len)
     } else if (q.kind == CB_QUERY_CALLS) {
         cJSON *calls = calls_result(hub);
         reply(hub, q.reply_to, q.id, calls, "out of memory");
+    } else if (q.kind == CB_QUERY_INFO) {
+        reply(hub, q.reply_to, q.id, cb_hub_info_json(hub), "cannot encode this hub's info");
     } else {
         char err[128];
-        snprintf(err, sizeof err, "unknown query '%.16s' (want stats or calls)", q.name);
+        snprintf(err, sizeof err, "unknown query '%.16s' (want stats, calls or info)", q.name);
         reply(hub, q.reply_to, q.id, NULL, err);
     }
 }

@@ -19,6 +19,9 @@ typedef struct cb_mqtt_handlers {
     void (*on_disconnect)(void *ctx); /* connection lost (not called by cb_mqtt_close) */
     void (*on_message)(void *ctx, const struct mosquitto_message *msg);
     void (*on_publish)(void *ctx, int mid); /* PUBACK for QoS 1 (or sent, for QoS 0) */
+    /* optional: asked before each reconnect of cb_mqtt_run; non-zero: not now (the
+     * next attempt waits for the backoff), e.g. the hub while another hub serves */
+    int (*before_connect)(void *ctx);
 } cb_mqtt_handlers;
 
 typedef struct cb_mqtt_options {

@@ -27,7 +27,11 @@ static const char help[] =
     "                   milliseconds on SD cards and virtual disks, per event burst)\n"
     "  --quiet          log only problems, not every event\n"
     "  --max-devices N  devices whose duplicate windows are kept (default 10000); a new\n"
-    "                   device beyond it makes the hub forget the least recently heard half\n" CB_COMMON_HELP;
+    "                   device beyond it makes the hub forget the least recently heard half\n"
+    "  --claim-timeout S  one hub per site: before it connects, the hub asks the hub that\n"
+    "                   hub/status says is online; it refuses to start when that one\n"
+    "                   answers, and takes over when it does not answer within S seconds\n"
+    "                   (default 5; it died without its will reaching the broker)\n" CB_COMMON_HELP;
 
 int cb_cmd_hub(int argc, char **argv)
 {
@@ -35,7 +39,8 @@ int cb_cmd_hub(int argc, char **argv)
     cb_common_init(&c, "hub");
     const char *env_tables = getenv("CALLBELL_TABLES");
     const char *tables_spec = env_tables && env_tables[0] ? env_tables : "1-4";
-    cb_hub_options o = {.sync = CB_SYNC_NORMAL, .log_events = true, .max_devices = 10000};
+    cb_hub_options o = {
+        .sync = CB_SYNC_NORMAL, .log_events = true, .max_devices = 10000, .claim_timeout_ms = CB_HUB_CLAIM_TIMEOUT_MS};
     cb_call_config_default(&o.call);
     char db_path[4096] = "";
     static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
@@ -45,6 +50,7 @@ int cb_cmd_hub(int argc, char **argv)
                                              {"sync", required_argument, 0, 'y'},
                                              {"quiet", no_argument, 0, 'q'},
                                              {"max-devices", required_argument, 0, 'm'},
+                                             {"claim-timeout", required_argument, 0, 'c'},
                                              CB_COMMON_OPTIONS,
                                              {0, 0, 0, 0}};
     int opt;
@@ -94,6 +100,15 @@ int cb_cmd_hub(int argc, char **argv)
                 return 2;
             }
             o.max_devices = n;
+            break;
+        case 'c':
+            if (cb_parse_uint(&c, "--claim-timeout", optarg, 600, &n) != 0)
+                return 2;
+            if (n == 0) {
+                cb_fail(&c, "--claim-timeout must be at least 1 second");
+                return 2;
+            }
+            o.claim_timeout_ms = (int)n * 1000;
             break;
         default:
             if (cb_common_option(&c, opt, optarg) != 0)

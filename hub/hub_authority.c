@@ -1,0 +1,100 @@
+/* hub_authority.c - exactly one active hub per site (docs/protocol.md "hub info").
+ *
+ * The hub's client id is fixed, so that presses wait in one persistent session while
+ * the hub is down. A second hub connecting with it takes that session from the first,
+ * and each would take it back a moment later. So before every connect the hub asks,
+ * with a client id of its own, whether another hub serves (site_claim.c): at start-up
+ * it refuses to run beside one; after a lost connection it stops when one took over. */
+#define _POSIX_C_SOURCE 200809L
+#include "hub_internal.h"
+
+#include "clock.h"
+#include "log.h"
+#include "random.h"
+#include "site_claim.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void cb_hub_identity_init(cb_hub *hub)
+{
+    cb_hub_info *i = &hub->info;
+    memset(i, 0, sizeof *i);
+    snprintf(i->instance, sizeof i->instance, "%08x%08x", cb_random_u32(), cb_random_u32());
+    if (gethostname(i->host, sizeof i->host) != 0 || !i->host[0])
+        snprintf(i->host, sizeof i->host, "unknown");
+    i->host[sizeof i->host - 1] = '\0';
+    i->pid = (uint32_t)getpid();
+    if (cb_hub_info_set_db(i, hub->opt->db_path) != CB_OK)
+        snprintf(i->db, sizeof i->db, "?");
+    i->started_at = cb_wall_ms();
+}
+
+int cb_hub_claim(cb_hub *hub, bool reconnect, char *err, size_t err_cap)
+{
+    cb_site_claim c;
+    const char *mine = reconnect ? hub->info.instance : "";
+    int timeout_ms = hub->opt->claim_timeout_ms > 0 ? hub->opt->claim_timeout_ms : CB_HUB_CLAIM_TIMEOUT_MS;
+    if (cb_site_claim_check(hub->broker, hub->opt->site, mine, reconnect, timeout_ms, &c, err, err_cap) != 0)
+        return -1;
+    char who[400];
+    cb_site_claim_describe(&c, who, sizeof who);
+    switch (c.claim) {
+    case CB_CLAIM_OTHER_ACTIVE:
+        if (reconnect)
+            snprintf(err, err_cap,
+                     "another hub took over site %s: %s; stopping (a hub never takes the session back, so that two "
+                     "hubs do not take it from each other)",
+                     hub->opt->site, who);
+        else
+            snprintf(err, err_cap,
+                     "site %s already has an active hub: %s; not starting a second one (stop that one first, or "
+                     "give this one another --site)",
+                     hub->opt->site, who);
+        return 1;
+    case CB_CLAIM_STALE:
+        cb_log("hub/status of site %s says online, but the hub it names (%s) did not answer within %.1f s: it died "
+               "without its will reaching the broker; taking over its session",
+               hub->opt->site, who, timeout_ms / 1000.0);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+int cb_hub_before_connect(void *ctx)
+{
+    cb_hub *hub = ctx;
+    char err[800];
+    int rc = cb_hub_claim(hub, hub->connected_once, err, sizeof err);
+    if (rc > 0) {
+        cb_log("%s", err);
+        hub->taken_over = true;
+    }
+    /* -1 (the broker cannot be asked): the connect would fail too; try both later */
+    return rc == 0 ? 0 : -1;
+}
+
+cJSON *cb_hub_info_json(const cb_hub *hub)
+{
+    char payload[CB_PAYLOAD_SIZE];
+    size_t len;
+    if (cb_hub_info_encode(&hub->info, payload, sizeof payload, &len) != CB_OK)
+        return NULL;
+    return cJSON_ParseWithLength(payload, len);
+}
+
+void cb_hub_publish_info(cb_hub *hub)
+{
+    char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
+    size_t len;
+    if (cb_topic_build(CB_TOPIC_HUB_INFO, hub->opt->site, NULL, topic, sizeof topic) != CB_OK ||
+        cb_hub_info_encode(&hub->info, payload, sizeof payload, &len) != CB_OK) {
+        cb_log("cannot encode this hub's info (bug)");
+        return;
+    }
+    if (cb_mqtt_publish(hub->mqtt, topic, payload, len, 1, true, NULL) == 0)
+        hub->outstanding++;
+}
