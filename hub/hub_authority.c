@@ -64,16 +64,18 @@ int cb_hub_claim(cb_hub *hub, bool reconnect, char *err, size_t err_cap)
     }
 }
 
-int cb_hub_before_connect(void *ctx)
+int cb_hub_before_connect(void *ctx, char *why, size_t why_cap)
 {
     cb_hub *hub = ctx;
     char err[800];
     int rc = cb_hub_claim(hub, hub->connected_once, err, sizeof err);
     if (rc > 0) {
         cb_log("%s", err);
-        hub->taken_over = true;
+        hub->taken_over = true; /* the loop stops; nothing is logged as a retry */
+    } else if (rc < 0) {
+        /* the broker cannot be asked: the connect would fail too; both are tried again */
+        snprintf(why, why_cap, "%s", err);
     }
-    /* -1 (the broker cannot be asked): the connect would fail too; try both later */
     return rc == 0 ? 0 : -1;
 }
 

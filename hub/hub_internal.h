@@ -62,7 +62,7 @@ int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap);
  * cb_hub_publish_info announces the hub (retained), on every connect. */
 void cb_hub_identity_init(cb_hub *hub);
 int cb_hub_claim(cb_hub *hub, bool reconnect, char *err, size_t err_cap);
-int cb_hub_before_connect(void *ctx);
+int cb_hub_before_connect(void *ctx, char *why, size_t why_cap);
 void cb_hub_publish_info(cb_hub *hub);
 /* The info object as cJSON (the "info" query's result); NULL when out of memory. */
 struct cJSON *cb_hub_info_json(const cb_hub *hub);

@@ -280,10 +280,13 @@ int cb_mqtt_run(cb_mqtt *m, int timeout_ms)
             return 0;
         }
         char err[512];
-        if (m->h.before_connect && m->h.before_connect(m->h.ctx) != 0) {
+        err[0] = '\0';
+        if (m->h.before_connect && m->h.before_connect(m->h.ctx, err, sizeof err) != 0) {
             uint32_t delay;
             cb_backoff_next(&m->backoff, &delay);
             m->next_attempt_ms = cb_mono_ms() + delay;
+            if (!m->opt.quiet && err[0])
+                cb_log("%s; retrying in %.1f s", err, delay / 1000.0);
             return 0;
         }
         if (cb_mqtt_connect(m, 5000, err, sizeof err) != 0) {

@@ -20,8 +20,9 @@ typedef struct cb_mqtt_handlers {
     void (*on_message)(void *ctx, const struct mosquitto_message *msg);
     void (*on_publish)(void *ctx, int mid); /* PUBACK for QoS 1 (or sent, for QoS 0) */
     /* optional: asked before each reconnect of cb_mqtt_run; non-zero: not now (the
-     * next attempt waits for the backoff), e.g. the hub while another hub serves */
-    int (*before_connect)(void *ctx);
+     * next attempt waits for the backoff, and `why`, when set, is logged with it), e.g.
+     * the hub while it cannot tell whether another hub serves */
+    int (*before_connect)(void *ctx, char *why, size_t why_cap);
 } cb_mqtt_handlers;
 
 typedef struct cb_mqtt_options {
