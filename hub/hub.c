@@ -146,9 +146,10 @@ static void publish_dirty(cb_hub *hub, int window)
         cb_table t;
         cb_table_index_get(&hub->tables, i, &t);
         char topic[CB_TOPIC_SIZE], payload[CB_STATE_PAYLOAD_SIZE];
-        size_t len;
+        size_t len = 0;
+        bool retired = hub->tables.heads[i].retired; /* an empty retained message deletes it */
         if (cb_topic_build(CB_TOPIC_STATE, hub->opt->site, t.state.table, topic, sizeof topic) != CB_OK ||
-            cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK) {
+            (!retired && cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK)) {
             cb_log("cannot encode state of table %s (bug)", t.state.table);
             continue;
         }
@@ -210,8 +211,10 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         cb_log("table %s is not in --tables but has open requests; serving it until they are closed", id);
         break;
     case CB_RECONCILE_DROP:
-        cb_log("table %s is no longer configured: forgotten", id);
-        return cb_store_drop_table(hub->store, id, err, err_cap);
+        cb_log("table %s is no longer configured: forgotten, its retained state cleared", id);
+        if (cb_store_drop_table(hub->store, id, err, err_cap) != 0)
+            return -1;
+        break; /* kept as a retired head: every connect clears its retained state */
     }
     if (cb_table_index_find(&hub->tables, id) != CB_NO_TABLE)
         return 0; /* listed twice */
@@ -221,6 +224,8 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         return -1;
     }
     hub->tables.heads[i].retiring = what == CB_RECONCILE_RETIRING;
+    hub->tables.heads[i].retired = what == CB_RECONCILE_DROP;
+    hub->retired_count += what == CB_RECONCILE_DROP;
     return 0;
 }
 
@@ -408,8 +413,8 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
      * stored-table index, SQLite's scratch for the first big transaction): give them back */
     malloc_trim(0);
 #endif
-    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count, hub.tables.open_count,
-           opt->db_path);
+    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count - hub.retired_count,
+           hub.tables.open_count, opt->db_path);
     hub.mqtt = connect_broker(&hub, broker, err, sizeof err);
     if (!hub.mqtt)
         goto err;

@@ -24,6 +24,7 @@ typedef struct cb_hub {
     cb_store *store;
     cb_mqtt *mqtt;
     cb_table_index tables;
+    uint32_t retired_count;      /* heads of forgotten tables (table_index.h: retired) */
     cb_table scratch;            /* the table the engine is working on (ports.table) */
     uint32_t scratch_i;          /* its index, CB_NO_TABLE when none */
     cb_hub_device_slot *devices; /* open addressing by id; d.id[0] == 0 = empty */
