@@ -26,9 +26,14 @@ typedef struct cb_mqtt_handlers {
 } cb_mqtt_handlers;
 
 typedef struct cb_mqtt_options {
-    const char *client_id;     /* NULL: generated from id_prefix, pid and randomness */
-    const char *id_prefix;     /* e.g. "cb-press" */
-    bool clean_session;        /* false: the broker queues QoS 1 messages while we are away */
+    const char *client_id; /* NULL: generated from id_prefix, pid and randomness */
+    const char *id_prefix; /* e.g. "cb-press" */
+    bool clean_session;    /* false: the broker queues QoS 1 messages while we are away */
+    /* MQTT 5 and clean_session false: how long the broker keeps the session after the
+     * connection ends (0: CB_MQTT_SESSION_EXPIRY_S). MQTT 3.1.1 has no such field: the
+     * broker's own setting applies (Mosquitto: persistent_client_expiration, default
+     * never). */
+    unsigned session_expiry_s;
     int keepalive_s;           /* 0: 60 */
     const char *will_topic;    /* optional: retained QoS 1 will ... */
     const char *will_payload;  /* ... with this payload (e.g. "offline") */
@@ -39,6 +44,9 @@ typedef struct cb_mqtt_options {
      * (the hub) loses nothing when it dies in between -- the broker redelivers. */
     bool hold_writes;
 } cb_mqtt_options;
+
+/* A week: a hub down over a long weekend still finds every press waiting. */
+#define CB_MQTT_SESSION_EXPIRY_S (7u * 24u * 3600u)
 
 typedef struct cb_mqtt cb_mqtt;
 
@@ -80,6 +88,9 @@ void cb_mqtt_stop_reading(cb_mqtt *m);
 /* Replaces the message handler and its context (a command that reads in stages). */
 void cb_mqtt_set_message_handler(cb_mqtt *m, void (*on_message)(void *ctx, const struct mosquitto_message *msg),
                                  void *ctx);
+/* The protocol in use: 5, or 3 for 3.1.1 (auto falls back to 3 for good when the
+ * broker refuses 5). */
+int cb_mqtt_version_in_use(const cb_mqtt *m);
 /* The client id in use (stable for the life of the object). */
 const char *cb_mqtt_client_id(const cb_mqtt *m);
 struct mosquitto *cb_mqtt_handle(cb_mqtt *m);

@@ -13,6 +13,8 @@ void cb_common_init(cb_common *c, const char *command)
     const char *s = getenv("CALLBELL_SITE");
     snprintf(c->broker_text, sizeof c->broker_text, "%s", b && b[0] ? b : CB_DEFAULT_BROKER);
     snprintf(c->site, sizeof c->site, "%s", s && s[0] ? s : CB_DEFAULT_SITE);
+    const char *v = getenv("CALLBELL_MQTT");
+    c->env_mqtt_bad = v && v[0] && cb_mqtt_version_parse(v, &c->mqtt) != 0;
 }
 
 void cb_fail(const cb_common *c, const char *fmt, ...)
@@ -43,6 +45,14 @@ int cb_common_option(cb_common *c, int opt, const char *arg)
         snprintf(c->site, sizeof c->site, "%s", arg);
         return 0;
     }
+    if (opt == 'Q') {
+        if (cb_mqtt_version_parse(arg, &c->mqtt) != 0) {
+            cb_fail(c, "bad --mqtt '%s': want 3, 5 or auto", arg);
+            return 2;
+        }
+        c->env_mqtt_bad = false;
+        return 0;
+    }
     return cb_usage_error(c);
 }
 
@@ -53,6 +63,11 @@ int cb_common_finish(cb_common *c)
         cb_fail(c, "%s", err);
         return 2;
     }
+    if (c->env_mqtt_bad) {
+        cb_fail(c, "bad CALLBELL_MQTT '%s': want 3, 5 or auto", getenv("CALLBELL_MQTT"));
+        return 2;
+    }
+    c->broker.mqtt = c->mqtt;
     if (cb_id_check(c->site) != CB_OK) {
         cb_fail(c, "bad site '%s' (CALLBELL_SITE): use 1-32 characters of a-z 0-9 _ -", c->site);
         return 2;

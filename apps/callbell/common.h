@@ -21,11 +21,13 @@ typedef struct cb_common {
     char broker_text[512];
     cb_url broker;
     char site[CB_ID_SIZE];
+    cb_mqtt_version mqtt; /* --mqtt / CALLBELL_MQTT, copied into broker.mqtt */
+    bool env_mqtt_bad;    /* CALLBELL_MQTT is not 3, 5 or auto (reported unless --mqtt) */
 } cb_common;
 
 /* getopt_long entries every command includes (terminated by its own {0}). */
 #define CB_COMMON_OPTIONS                                                                                              \
-    {"broker", required_argument, 0, 'B'}, {"site", required_argument, 0, 'S'},                                        \
+    {"broker", required_argument, 0, 'B'}, {"site", required_argument, 0, 'S'}, {"mqtt", required_argument, 0, 'Q'},   \
     {                                                                                                                  \
         "help", no_argument, 0, 'h'                                                                                    \
     }
@@ -36,11 +38,13 @@ typedef struct cb_common {
     "                 (env CALLBELL_BROKER; default " CB_DEFAULT_BROKER ", see `callbell broker`)\n"                   \
     "  --site ID      site id, keeps restaurants apart on a shared broker\n"                                           \
     "                 (env CALLBELL_SITE; default " CB_DEFAULT_SITE ")\n"                                              \
+    "  --mqtt V       MQTT version: 5, 3 (3.1.1) or auto (default: 5, else 3.1.1 when\n"                               \
+    "                 the broker refuses 5; env CALLBELL_MQTT)\n"                                                      \
     "  -h, --help     show this help\n"
 
 /* Sets defaults from CALLBELL_BROKER / CALLBELL_SITE. */
 void cb_common_init(cb_common *c, const char *command);
-/* Handles 'B' and 'S'; returns 0, or 2 after printing the error. */
+/* Handles 'B', 'S' and 'Q' (--mqtt); returns 0, or 2 after printing the error. */
 int cb_common_option(cb_common *c, int opt, const char *arg);
 /* Validates broker URL and site after option parsing; 0 or 2 after printing. */
 int cb_common_finish(cb_common *c);
