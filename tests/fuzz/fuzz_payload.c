@@ -237,8 +237,14 @@ static void fuzz_engine(const char *s, size_t len)
     CHECK(cb_call_config_default(&cfg.call) == CB_OK);
     cfg.max_devices = 2;
     strcpy(cfg.tables_text, "3-4");
-    cb_hub_ports ports = {NULL,       fz_table,          fz_device, fz_device_count, fz_forget,
-                          fz_changed, fz_device_changed, fz_reply,  fz_reject};
+    cb_hub_ports ports = {.table = fz_table,
+                          .device = fz_device,
+                          .device_count = fz_device_count,
+                          .forget_devices = fz_forget,
+                          .changed = fz_changed,
+                          .device_changed = fz_device_changed,
+                          .reply = fz_reply,
+                          .reject = fz_reject}; /* cmd_reply: optional */
     cb_hub_engine e;
     CHECK(cb_hub_engine_init(&e, &cfg, &ports, 0) == CB_OK);
     uint64_t now = FUZZ_T0;
