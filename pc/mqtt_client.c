@@ -48,6 +48,7 @@ struct cb_mqtt {
     char fence_topic[160];
     char fence_token[128];
     bool fence_seen;
+    const mosquitto_property *msg_props; /* of the message being handled (MQTT 5) */
 };
 
 static void on_connect(struct mosquitto *mosq, void *obj, int rc)
@@ -80,7 +81,8 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
         m->h.on_disconnect(m->h.ctx);
 }
 
-static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg)
+static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg,
+                       const mosquitto_property *props)
 {
     (void)mosq;
     cb_mqtt *m = obj;
@@ -91,8 +93,10 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
         m->fence_seen = true;
         return;
     }
+    m->msg_props = props; /* for cb_mqtt_message_response, during the handler only */
     if (m->h.on_message)
         m->h.on_message(m->h.ctx, msg);
+    m->msg_props = NULL;
 }
 
 static void on_publish(struct mosquitto *mosq, void *obj, int mid)
@@ -162,7 +166,7 @@ cb_mqtt *cb_mqtt_open(const cb_url *url, const cb_mqtt_options *opt, const cb_mq
         mosquitto_threaded_set(m->mosq, true);
     mosquitto_connect_callback_set(m->mosq, on_connect);
     mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
-    mosquitto_message_callback_set(m->mosq, on_message);
+    mosquitto_message_v5_callback_set(m->mosq, on_message);
     mosquitto_publish_callback_set(m->mosq, on_publish);
     if (url->user[0] && mosquitto_username_pw_set(m->mosq, url->user, url->pass[0] ? url->pass : NULL) != 0) {
         snprintf(err, err_cap, "the broker URL's user name is not valid UTF-8 (after %%XX decoding)");
@@ -436,6 +440,46 @@ int cb_mqtt_publish(cb_mqtt *m, const char *topic, const void *payload, size_t l
         return -1;
     int rc = mosquitto_publish(m->mosq, mid, topic, (int)len, payload, qos, retain);
     return rc == MOSQ_ERR_SUCCESS ? 0 : -1;
+}
+
+int cb_mqtt_publish_correlated(cb_mqtt *m, const char *topic, const void *payload, size_t len, int qos,
+                               const void *corr, size_t corr_len)
+{
+    if (corr_len == 0 || m->version != MQTT_PROTOCOL_V5)
+        return cb_mqtt_publish(m, topic, payload, len, qos, false, NULL);
+    if (!m->connected || corr_len > UINT16_MAX)
+        return -1;
+    mosquitto_property *props = NULL;
+    int rc = mosquitto_property_add_binary(&props, MQTT_PROP_CORRELATION_DATA, corr, (uint16_t)corr_len);
+    if (rc == MOSQ_ERR_SUCCESS)
+        rc = mosquitto_publish_v5(m->mosq, NULL, topic, (int)len, payload, qos, false, props);
+    mosquitto_property_free_all(&props);
+    return rc == MOSQ_ERR_SUCCESS ? 0 : -1;
+}
+
+int cb_mqtt_message_response(const cb_mqtt *m, char *topic, size_t topic_cap, void *corr, size_t corr_cap,
+                             size_t *corr_len)
+{
+    char *value = NULL;
+    void *data = NULL;
+    uint16_t n = 0;
+    *corr_len = 0;
+    if (!m->msg_props || !mosquitto_property_read_string(m->msg_props, MQTT_PROP_RESPONSE_TOPIC, &value, false))
+        return -1;
+    int rc = strlen(value) < topic_cap ? 0 : -1;
+    if (rc == 0)
+        snprintf(topic, topic_cap, "%s", value);
+    free(value);
+    if (rc == 0 && mosquitto_property_read_binary(m->msg_props, MQTT_PROP_CORRELATION_DATA, &data, &n, false)) {
+        if (n <= corr_cap) {
+            memcpy(corr, data, n);
+            *corr_len = n;
+        } else {
+            rc = -1;
+        }
+        free(data);
+    }
+    return rc;
 }
 
 int cb_mqtt_subscribe(cb_mqtt *m, const char *filter, int qos)

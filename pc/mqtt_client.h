@@ -73,6 +73,15 @@ void cb_mqtt_abort(cb_mqtt *m);
 bool cb_mqtt_connected(const cb_mqtt *m);
 /* Queue a publish. 0 and *mid (optional), or -1 (not connected / too large / error). */
 int cb_mqtt_publish(cb_mqtt *m, const char *topic, const void *payload, size_t len, int qos, bool retain, int *mid);
+/* The same with MQTT 5 correlation data (corr_len 0: none; ignored under 3.1.1). */
+int cb_mqtt_publish_correlated(cb_mqtt *m, const char *topic, const void *payload, size_t len, int qos,
+                               const void *corr, size_t corr_len);
+/* Inside on_message only: the MQTT 5 response topic and correlation data of the
+ * message being handled. 0 with topic filled (*corr_len 0 when it has no correlation
+ * data), or -1 when it names no response topic (always under 3.1.1), or its topic or
+ * correlation data do not fit the buffers. */
+int cb_mqtt_message_response(const cb_mqtt *m, char *topic, size_t topic_cap, void *corr, size_t corr_cap,
+                             size_t *corr_len);
 /* Subscribe now (if connected) and again after every reconnect. 0 or -1. */
 int cb_mqtt_subscribe(cb_mqtt *m, const char *filter, int qos);
 /* Runs the loop until PUBACK for mid arrives: 0, or -1 on timeout / disconnect. */

@@ -346,7 +346,7 @@ static void check_cmd_reply(int index, const char *decoder, const cb_cmd_reply *
 static void check_query(int index, const char *decoder, const cb_query *q, const cJSON *fields)
 {
     const cJSON *f = NULL;
-    bool saw_since = false;
+    bool saw_since = false, saw_reply_to = false;
     cJSON_ArrayForEach(f, fields)
     {
         const char *k = f->string;
@@ -358,12 +358,14 @@ static void check_query(int index, const char *decoder, const cb_query *q, const
             saw_since = true;
             CHECK(q->has_since && num_is(f, (double)q->since), "since is %llu", (unsigned long long)q->since);
         } else if (strcmp(k, "reply_to") == 0) {
+            saw_reply_to = true;
             CHECK(str_is(f, q->reply_to), "reply_to is '%s'", q->reply_to);
         } else {
             CHECK(false, "unknown field '%s' in vector", k);
         }
     }
     CHECK(saw_since || !q->has_since, "since should be absent");
+    CHECK(saw_reply_to || q->reply_to[0] == '\0', "reply_to should be absent");
     CHECK((q->kind == CB_QUERY_OTHER) ==
               (strcmp(q->name, "stats") != 0 && strcmp(q->name, "calls") != 0 && strcmp(q->name, "info") != 0),
           "kind of '%s'", q->name);

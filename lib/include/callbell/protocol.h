@@ -122,7 +122,8 @@ typedef struct cb_query {
     char name[CB_QUERY_NAME_MAX + 1]; /* the query as sent ("stats", ...) */
     bool has_since;
     uint64_t since;               /* stats: hub clock ms, 0 .. 2^53-1 */
-    char reply_to[CB_TOPIC_SIZE]; /* callbell/<site>/reply/<id>, checked by the hub */
+    char reply_to[CB_TOPIC_SIZE]; /* callbell/<site>/reply/<id>, checked by the hub; "" when
+                                   * absent (MQTT 5: the message's response topic) */
 } cb_query;
 
 /* The hub's answer to a cmd with "from" (docs/protocol.md "cmd reply"). */
@@ -237,8 +238,9 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  *   after reply_to *out still holds id and reply_to (the asker can be told what is
  *   wrong); otherwise *out is zeroed. id is an id (bad_id), query a string of at most 16 bytes
  *   (too_long; an unknown name decodes as CB_QUERY_OTHER so the hub can say so),
- *   since an optional integer 0 .. 2^53-1 (range), reply_to a topic string of at most
- *   128 bytes (too_long; its shape is the hub's to check).
+ *   since an optional integer 0 .. 2^53-1 (range), reply_to an optional topic string
+ *   of at most 128 bytes (too_long; its shape is the hub's to check; absent: "", for
+ *   an MQTT 5 asker that names a response topic instead).
  * - cmd reply: table, action, call (0..INT64_MAX), ok; error and reason required
  *   when not ok (as in the press reply).
  * - press: up_ms and sent_at, when present, are 0 .. 2^53-1 (range beyond).
