@@ -294,7 +294,7 @@ int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
     if (!m->opt.quiet) {
         char shown[400];
         cb_url_format(&m->url, shown, sizeof shown);
-        cb_log("broker %s refused MQTT 5 (%s); using MQTT 3.1.1", shown, err);
+        cb_log("using MQTT 3.1.1 with %s: %s", shown, err);
     }
     return connect_once(m, timeout_ms, err, err_cap);
 }
