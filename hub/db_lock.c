@@ -30,8 +30,10 @@ static int write_pid(int fd)
     return 0;
 }
 
-int cb_db_lock(const char *db_path, char *err, size_t err_cap)
+int cb_db_lock(const char *db_path, bool *busy, char *err, size_t err_cap)
 {
+    if (busy)
+        *busy = false;
     char path[4200];
     if (snprintf(path, sizeof path, "%s.lock", db_path) >= (int)sizeof path) {
         snprintf(err, err_cap, "database path too long: %s", db_path);
@@ -45,6 +47,8 @@ int cb_db_lock(const char *db_path, char *err, size_t err_cap)
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int e = errno;
         if (e == EWOULDBLOCK) {
+            if (busy)
+                *busy = true;
             long pid = holder_pid(fd);
             char who[48] = "";
             if (pid > 0)

@@ -8,12 +8,13 @@
 #ifndef CALLBELL_HUB_DB_LOCK_H
 #define CALLBELL_HUB_DB_LOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Takes the lock of `db_path`. Returns the lock's descriptor (keep it open), or -1
- * with err filled: "database X is in use by another hub (pid N) ..." or why the
- * lock file could not be opened. */
-int cb_db_lock(const char *db_path, char *err, size_t err_cap);
+ * with err filled: "database X is in use by another hub (pid N) ..." (then *busy,
+ * optional, is true) or why the lock file could not be opened. */
+int cb_db_lock(const char *db_path, bool *busy, char *err, size_t err_cap);
 /* Releases the lock (closes the descriptor; the file stays). -1 is ignored. */
 void cb_db_unlock(int fd);
 

@@ -390,17 +390,16 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     cb_log_set_prefix("hub");
     char err[800];
     int rc = 1;
-    /* one hub per database, then one per site: both refusals leave the other hub and
-     * its database untouched */
-    hub.db_lock = cb_db_lock(opt->db_path, err, sizeof err);
-    if (hub.db_lock < 0)
-        goto err;
-    cb_hub_identity_init(&hub);
-    int claim = cb_hub_claim(&hub, false, err, sizeof err);
-    if (claim > 0)
-        goto err;
-    if (claim < 0) /* asked again before each connect attempt */
-        cb_log("cannot ask the broker whether another hub serves site %s yet: %s", opt->site, err);
+    hub.db_lock = -1;
+    /* one hub per database, then one per site (a standby waits for both): a refusal
+     * leaves the other hub and its database untouched */
+    if (cb_hub_take_authority(&hub, stop, err, sizeof err) != 0) {
+        if (!*stop)
+            goto err;
+        cb_log("stopped while standing by"); /* asked to: not a failure */
+        rc = 0;
+        goto out;
+    }
     hub.store = cb_store_open(opt->db_path, opt->site, opt->sync, err, sizeof err);
     if (!hub.store)
         goto err;

@@ -27,6 +27,7 @@ typedef struct cb_hub_options {
     cb_store_sync sync;
     bool log_events;      /* one log line per accepted event */
     size_t max_devices;   /* duplicate windows kept; beyond it the least recently heard half goes */
+    bool standby;         /* wait while another hub holds the database or serves the site */
     int claim_timeout_ms; /* how long an "online" hub has to answer before it counts as dead
                            * (0: CB_HUB_CLAIM_TIMEOUT_MS) */
 } cb_hub_options;

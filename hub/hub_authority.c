@@ -9,6 +9,7 @@
 #include "hub_internal.h"
 
 #include "clock.h"
+#include "db_lock.h"
 #include "log.h"
 #include "random.h"
 #include "site_claim.h"
@@ -77,6 +78,61 @@ int cb_hub_before_connect(void *ctx, char *why, size_t why_cap)
         snprintf(why, why_cap, "%s", err);
     }
     return rc == 0 ? 0 : -1;
+}
+
+#define STANDBY_POLL_MS 2000
+
+/* Sleeps up to ms, in short steps so that a stop request is heard. false: stopped. */
+static bool standby_sleep(volatile sig_atomic_t *stop, uint32_t ms)
+{
+    for (uint32_t t = 0; t < ms && !*stop; t += 100)
+        cb_sleep_ms(100);
+    return !*stop;
+}
+
+static int take_db_lock(cb_hub *hub, volatile sig_atomic_t *stop, char *err, size_t err_cap)
+{
+    bool busy = false, said = false;
+    while ((hub->db_lock = cb_db_lock(hub->opt->db_path, &busy, err, err_cap)) < 0) {
+        if (!busy || !hub->opt->standby)
+            return -1;
+        if (!said)
+            cb_log("standby: %s; waiting for it to stop", err);
+        said = true;
+        if (!standby_sleep(stop, 500)) {
+            snprintf(err, err_cap, "stopped while standing by");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cb_hub_take_authority(cb_hub *hub, volatile sig_atomic_t *stop, char *err, size_t err_cap)
+{
+    cb_hub_identity_init(hub);
+    if (take_db_lock(hub, stop, err, err_cap) != 0)
+        return -1;
+    bool waited = false;
+    int claim;
+    while ((claim = cb_hub_claim(hub, false, err, err_cap)) > 0) {
+        if (!hub->opt->standby)
+            return -1;
+        if (!waited)
+            cb_log("standby: %s", err);
+        waited = true;
+        if (!standby_sleep(stop, STANDBY_POLL_MS)) {
+            snprintf(err, err_cap, "stopped while standing by");
+            return -1;
+        }
+    }
+    if (waited)
+        /* the other hub kept its calls in its own database: they are not in this one */
+        cb_log("standby: the other hub is gone; taking over site %s with database %s (what the other hub stored "
+               "in its own database is not in it: its open requests show as idle)",
+               hub->opt->site, hub->opt->db_path);
+    if (claim < 0) /* asked again before each connect attempt */
+        cb_log("cannot ask the broker whether another hub serves site %s yet: %s", hub->opt->site, err);
+    return 0;
 }
 
 cJSON *cb_hub_info_json(const cb_hub *hub)

@@ -62,6 +62,9 @@ int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap);
  * client's reconnect hook: it stops the hub (taken_over) when another hub serves.
  * cb_hub_publish_info announces the hub (retained), on every connect. */
 void cb_hub_identity_init(cb_hub *hub);
+/* Start-up: fills hub->info, takes the database lock, then checks the site. 0: go
+ * ahead; -1 with err: refused (or, for a standby, stopped while waiting). */
+int cb_hub_take_authority(cb_hub *hub, volatile sig_atomic_t *stop, char *err, size_t err_cap);
 int cb_hub_claim(cb_hub *hub, bool reconnect, char *err, size_t err_cap);
 int cb_hub_before_connect(void *ctx, char *why, size_t why_cap);
 void cb_hub_publish_info(cb_hub *hub);

@@ -31,7 +31,11 @@ static const char help[] =
     "  --claim-timeout S  one hub per site: before it connects, the hub asks the hub that\n"
     "                   hub/status says is online; it refuses to start when that one\n"
     "                   answers, and takes over when it does not answer within S seconds\n"
-    "                   (default 5; it died without its will reaching the broker)\n" CB_COMMON_HELP;
+    "                   (default 5; it died without its will reaching the broker)\n"
+    "  --standby        instead of refusing, wait while another hub holds --db or serves\n"
+    "                   the site, and take over when it stops. Lossless with the same --db\n"
+    "                   (same machine); with another database the requests the other hub\n"
+    "                   had open are not in it and show as idle\n" CB_COMMON_HELP;
 
 int cb_cmd_hub(int argc, char **argv)
 {
@@ -51,6 +55,7 @@ int cb_cmd_hub(int argc, char **argv)
                                              {"quiet", no_argument, 0, 'q'},
                                              {"max-devices", required_argument, 0, 'm'},
                                              {"claim-timeout", required_argument, 0, 'c'},
+                                             {"standby", no_argument, 0, 'w'},
                                              CB_COMMON_OPTIONS,
                                              {0, 0, 0, 0}};
     int opt;
@@ -100,6 +105,9 @@ int cb_cmd_hub(int argc, char **argv)
                 return 2;
             }
             o.max_devices = n;
+            break;
+        case 'w':
+            o.standby = true;
             break;
         case 'c':
             if (cb_parse_uint(&c, "--claim-timeout", optarg, 600, &n) != 0)
