@@ -11,6 +11,7 @@
 #include "hub_internal.h"
 
 #include "clock.h"
+#include "db_lock.h"
 #include "log.h"
 
 #include <stdarg.h>
@@ -128,6 +129,8 @@ static void on_connect(void *ctx)
 {
     cb_hub *hub = ctx;
     hub->outstanding = 0;
+    hub->connected_once = true;
+    cb_hub_publish_info(hub); /* right behind "online": who is online */
     /* the broker may have lost its retained store while we were away: say it again */
     mark_all_dirty(hub);
 }
@@ -144,9 +147,10 @@ static void publish_dirty(cb_hub *hub, int window)
         cb_table t;
         cb_table_index_get(&hub->tables, i, &t);
         char topic[CB_TOPIC_SIZE], payload[CB_STATE_PAYLOAD_SIZE];
-        size_t len;
+        size_t len = 0;
+        bool retired = hub->tables.heads[i].retired; /* an empty retained message deletes it */
         if (cb_topic_build(CB_TOPIC_STATE, hub->opt->site, t.state.table, topic, sizeof topic) != CB_OK ||
-            cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK) {
+            (!retired && cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK)) {
             cb_log("cannot encode state of table %s (bug)", t.state.table);
             continue;
         }
@@ -208,8 +212,10 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         cb_log("table %s is not in --tables but has open requests; serving it until they are closed", id);
         break;
     case CB_RECONCILE_DROP:
-        cb_log("table %s is no longer configured: forgotten", id);
-        return cb_store_drop_table(hub->store, id, err, err_cap);
+        cb_log("table %s is no longer configured: forgotten, its retained state cleared", id);
+        if (cb_store_drop_table(hub->store, id, err, err_cap) != 0)
+            return -1;
+        break; /* kept as a retired head: every connect clears its retained state */
     }
     if (cb_table_index_find(&hub->tables, id) != CB_NO_TABLE)
         return 0; /* listed twice */
@@ -219,6 +225,8 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         return -1;
     }
     hub->tables.heads[i].retiring = what == CB_RECONCILE_RETIRING;
+    hub->tables.heads[i].retired = what == CB_RECONCILE_DROP;
+    hub->retired_count += what == CB_RECONCILE_DROP;
     return 0;
 }
 
@@ -286,7 +294,8 @@ static cb_mqtt *connect_broker(cb_hub *hub, char *err, size_t err_cap)
     static char status_topic[CB_TOPIC_SIZE], client_id[64];
     cb_topic_build(CB_TOPIC_HUB_STATUS, site, NULL, status_topic, sizeof status_topic);
     /* a fixed id and a persistent session: presses sent while the hub is down wait in
-     * the broker's queue for it. A second hub for the same site takes over the session. */
+     * the broker's queue for it. A second hub would take that session over: every
+     * connect is preceded by the check of hub_authority.c (before_connect). */
     snprintf(client_id, sizeof client_id, "callbell-hub-%s", site);
     cb_mqtt_options mo = {.client_id = client_id,
                           .clean_session = false,
@@ -296,10 +305,15 @@ static cb_mqtt *connect_broker(cb_hub *hub, char *err, size_t err_cap)
                           .birth_payload = "online",
                           /* a press is acknowledged to the broker only once it is committed */
                           .hold_writes = true};
-    cb_mqtt_handlers mh = {.ctx = hub, .on_message = on_message, .on_publish = on_publish, .on_connect = on_connect};
+    cb_mqtt_handlers mh = {.ctx = hub,
+                           .on_message = on_message,
+                           .on_publish = on_publish,
+                           .on_connect = on_connect,
+                           .before_connect = cb_hub_before_connect};
     cb_mqtt *m = cb_mqtt_open(hub->broker, &mo, &mh, err, err_cap);
     if (!m)
         return NULL;
+    hub->mqtt = m; /* on_connect publishes with it */
     char filter[CB_TOPIC_SIZE];
     snprintf(filter, sizeof filter, "callbell/%s/table/+/press", site);
     cb_mqtt_subscribe(m, filter, 1);
@@ -426,7 +440,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
 {
     char err[600];
     uint64_t next_tick = cb_mono_ms() + 1000;
-    while (!*stop) {
+    while (!*stop && !hub->taken_over) {
         if (hub->store_failed && ride_out_store_failure(hub, stop) != 0)
             break; /* stopped while degraded: what it could not store waits at the broker */
         uint64_t now = cb_mono_ms();
@@ -487,8 +501,19 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     hub.broker = broker;
     hub.scratch_i = CB_NO_TABLE;
     cb_log_set_prefix("hub");
-    char err[600];
+    char err[800];
     int rc = 1;
+    hub.db_lock = -1;
+    /* one hub per database, then one per site (a standby waits for both): a refusal
+     * leaves the other hub and its database untouched */
+    if (cb_hub_take_authority(&hub, stop, err, sizeof err) != 0) {
+        cb_table_list_free(opt->tables);
+        if (!*stop)
+            goto err;
+        cb_log("stopped while standing by"); /* asked to: not a failure */
+        rc = 0;
+        goto out;
+    }
     if (open_store(&hub, err, sizeof err) == -1) {
         cb_log("cannot open the database: %s", err);
         if (while_degraded(&hub, stop, reopen_store, "the database cannot be opened for writing") != 0) {
@@ -510,19 +535,20 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
      * stored-table index, SQLite's scratch for the first big transaction): give them back */
     malloc_trim(0);
 #endif
-    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count, hub.tables.open_count,
-           opt->db_path);
+    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count - hub.retired_count,
+           hub.tables.open_count, opt->db_path);
     hub.mqtt = connect_broker(&hub, err, sizeof err);
     if (!hub.mqtt)
         goto err;
     run(&hub, stop);
     shut_down(&hub);
-    rc = 0;
+    rc = hub.taken_over ? 1 : 0;
     goto out;
 err:
     fprintf(stderr, "callbell hub: %s\n", err);
 out:
     cb_store_close(hub.store);
+    cb_db_unlock(hub.db_lock);
     cb_table_index_free(&hub.tables);
     free(hub.devices);
     return rc;

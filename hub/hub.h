@@ -15,6 +15,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#define CB_HUB_CLAIM_TIMEOUT_MS 5000
+
 typedef struct cb_hub_options {
     const char *site;
     const char *db_path;
@@ -23,8 +25,11 @@ typedef struct cb_hub_options {
     const char *tables_text; /* the same as a person reads it, for refusals ("1-4") */
     cb_call_config call;
     cb_store_sync sync;
-    bool log_events;    /* one log line per accepted event */
-    size_t max_devices; /* duplicate windows kept; beyond it the least recently heard half goes */
+    bool log_events;      /* one log line per accepted event */
+    size_t max_devices;   /* duplicate windows kept; beyond it the least recently heard half goes */
+    bool standby;         /* wait while another hub holds the database or serves the site */
+    int claim_timeout_ms; /* how long an "online" hub has to answer before it counts as dead
+                           * (0: CB_HUB_CLAIM_TIMEOUT_MS) */
 } cb_hub_options;
 
 /* Runs until *stop becomes non-zero. Returns the process exit code. */

@@ -25,6 +25,7 @@ typedef struct cb_hub {
     cb_store *store;
     cb_mqtt *mqtt;
     cb_table_index tables;
+    uint32_t retired_count;      /* heads of forgotten tables (table_index.h: retired) */
     cb_table scratch;            /* the table the engine is working on (ports.table) */
     uint32_t scratch_i;          /* its index, CB_NO_TABLE when none */
     cb_hub_device_slot *devices; /* open addressing by id; d.id[0] == 0 = empty */
@@ -38,6 +39,11 @@ typedef struct cb_hub {
     const char *topic;           /* of the message being handled, for rejection lines */
     uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;
+    /* one active hub per site (hub_authority.c) */
+    cb_hub_info info;    /* who this hub is: retained hub/info, the "info" answer */
+    bool connected_once; /* a later connect is a reconnect: the session may have been taken */
+    bool taken_over;     /* another hub serves the site now: stop, never take it back */
+    int db_lock;         /* flock on <db>.lock, -1 when not held */
 } cb_hub;
 
 /* hub.c: counts nothing, logs "rejected <fmt...>" (rate-limited) */
@@ -49,6 +55,22 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *ports);
 cb_hub_device_slot *cb_hub_device_add(cb_hub *hub, const char *id);
 int cb_hub_forget_devices(cb_hub *hub, size_t keep, char *err, size_t err_cap);
 int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap);
+
+/* hub_authority.c: exactly one active hub per site (docs/protocol.md "hub info").
+ * cb_hub_identity_init fills hub->info. cb_hub_claim asks whether another hub serves
+ * the site: 0 go ahead (none, or a stale one), 1 another hub is active (err says
+ * which), -1 the broker could not be asked (err). cb_hub_before_connect is the MQTT
+ * client's reconnect hook: it stops the hub (taken_over) when another hub serves.
+ * cb_hub_publish_info announces the hub (retained), on every connect. */
+void cb_hub_identity_init(cb_hub *hub);
+/* Start-up: fills hub->info, takes the database lock, then checks the site. 0: go
+ * ahead; -1 with err: refused (or, for a standby, stopped while waiting). */
+int cb_hub_take_authority(cb_hub *hub, volatile sig_atomic_t *stop, char *err, size_t err_cap);
+int cb_hub_claim(cb_hub *hub, bool reconnect, char *err, size_t err_cap);
+int cb_hub_before_connect(void *ctx, char *why, size_t why_cap);
+void cb_hub_publish_info(cb_hub *hub);
+/* The info object as cJSON (the "info" query's result); NULL when out of memory. */
+struct cJSON *cb_hub_info_json(const cb_hub *hub);
 
 /* hub_reports.c */
 void cb_hub_publish_stats(cb_hub *hub);

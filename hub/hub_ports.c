@@ -122,6 +122,8 @@ static cb_table *port_table(void *ctx, const char *id)
 {
     cb_hub *hub = ctx;
     uint32_t i = cb_table_index_find(&hub->tables, id);
+    if (i != CB_NO_TABLE && hub->tables.heads[i].retired)
+        i = CB_NO_TABLE; /* forgotten: served no more */
     hub->scratch_i = i;
     if (i == CB_NO_TABLE)
         return NULL;
@@ -159,6 +161,24 @@ static void log_change(const char *table, const cb_change *c, const char *who)
            who && who[0] ? who : "hub");
 }
 
+/* A table no longer configured whose last request just closed is forgotten, as at
+ * start-up (the core's reconciliation decides): its row goes with this transaction,
+ * and its state is published as an empty retained message, which deletes it. */
+static int retire(cb_hub *hub, uint32_t i, const cb_table *t, char *err, size_t err_cap)
+{
+    cb_reconcile what;
+    if (cb_hub_reconcile(false, t, &what) != CB_OK || what != CB_RECONCILE_DROP)
+        return 0;
+    if (cb_store_drop_table(hub->store, t->state.table, err, err_cap) != 0)
+        return -1;
+    hub->tables.heads[i].retiring = false;
+    hub->tables.heads[i].retired = true;
+    hub->retired_count++;
+    cb_log("table %s is not in --tables and its last request is closed: forgotten, its retained state cleared",
+           t->state.table);
+    return 0;
+}
+
 static cb_status port_changed(void *ctx, const cb_table *t, const cb_changes *ch, const char *who, uint32_t boot,
                               uint32_t seq, uint64_t now)
 {
@@ -177,6 +197,8 @@ static cb_status port_changed(void *ctx, const cb_table *t, const cb_changes *ch
     }
     if (cb_table_index_put(&hub->tables, i, t) != 0)
         return fail(hub, "out of memory for open requests");
+    if (hub->tables.heads[i].retiring && retire(hub, i, t, err, sizeof err) != 0)
+        return fail(hub, err);
     cb_table_index_mark_changed(&hub->tables, i);
     hub->stats_changed = true;
     return CB_OK;

@@ -134,11 +134,25 @@ static bool news_rings(const cb_site_view *v)
     return false;
 }
 
+/* The hub deletes the retained state of a table no longer configured, once nothing is
+ * open on it: the board drops its tile (a board started later never sees it). */
+static cb_view_change forget_table(cb_site_view *v, const char *id)
+{
+    bool found;
+    size_t i = table_slot(v, id, &found);
+    if (!found)
+        return CB_VIEW_NOTHING;
+    memmove(&v->tables[i], &v->tables[i + 1], (v->table_count - i - 1) * sizeof *v->tables);
+    v->table_count--;
+    v->open_stale = true;
+    return CB_VIEW_CHANGED;
+}
+
 static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void *payload, size_t len)
 {
     cb_state st;
-    if (len == 0) /* retained message cleared */
-        return CB_VIEW_NOTHING;
+    if (len == 0) /* retained message deleted: the hub retired the table */
+        return forget_table(v, t->id);
     if (cb_state_decode(payload, len, &st) != CB_OK || strcmp(st.table, t->id) != 0) {
         v->rejected++;
         return CB_VIEW_NOTHING;

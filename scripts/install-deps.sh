@@ -34,3 +34,10 @@ if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.pa
     echo "install-deps: npm ci (web/)"
     npm ci --prefix web --no-audit --no-fund --loglevel=error
 fi
+
+# Brokers other than Mosquitto that the integration tests start (aedes), as locked.
+if [ ! -d tests/brokers/node_modules ] ||
+    [ tests/brokers/package-lock.json -nt tests/brokers/node_modules/.package-lock.json ]; then
+    echo "install-deps: npm ci (tests/brokers/)"
+    npm ci --prefix tests/brokers --no-audit --no-fund --loglevel=error
+fi

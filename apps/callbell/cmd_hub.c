@@ -10,29 +10,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char help[] =
-    "usage: callbell hub [options]\n\n"
-    "The authority on call state: takes presses and staff commands, keeps every call in\n"
-    "SQLite, publishes each table's retained state. Runs until Ctrl-C. When the database\n"
-    "takes no writes (full or read-only disk) it keeps running \"degraded\": it takes no\n"
-    "call it cannot store (they wait at the broker), says so on hub/status, and catches\n"
-    "up by itself once the disk takes writes again.\n\n"
-    "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
-    "                   else ~/.local/state/callbell/hub-<site>.db)\n"
-    "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
-    "                   default: the site file's [tables], else 1-4, the seed's four\n"
-    "                   buttons). Presses for other tables are rejected and logged.\n"
-    "  --realert S      re-alert a call still waiting after S seconds (default: the site\n"
-    "                   file's [hub] realert, else 60)\n"
-    "  --ack-timeout S  an acknowledged call not done after S seconds calls again\n"
-    "                   (default: the site file's [hub] ack_timeout, else 300)\n"
-    "  --sync MODE      normal (default): every accepted event survives a crash or kill -9\n"
-    "                   of the hub; a power cut may lose the last moments. full: every\n"
-    "                   commit is fsynced first (survives power loss; costs a disk flush,\n"
-    "                   milliseconds on SD cards and virtual disks, per event burst)\n"
-    "  --quiet          log only problems, not every event\n"
-    "  --max-devices N  devices whose duplicate windows are kept (default 10000); a new\n"
-    "                   device beyond it makes the hub forget the least recently heard half\n" CB_COMMON_HELP;
+static const char help[] = "usage: callbell hub [options]\n\n"
+                           "The authority on call state: takes presses and staff commands, keeps every call in\n"
+                           "SQLite, publishes each table's retained state. Runs until Ctrl-C. When the database\n"
+                           "takes no writes (full or read-only disk) it keeps running \"degraded\": it takes no\n"
+                           "call it cannot store (they wait at the broker), says so on hub/status, and catches\n"
+                           "up by itself once the disk takes writes again.\n\n"
+                           "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
+                           "                   else ~/.local/state/callbell/hub-<site>.db)\n"
+                           "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
+                           "                   default: the site file's [tables], else 1-4, the seed's four\n"
+                           "                   buttons). Presses for other tables are rejected and logged.\n"
+                           "  --realert S      re-alert a call still waiting after S seconds (default: the site\n"
+                           "                   file's [hub] realert, else 60)\n"
+                           "  --ack-timeout S  an acknowledged call not done after S seconds calls again\n"
+                           "                   (default: the site file's [hub] ack_timeout, else 300)\n"
+                           "  --sync MODE      normal (default): every accepted event survives a crash or kill -9\n"
+                           "                   of the hub; a power cut may lose the last moments. full: every\n"
+                           "                   commit is fsynced first (survives power loss; costs a disk flush,\n"
+                           "                   milliseconds on SD cards and virtual disks, per event burst)\n"
+                           "  --quiet          log only problems, not every event\n"
+                           "  --max-devices N  devices whose duplicate windows are kept (default 10000); a new\n"
+                           "                   device beyond it makes the hub forget the least recently heard half\n"
+                           "  --claim-timeout S  one hub per site: before it connects, the hub asks the hub that\n"
+                           "                   hub/status says is online; it refuses to start when that one\n"
+                           "                   answers, and takes over when it does not answer within S seconds\n"
+                           "                   (default 5; it died without its will reaching the broker)\n"
+                           "  --standby        instead of refusing, wait while another hub holds --db or serves\n"
+                           "                   the site, and take over when it stops. Lossless with the same --db\n"
+                           "                   (same machine); with another database the requests the other hub\n"
+                           "                   had open are not in it and show as idle\n" CB_COMMON_HELP;
 
 /* "1,2,bar" for the hub's refusals when the tables come from the site file; a list
  * too long for buf ends in "...". */
@@ -58,7 +65,8 @@ int cb_cmd_hub(int argc, char **argv)
     const char *env_tables = getenv("CALLBELL_TABLES");
     const char *tables_spec = env_tables && env_tables[0] ? env_tables : NULL;
     bool realert_given = false, ack_timeout_given = false;
-    cb_hub_options o = {.sync = CB_SYNC_NORMAL, .log_events = true, .max_devices = 10000};
+    cb_hub_options o = {
+        .sync = CB_SYNC_NORMAL, .log_events = true, .max_devices = 10000, .claim_timeout_ms = CB_HUB_CLAIM_TIMEOUT_MS};
     cb_call_config_default(&o.call);
     char db_path[4096] = "";
     static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
@@ -68,6 +76,8 @@ int cb_cmd_hub(int argc, char **argv)
                                              {"sync", required_argument, 0, 'y'},
                                              {"quiet", no_argument, 0, 'q'},
                                              {"max-devices", required_argument, 0, 'm'},
+                                             {"claim-timeout", required_argument, 0, 'c'},
+                                             {"standby", no_argument, 0, 'w'},
                                              CB_COMMON_OPTIONS,
                                              {0, 0, 0, 0}};
     int opt;
@@ -120,6 +130,18 @@ int cb_cmd_hub(int argc, char **argv)
                 return 2;
             }
             o.max_devices = n;
+            break;
+        case 'w':
+            o.standby = true;
+            break;
+        case 'c':
+            if (cb_parse_uint(&c, "--claim-timeout", optarg, 600, &n) != 0)
+                return 2;
+            if (n == 0) {
+                cb_fail(&c, "--claim-timeout must be at least 1 second");
+                return 2;
+            }
+            o.claim_timeout_ms = (int)n * 1000;
             break;
         default:
             if (cb_common_option(&c, opt, optarg) != 0)

@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-static const char *const query_names[] = {[CB_QUERY_STATS] = "stats", [CB_QUERY_CALLS] = "calls"};
+static const char *const query_names[] = {
+    [CB_QUERY_STATS] = "stats", [CB_QUERY_CALLS] = "calls", [CB_QUERY_INFO] = "info"};
 
 static cb_query_kind query_kind(const char *name)
 {
@@ -39,7 +40,8 @@ cb_status cb_query_decode(const char *payload, size_t len, cb_query *out)
     if ((st = cb_field_id(&obj, "id", q.id)) != CB_OK) {
         return st;
     }
-    if ((st = cb_field_str(&obj, "reply_to", true, q.reply_to, sizeof q.reply_to, &n, NULL)) != CB_OK) {
+    /* optional: an MQTT 5 asker may name its reply topic in the message's properties */
+    if ((st = cb_field_str(&obj, "reply_to", false, q.reply_to, sizeof q.reply_to, &n, NULL)) != CB_OK) {
         return st;
     }
     if (strlen(q.reply_to) != n) {
@@ -74,7 +76,7 @@ cb_status cb_query_encode(const cb_query *query, char *buf, size_t cap, size_t *
     if (!cb_field_terminated(q->name, sizeof q->name) || !cb_field_terminated(q->reply_to, sizeof q->reply_to)) {
         return CB_E_TOO_LONG;
     }
-    if (name[0] == '\0' || q->reply_to[0] == '\0' || (q->has_since && q->since > CB_JSON_SAFE_MAX)) {
+    if (name[0] == '\0' || (q->has_since && q->since > CB_JSON_SAFE_MAX)) {
         return CB_E_RANGE;
     }
     if (!cb_field_utf8(name) || !cb_field_utf8(q->reply_to)) {
@@ -88,6 +90,8 @@ cb_status cb_query_encode(const cb_query *query, char *buf, size_t cap, size_t *
     if (q->has_since) {
         (void)cb_json_add_int(&w, "since", (int64_t)q->since);
     }
-    (void)cb_json_add_str(&w, "reply_to", q->reply_to);
+    if (q->reply_to[0] != '\0') {
+        (void)cb_json_add_str(&w, "reply_to", q->reply_to);
+    }
     return cb_json_end(&w, len);
 }

@@ -121,6 +121,11 @@ static void fuzz_payloads(const char *s, size_t len)
         CHECK(cb_info_encode(&in, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
         CHECK(cb_info_decode(buf, n, &in2) == CB_OK && memcmp(&in, &in2, sizeof in) == 0);
     }
+    cb_hub_info h, h2;
+    if (cb_hub_info_decode(s, len, &h) == CB_OK) {
+        CHECK(cb_hub_info_encode(&h, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
+        CHECK(cb_hub_info_decode(buf, n, &h2) == CB_OK && memcmp(&h, &h2, sizeof h) == 0);
+    }
 }
 
 /* The staff name rule on raw bytes: a name it accepts is one the cmd encoder writes. */

@@ -953,6 +953,41 @@ static void test_port_errors(void **state)
     assert_int_equal(cb_hub_tick(&E, table("3"), T0 + HOUR), CB_E_FULL);
 }
 
+/* One active hub per site: who is asked, and what an answer (or none) means. */
+static void test_claim(void **state)
+{
+    (void)state;
+    cb_claim c = (cb_claim)99;
+    /* start-up: only "online" makes a hub ask; no instance of its own yet */
+    assert_int_equal(cb_hub_claim_start(false, "", "", false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_start(false, "old", "", false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_start(true, "old", "", false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_ASK);
+    assert_int_equal(cb_hub_claim_start(true, "", "", false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_ASK); /* "online" without info (an older hub): ask */
+    /* reconnect: our own "online" or "offline" is free; another instance is asked */
+    assert_int_equal(cb_hub_claim_start(true, "me", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_start(false, "me", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_start(true, "other", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_ASK);
+    assert_int_equal(cb_hub_claim_start(false, "other", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_ASK); /* its "online" may still be on its way */
+    assert_int_equal(cb_hub_claim_start(false, "", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_answer(true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_OTHER_ACTIVE);
+    assert_int_equal(cb_hub_claim_answer(false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_STALE);
+    assert_int_equal(cb_hub_claim_start(true, NULL, "", false, &c), CB_E_ARG);
+    assert_int_equal(cb_hub_claim_start(true, "", NULL, false, &c), CB_E_ARG);
+    assert_int_equal(cb_hub_claim_start(true, "", "", false, NULL), CB_E_ARG);
+    assert_int_equal(cb_hub_claim_answer(true, NULL), CB_E_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -976,6 +1011,7 @@ int main(void)
         cmocka_unit_test_setup(test_tick_off, setup),
         cmocka_unit_test_setup(test_reconcile, setup),
         cmocka_unit_test_setup(test_port_errors, setup),
+        cmocka_unit_test(test_claim),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

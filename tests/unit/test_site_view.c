@@ -238,6 +238,24 @@ static void test_table_id_order(void **state)
     assert_int_equal(cb_table_id_cmp("7", "7"), 0);
 }
 
+/* An empty retained state (the hub retired the table) removes the table. */
+static void test_retired_table(void **state)
+{
+    cb_site_view *v = *state;
+    feed(v, "1", NULL, 0);
+    feed(v, "2", NULL, 0);
+    feed(v, "3", NULL, 0);
+    assert_int_equal(v->table_count, 3);
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/table/2/state", "", 0), CB_VIEW_CHANGED);
+    assert_int_equal(v->table_count, 2);
+    assert_string_equal(v->tables[0].table, "1");
+    assert_string_equal(v->tables[1].table, "3");
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/table/2/state", "", 0), CB_VIEW_NOTHING);
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/table/3/state", "", 0), CB_VIEW_CHANGED);
+    assert_int_equal(v->table_count, 1);
+    assert_int_equal(v->rejected, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +266,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_age_classes, setup, teardown),
         cmocka_unit_test(test_table_id_order),
+        cmocka_unit_test_setup_teardown(test_retired_table, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

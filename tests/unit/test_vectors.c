@@ -60,7 +60,7 @@ static char *read_file(const char *path)
 static const char *topic_type_name(cb_topic_type t)
 {
     static const char *const names[] = {"press",      "state",     "cmd",         "device_status", "device_info",
-                                        "hub_status", "hub_stats", "hub_request", "reply"};
+                                        "hub_status", "hub_stats", "hub_request", "reply",         "hub_info"};
     return ((unsigned)t < sizeof names / sizeof names[0]) ? names[t] : "?";
 }
 
@@ -259,6 +259,31 @@ static void check_cmd(int index, const char *decoder, const cb_cmd *c, const cJS
     CHECK(saw_from || c->from[0] == '\0', "from should be absent");
 }
 
+static void check_hub_info(int index, const char *decoder, const cb_hub_info *in, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    int seen = 0;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        seen++;
+        if (strcmp(k, "instance") == 0) {
+            CHECK(str_is(f, in->instance), "instance is '%s'", in->instance);
+        } else if (strcmp(k, "host") == 0) {
+            CHECK(str_is(f, in->host), "host is '%s'", in->host);
+        } else if (strcmp(k, "pid") == 0) {
+            CHECK(num_is(f, in->pid), "pid is %u", in->pid);
+        } else if (strcmp(k, "db") == 0) {
+            CHECK(str_is(f, in->db), "db is '%s'", in->db);
+        } else if (strcmp(k, "started_at") == 0) {
+            CHECK(num_is(f, (double)in->started_at), "started_at is %llu", (unsigned long long)in->started_at);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
+    CHECK(seen == 5, "every field is required: the vector lists %d", seen);
+}
+
 static void check_info(int index, const char *decoder, const cb_info *in, const cJSON *fields)
 {
     const cJSON *f = NULL;
@@ -321,7 +346,7 @@ static void check_cmd_reply(int index, const char *decoder, const cb_cmd_reply *
 static void check_query(int index, const char *decoder, const cb_query *q, const cJSON *fields)
 {
     const cJSON *f = NULL;
-    bool saw_since = false;
+    bool saw_since = false, saw_reply_to = false;
     cJSON_ArrayForEach(f, fields)
     {
         const char *k = f->string;
@@ -333,13 +358,16 @@ static void check_query(int index, const char *decoder, const cb_query *q, const
             saw_since = true;
             CHECK(q->has_since && num_is(f, (double)q->since), "since is %llu", (unsigned long long)q->since);
         } else if (strcmp(k, "reply_to") == 0) {
+            saw_reply_to = true;
             CHECK(str_is(f, q->reply_to), "reply_to is '%s'", q->reply_to);
         } else {
             CHECK(false, "unknown field '%s' in vector", k);
         }
     }
     CHECK(saw_since || !q->has_since, "since should be absent");
-    CHECK((q->kind == CB_QUERY_OTHER) == (strcmp(q->name, "stats") != 0 && strcmp(q->name, "calls") != 0),
+    CHECK(saw_reply_to || q->reply_to[0] == '\0', "reply_to should be absent");
+    CHECK((q->kind == CB_QUERY_OTHER) ==
+              (strcmp(q->name, "stats") != 0 && strcmp(q->name, "calls") != 0 && strcmp(q->name, "info") != 0),
           "kind of '%s'", q->name);
 }
 
@@ -413,6 +441,16 @@ static void run_vector(int index, const char *decoder, const char *input, const 
             check_cmd(index, decoder, &c, fields);
             CHECK(cb_cmd_encode(&c, buf, sizeof buf, &out_len) == CB_OK && cb_cmd_decode(buf, out_len, &c2) == CB_OK &&
                       memcmp(&c, &c2, sizeof c) == 0,
+                  "round trip differs");
+        }
+    } else if (strcmp(decoder, "hub_info") == 0) {
+        cb_hub_info h, h2;
+        st = cb_hub_info_decode(input, len, &h);
+        if (st == CB_OK && ok_expected) {
+            check_hub_info(index, decoder, &h, fields);
+            CHECK(cb_hub_info_encode(&h, buf, sizeof buf, &out_len) == CB_OK &&
+                      cb_hub_info_decode(buf, out_len, &h2) == CB_OK && memcmp(&h, &h2, sizeof h) == 0 &&
+                      out_len == len && memcmp(buf, input, len) == 0,
                   "round trip differs");
         }
     } else if (strcmp(decoder, "info") == 0) {

@@ -116,4 +116,19 @@ typedef enum cb_reconcile {
 } cb_reconcile;
 cb_status cb_hub_reconcile(bool configured, const cb_table *stored, cb_reconcile *out);
 
+/* One active hub per site (docs/protocol.md "hub info"): what a hub does before it
+ * connects with the site's hub client id. */
+typedef enum cb_claim {
+    CB_CLAIM_FREE = 0,     /* no other hub: connect */
+    CB_CLAIM_ASK,          /* another hub may be serving: ask it ("info", QoS 0) and wait */
+    CB_CLAIM_OTHER_ACTIVE, /* it answered: refuse to start / stop, never take its session */
+    CB_CLAIM_STALE         /* it did not answer: it died without its will, take over */
+} cb_claim;
+/* From the retained hub/status (`online`) and the instance hub/info names ("" when
+ * none), this hub's own instance `mine`, and whether it has been connected before
+ * (`reconnect`): FREE or ASK. CB_E_ARG for NULL. */
+cb_status cb_hub_claim_start(bool online, const char *info_instance, const char *mine, bool reconnect, cb_claim *out);
+/* After ASK: OTHER_ACTIVE when an answer came, else STALE. CB_E_ARG for NULL. */
+cb_status cb_hub_claim_answer(bool answered, cb_claim *out);
+
 #endif

@@ -44,7 +44,8 @@ typedef enum cb_topic_type {
     CB_TOPIC_HUB_STATUS,    /* callbell/<site>/hub/status */
     CB_TOPIC_HUB_STATS,     /* callbell/<site>/hub/stats */
     CB_TOPIC_HUB_REQUEST,   /* callbell/<site>/hub/request */
-    CB_TOPIC_REPLY          /* callbell/<site>/reply/<client> */
+    CB_TOPIC_REPLY,         /* callbell/<site>/reply/<client> */
+    CB_TOPIC_HUB_INFO       /* callbell/<site>/hub/info */
 } cb_topic_type;
 
 typedef struct cb_topic {
@@ -114,7 +115,7 @@ typedef struct cb_cmd {
 } cb_cmd;
 
 /* A question to the hub (docs/protocol.md "request / reply"). */
-typedef enum cb_query_kind { CB_QUERY_OTHER = 0, CB_QUERY_STATS, CB_QUERY_CALLS } cb_query_kind;
+typedef enum cb_query_kind { CB_QUERY_OTHER = 0, CB_QUERY_STATS, CB_QUERY_CALLS, CB_QUERY_INFO } cb_query_kind;
 #define CB_QUERY_NAME_MAX 16
 typedef struct cb_query {
     char id[CB_ID_SIZE];              /* the asker's request id */
@@ -122,7 +123,8 @@ typedef struct cb_query {
     char name[CB_QUERY_NAME_MAX + 1]; /* the query as sent ("stats", ...) */
     bool has_since;
     uint64_t since;               /* stats: hub clock ms, 0 .. 2^53-1 */
-    char reply_to[CB_TOPIC_SIZE]; /* callbell/<site>/reply/<id>, checked by the hub */
+    char reply_to[CB_TOPIC_SIZE]; /* callbell/<site>/reply/<id>, checked by the hub; "" when
+                                   * absent (MQTT 5: the message's response topic) */
 } cb_query;
 
 /* The hub's answer to a cmd with "from" (docs/protocol.md "cmd reply"). */
@@ -134,6 +136,17 @@ typedef struct cb_cmd_reply {
     char error[CB_ERROR_NAME_MAX + 1]; /* not ok */
     char reason[CB_REASON_MAX + 1];    /* not ok */
 } cb_cmd_reply;
+
+/* Who the hub is (docs/protocol.md "hub info"): retained, and the answer to "info". */
+#define CB_HOST_MAX 64
+#define CB_DB_SHOWN_MAX 200
+typedef struct cb_hub_info {
+    char instance[CB_ID_SIZE];    /* new for every hub process */
+    char host[CB_HOST_MAX + 1];   /* 1..64 bytes */
+    uint32_t pid;                 /* >= 1 */
+    char db[CB_DB_SHOWN_MAX + 1]; /* 1..200 bytes (cb_hub_info_set_db shortens) */
+    uint64_t started_at;          /* hub clock ms */
+} cb_hub_info;
 
 typedef struct cb_info {
     char fw[CB_FW_MAX + 1];
@@ -226,8 +239,9 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  *   after reply_to *out still holds id and reply_to (the asker can be told what is
  *   wrong); otherwise *out is zeroed. id is an id (bad_id), query a string of at most 16 bytes
  *   (too_long; an unknown name decodes as CB_QUERY_OTHER so the hub can say so),
- *   since an optional integer 0 .. 2^53-1 (range), reply_to a topic string of at most
- *   128 bytes (too_long; its shape is the hub's to check).
+ *   since an optional integer 0 .. 2^53-1 (range), reply_to an optional topic string
+ *   of at most 128 bytes (too_long; its shape is the hub's to check; absent: "", for
+ *   an MQTT 5 asker that names a response topic instead).
  * - cmd reply: table, action, call (0..INT64_MAX), ok; error and reason required
  *   when not ok (as in the press reply).
  * - press: up_ms and sent_at, when present, are 0 .. 2^53-1 (range beyond).
@@ -272,6 +286,16 @@ cb_status cb_cmd_encode(const cb_cmd *cmd, char *buf, size_t cap, size_t *len);
 
 cb_status cb_info_decode(const char *payload, size_t len, cb_info *out);
 cb_status cb_info_encode(const cb_info *info, char *buf, size_t cap, size_t *len);
+
+/* hub info: checked in the order instance (bad_id), host, pid (1..2^32-1, range),
+ * db, started_at (0..2^53-1). host and db are 1..64 / 1..200 bytes (too_long beyond;
+ * empty or holding "\u0000": range). */
+cb_status cb_hub_info_decode(const char *payload, size_t len, cb_hub_info *out);
+cb_status cb_hub_info_encode(const cb_hub_info *info, char *buf, size_t cap, size_t *len);
+/* Copies a database path into info->db, shortened to "..." and its last 197 bytes
+ * when longer than 200 bytes (never cutting a UTF-8 character). CB_E_ARG for NULL,
+ * CB_E_RANGE for an empty path. */
+cb_status cb_hub_info_set_db(cb_hub_info *info, const char *path);
 
 /* Writes the seed-style readable text for a press, e.g. "Table 3: bill", into
  * buf[cap]. Returns CB_OK, CB_E_BAD_ID, CB_E_BAD_KIND or CB_E_BUFFER. */
