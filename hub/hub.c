@@ -90,7 +90,9 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     hub->topic = msg->topic;
     switch (tp.type) {
     case CB_TOPIC_PRESS:
+        hub->pressing = true;
         st = cb_hub_on_press(&hub->engine, tp.id, payload, len, now);
+        hub->pressing = false;
         break;
     case CB_TOPIC_CMD:
         st = cb_hub_on_cmd(&hub->engine, tp.id, payload, len, now);
@@ -129,6 +131,7 @@ static void on_connect(void *ctx)
     hub->outstanding = 0;
     /* the broker may have lost its retained store while we were away: say it again */
     mark_all_dirty(hub);
+    hub->site_dirty = true;
 }
 
 /* ---- publishing ------------------------------------------------------------ */
@@ -143,9 +146,10 @@ static void publish_dirty(cb_hub *hub, int window)
         cb_table t;
         cb_table_index_get(&hub->tables, i, &t);
         char topic[CB_TOPIC_SIZE], payload[CB_STATE_PAYLOAD_SIZE];
-        size_t len;
+        size_t len = 0;
+        bool gone = hub->tables.heads[i].gone; /* left the site: an empty retained message clears it */
         if (cb_topic_build(CB_TOPIC_STATE, hub->opt->site, t.state.table, topic, sizeof topic) != CB_OK ||
-            cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK) {
+            (!gone && cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK)) {
             cb_log("cannot encode state of table %s (bug)", t.state.table);
             continue;
         }
@@ -326,6 +330,12 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
             escalate(hub);
             reject_window(hub, false); /* report what a flood suppressed */
         }
+        if (hub->opt->reload && *hub->opt->reload) {
+            *hub->opt->reload = 0;
+            cb_hub_reload(hub); /* its writes join this burst's transaction */
+        }
+        if (!hub->fatal && cb_hub_retire_idle(hub, err, sizeof err) != 0)
+            fail_db(hub, err);
         if (hub->fatal)
             break; /* a half-applied burst is rolled back below, never committed */
         /* commit before publishing: a board never sees a state the hub could forget */
@@ -333,6 +343,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
             fail_db(hub, err);
             break;
         }
+        cb_hub_publish_site(hub);
         publish_dirty(hub, PUBLISH_WINDOW);
         if (hub->stats_changed && cb_mono_ms() - hub->stats_published_ms >= 10000 && cb_mqtt_connected(hub->mqtt))
             cb_hub_publish_stats(hub);
@@ -389,9 +400,12 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
 #endif
     cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count, hub.tables.open_count,
            opt->db_path);
+    cb_hub_site_init(&hub);
     hub.mqtt = connect_broker(&hub, broker, err, sizeof err);
     if (!hub.mqtt)
         goto err;
+    if (opt->notify)
+        opt->notify("READY=1"); /* loaded, and trying the broker: presses wait there meanwhile */
     run(&hub, stop);
     shut_down(&hub);
     rc = hub.fatal ? 1 : 0;
@@ -399,6 +413,7 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
 err:
     fprintf(stderr, "callbell hub: %s\n", err);
 out:
+    cb_hub_site_free(&hub);
     cb_store_close(hub.store);
     cb_table_index_free(&hub.tables);
     free(hub.devices);

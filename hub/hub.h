@@ -8,6 +8,7 @@
 #define CALLBELL_HUB_H
 
 #include "callbell/call.h"
+#include "site_config.h"
 #include "store.h"
 #include "table_list.h"
 #include "url.h"
@@ -25,6 +26,12 @@ typedef struct cb_hub_options {
     cb_store_sync sync;
     bool log_events;    /* one log line per accepted event */
     size_t max_devices; /* duplicate windows kept; beyond it the least recently heard half goes */
+    /* The site file, or NULL (then the site message has ids only and defaults). A
+     * reload re-reads site_config->path; what flags gave stays as the flags said. */
+    const cb_site_config *site_config;
+    bool tables_from_file, realert_from_file, ack_timeout_from_file;
+    volatile sig_atomic_t *reload;     /* set by SIGHUP: re-read the site file (may be NULL) */
+    void (*notify)(const char *state); /* sd_notify for systemd: "READY=1", "RELOADING=1" (may be NULL) */
 } cb_hub_options;
 
 /* Runs until *stop becomes non-zero. Returns the process exit code. */

@@ -36,6 +36,12 @@ typedef struct cb_hub {
     const char *topic;           /* of the message being handled, for rejection lines */
     uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;
+    /* the site file (hub_site.c) */
+    const cb_site_config *site;    /* as running: opt->site_config, or site_reloaded */
+    cb_site_config *site_reloaded; /* the last file a reload read (hub_site.c frees it) */
+    bool site_dirty;               /* the site message must be (re)published */
+    bool retire_pending;           /* a retiring table may have closed its last request */
+    bool pressing;                 /* handling a press (retiring tables refuse new presses) */
 } cb_hub;
 
 /* hub.c: counts nothing, logs "rejected <fmt...>" (rate-limited) */
@@ -47,6 +53,18 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *ports);
 cb_hub_device_slot *cb_hub_device_add(cb_hub *hub, const char *id);
 int cb_hub_forget_devices(cb_hub *hub, size_t keep, char *err, size_t err_cap);
 int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap);
+
+/* hub_site.c: the site message, reloading the site file, retiring removed tables */
+void cb_hub_site_init(cb_hub *hub);
+void cb_hub_site_free(cb_hub *hub);
+/* Publishes the retained site message when it is due (after start, reconnect, reload). */
+void cb_hub_publish_site(cb_hub *hub);
+/* Re-reads the site file: applies a good one, logs what changed; refuses a bad one
+ * (logged) and keeps the running site. Writes go to the open transaction. */
+void cb_hub_reload(cb_hub *hub);
+/* Drops the retiring tables whose requests are all closed (store, then their retained
+ * state is cleared by the next publish). 0 or -1 (database) with err. */
+int cb_hub_retire_idle(cb_hub *hub, char *err, size_t err_cap);
 
 /* hub_reports.c */
 void cb_hub_publish_stats(cb_hub *hub);

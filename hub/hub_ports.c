@@ -122,6 +122,10 @@ static cb_table *port_table(void *ctx, const char *id)
 {
     cb_hub *hub = ctx;
     uint32_t i = cb_table_index_find(&hub->tables, id);
+    /* a table that left the site file takes no new presses; staff may still close
+     * its open requests, after which it goes (hub_site.c) */
+    if (i != CB_NO_TABLE && (hub->tables.heads[i].gone || (hub->tables.heads[i].retiring && hub->pressing)))
+        i = CB_NO_TABLE;
     hub->scratch_i = i;
     if (i == CB_NO_TABLE)
         return NULL;
@@ -179,6 +183,8 @@ static cb_status port_changed(void *ctx, const cb_table *t, const cb_changes *ch
         return fail(hub, "out of memory for open requests");
     cb_table_index_mark_changed(&hub->tables, i);
     hub->stats_changed = true;
+    if (hub->tables.heads[i].retiring && t->state.n_requests == 0)
+        hub->retire_pending = true; /* its last request closed: it leaves before the commit */
     return CB_OK;
 }
 

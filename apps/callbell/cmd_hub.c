@@ -9,11 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 
 static const char help[] =
     "usage: callbell hub [options]\n\n"
     "The authority on call state: takes presses and staff commands, keeps every call in\n"
-    "SQLite, publishes each table's retained state. Runs until Ctrl-C.\n\n"
+    "SQLite, publishes each table's retained state and the site (names, colours) for the\n"
+    "boards. Runs until Ctrl-C. SIGHUP (systemctl reload) re-reads the site file: tables\n"
+    "added, renamed or removed (served until their open requests are closed); a bad file\n"
+    "is refused and logged, and the site keeps running as it was.\n\n"
     "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
     "                   else ~/.local/state/callbell/hub-<site>.db)\n"
     "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
@@ -30,6 +34,12 @@ static const char help[] =
     "  --quiet          log only problems, not every event\n"
     "  --max-devices N  devices whose duplicate windows are kept (default 10000); a new\n"
     "                   device beyond it makes the hub forget the least recently heard half\n" CB_COMMON_HELP;
+
+/* systemd's readiness protocol (Type=notify); a no-op outside systemd. */
+static void notify_systemd(const char *state)
+{
+    sd_notify(0, state);
+}
 
 /* "1,2,bar" for the hub's refusals when the tables come from the site file; a list
  * too long for buf ends in "...". */
@@ -154,7 +164,14 @@ int cb_cmd_hub(int argc, char **argv)
         }
     }
     o.db_path = db_path;
+    o.site_config = c.site_config;
+    o.tables_from_file = c.site_config && !tables_spec;
+    o.realert_from_file = c.site_config && !realert_given;
+    o.ack_timeout_from_file = c.site_config && !ack_timeout_given;
+    o.reload = &cb_reload_requested;
+    o.notify = notify_systemd;
     cb_install_stop_handlers();
+    cb_install_reload_handler();
     int rc = cb_hub_main(&o, &c.broker, &cb_stop_requested);
     cb_table_list_free(&tables);
     return rc;
