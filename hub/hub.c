@@ -211,6 +211,9 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         cb_log("table %s is not in --tables but has open requests; serving it until they are closed", id);
         break;
     case CB_RECONCILE_DROP:
+        /* TODO(i9): clear its retained state here too (an empty retained payload, as
+         * hub_site.c does for a table a reload retires); until then a board that saw
+         * it keeps an idle tile until the broker forgets it. */
         cb_log("table %s is no longer configured: forgotten", id);
         return cb_store_drop_table(hub->store, id, err, err_cap);
     }
