@@ -39,6 +39,7 @@ screen_has "Terrasse côté jar…" || fail "the long name is not cut with an el
 
 "$CALLBELL" press 1 >/dev/null
 wait_for "queue line with the display name" "screen | grep -qE '^[> ] Fenêtre 1 +call +calling'"
+wait_for "news line with the display name" "screen_has 'Fenêtre 1: call requested'"
 # the site's thresholds: red (late) after 4 s, where the built-in ones would say cyan (new)
 wait_for "the line turns late (red) by the site's 4 s" "coloured_line 'Fenêtre 1' | grep -q $'\e\\[31m'" 10
 "$CALLBELL" press patio >/dev/null
