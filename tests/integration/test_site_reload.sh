@@ -8,11 +8,12 @@ source "$(dirname "$0")/lib.sh"
 
 start_broker
 site=$TEST_TMP/site.conf
-write_site() { # write_site WARN LATE TABLE-LINES...
+write_site() { # write_site WARN LATE TABLE-LINES... (REALERT in the environment, default 60)
     local warn=$1 late=$2
     shift 2
     {
         printf '[site]\nid = %s\nname = Trattoria Sole\n[broker]\nurl = %s\n' "$CALLBELL_SITE" "$BROKER"
+        printf '[hub]\nrealert = %s\n' "${REALERT:-60}"
         printf '[board]\nwarn_after = %s\nlate_after = %s\n[tables]\n' "$warn" "$late"
         printf '%s\n' "$@"
         case " $* " in *"bar = Bar"*) printf '[kinds]\nbar = call, water\n' ;; esac
@@ -43,18 +44,20 @@ python3 -c 'import json,sys; json.loads(sys.argv[1])' "$msg"
 # ---- an open request on bar, then a reload that renames, adds and removes ----
 "$CALLBELL" press bar >/dev/null
 wait_for "bar calling" '[ "$(state_field bar status)" = calling ]'
-write_site 30 90 "1 = Fenêtre 1" "patio-2 = Patio 2" "7 = Garden 7"
+REALERT=2 write_site 30 90 "1 = Fenêtre 1" "patio-2 = Patio 2" "7 = Garden 7"
 reload "reloaded $site:"
 line=$(grep "reloaded $site:" "$TEST_TMP/hub.log")
 assert_contains "$line" "added 7 'Garden 7'"
 assert_contains "$line" "removed bar (served until its 1 open request is closed)"
 assert_contains "$line" "changed 1 'Window 1' -> 'Fenêtre 1'"
 assert_contains "$line" "board colours 60/180 -> 30/90 s"
+assert_contains "$line" "re-alert 60 -> 2 s"
 wait_for "site message renamed" '[ "$(names)" = "1=Fenêtre 1,patio-2=Patio 2,7=Garden 7" ]'
-assert_eq "$(site_get "(d['warn_s'], d['late_s'])")" "(30, 90)" "thresholds after reload"
+assert_eq "$(site_get "(d['warn_s'], d['late_s'], d['realert_s'])")" "(30, 90, 2)" "thresholds after reload"
 wait_for "table 7 published idle" '[ "$(state_field 7 status)" = idle ]'
 "$CALLBELL" press 7 >/dev/null
 wait_for "the added table takes presses" '[ "$(state_field 7 status)" = calling ]'
+wait_for "the reloaded re-alert time (2 s) applies" '[ "$(state_field 7 repeats)" -ge 1 ]' 8
 # bar left the file: still served (its request open), no new presses
 assert_eq "$(state_field bar status)" calling "bar keeps its open request"
 expect 1 "table bar is not one of this site's tables" "$CALLBELL" press bar --kind water

@@ -28,9 +28,13 @@ if (!ready) {
   let browser, page, hub;
   const consoleErrors = [];
 
+  /* 42 more tables with names: the site message (about 2.5 kB here) is far over the
+   * 512 bytes of other payloads, as a restaurant's will be */
+  const MORE = Array.from({ length: 42 }, (_, i) => [`t${i + 1}`, `Salle à manger ${i + 1}`]);
   function writeSite(one) {
     writeFileSync(conf, `[site]\nid = ${SITE}\nname = Trattoria Sole\n[broker]\nurl = ${env.CB_MQTT_URL}\n` +
-      `[board]\nwarn_after = 2\nlate_after = 4\n[tables]\n1 = ${one}\npatio = ${LONG}\nbar = Bar\n`);
+      `[board]\nwarn_after = 2\nlate_after = 4\n[tables]\n1 = ${one}\npatio = ${LONG}\nbar = Bar\n` +
+      MORE.map(([id, name]) => `${id} = ${name}\n`).join(''));
   }
   function cli(args) {
     return new Promise((resolve, reject) => {
@@ -79,6 +83,10 @@ if (!ready) {
     await expectText(tile('patio').locator('.tile-num'), LONG);
     assert.equal(await tile('1').locator('.tile-label').isVisible(), false, 'no "Table" label over a name');
     await expectText(page.locator('#site-name'), 'Trattoria Sole');
+    // 45 tables, every one by its name
+    await expectText(tile('t42').locator('.tile-num'), 'Salle à manger 42');
+    assert.equal(await page.locator('.tiles [data-table]').count(), 45);
+    assert.equal(await page.locator('.tiles .tile-num.named').count(), 45);
     // a long name stays inside its tile (two lines at most, then an ellipsis)
     const [num, box] = await Promise.all([tile('patio').locator('.tile-num').boundingBox(), tile('patio').boundingBox()]);
     assert.ok(num.width <= box.width && num.height < 70, `long name ${JSON.stringify(num)} in tile ${JSON.stringify(box)}`);
