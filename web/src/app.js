@@ -299,7 +299,10 @@
     THRESHOLDS.late_s = s ? s.late_s : P.AGE_DEFAULTS.late_s;
     document.body.dataset.siteName = s ? s.name : '';
     var title = $('site-name');
-    if (title && settings) title.textContent = s ? s.name : settings.site;
+    if (title && settings) {
+      title.textContent = s ? s.name : settings.site;
+      title.title = s ? s.name + ' (site ' + settings.site + ')' : 'Site';
+    }
   }
   function tableName(id) { return siteNames.get(id) || null; }
 
