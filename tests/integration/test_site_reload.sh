@@ -28,7 +28,17 @@ reload() {
 }
 
 write_site 60 180 "1 = Window 1" "bar = Bar" "patio-2 = Patio 2"
-start_hub --config "$site"
+# systemd's notify socket (Type=notify): what the hub tells systemd, one line a message
+bg notify python3 -u -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    print(s.recv(4096).decode().replace("\n", " "), flush=True)
+' "$TEST_TMP/notify.sock"
+wait_for "notify socket" '[ -S "$TEST_TMP/notify.sock" ]'
+NOTIFY_SOCKET=$TEST_TMP/notify.sock start_hub --config "$site"
+wait_for "READY=1 to systemd" 'grep -q "READY=1" "$TEST_TMP/notify.log"'
 
 # ---- the site message is the file as understood ----
 wait_for "site message" '[ -n "$(site_msg)" ]'
@@ -46,6 +56,7 @@ python3 -c 'import json,sys; json.loads(sys.argv[1])' "$msg"
 wait_for "bar calling" '[ "$(state_field bar status)" = calling ]'
 REALERT=2 write_site 30 90 "1 = Fenêtre 1" "patio-2 = Patio 2" "7 = Garden 7"
 reload "reloaded $site:"
+wait_for "RELOADING=1 then READY=1 to systemd" '[ "$(tail -n 2 "$TEST_TMP/notify.log" | tr "\n" " ")" = "RELOADING=1 READY=1 " ]'
 line=$(grep "reloaded $site:" "$TEST_TMP/hub.log")
 assert_contains "$line" "added 7 'Garden 7'"
 assert_contains "$line" "removed bar (served until its 1 open request is closed)"
