@@ -133,6 +133,13 @@ static cb_table *port_table(void *ctx, const char *id)
     return &hub->scratch;
 }
 
+static uint8_t port_kinds(void *ctx, const cb_table *t)
+{
+    cb_hub *hub = ctx;
+    uint32_t i = t == &hub->scratch ? hub->scratch_i : cb_table_index_find(&hub->tables, t->state.table);
+    return i == CB_NO_TABLE ? 0 : hub->tables.heads[i].kinds;
+}
+
 static cb_hub_device *port_device(void *ctx, const char *id, bool create)
 {
     cb_hub *hub = ctx;
@@ -250,6 +257,7 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *p)
     p->device_count = port_device_count;
     p->forget_devices = port_forget_devices;
     p->changed = port_changed;
+    p->kinds = port_kinds;
     p->device_changed = port_device_changed;
     p->reply = port_reply;
     p->cmd_reply = port_cmd_reply;

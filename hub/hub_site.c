@@ -20,11 +20,24 @@
 
 #define CHANGES_TEXT_MAX 900 /* the reload's log line */
 
+/* The buttons each table offers, from the file (when the file chose the tables). */
+static void set_kinds(cb_hub *hub, const cb_site_config *cfg)
+{
+    if (!cfg || !hub->opt->tables_from_file)
+        return;
+    for (size_t k = 0; k < cfg->table_count; k++) {
+        uint32_t i = cb_table_index_find(&hub->tables, cfg->tables[k].id);
+        if (i != CB_NO_TABLE)
+            hub->tables.heads[i].kinds = (uint8_t)(cfg->tables[k].kinds & CB_KINDS_ALL);
+    }
+}
+
 void cb_hub_site_init(cb_hub *hub)
 {
     hub->site = hub->opt->site_config;
     hub->site_reloaded = NULL;
     hub->site_dirty = true;
+    set_kinds(hub, hub->site);
 }
 
 void cb_hub_site_free(cb_hub *hub)
@@ -363,6 +376,7 @@ void cb_hub_reload(cb_hub *hub)
         add_part(line, sizeof line, "nothing changed");
     if (x->apply_tables)
         set_tables_text(hub, cfg);
+    set_kinds(hub, cfg);
     cb_log("%s", line);
     cb_hub_site_free(hub);
     hub->site = hub->site_reloaded = cfg;

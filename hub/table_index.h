@@ -24,6 +24,7 @@ typedef struct cb_table_head {
     char id[CB_ID_SIZE];
     bool retiring;       /* no longer configured: served until its requests close */
     bool gone;           /* retired while running: not served; its id stays (a reload may bring it back) */
+    uint8_t kinds;       /* the buttons it offers (bit per cb_kind, the site file's [kinds]); 0 = all */
     uint32_t open;       /* index in cb_table_index.open, CB_NO_TABLE while idle */
     uint64_t updated_at; /* while idle (an open table keeps its own) */
 } cb_table_head;

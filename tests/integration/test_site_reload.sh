@@ -51,6 +51,10 @@ assert_eq "$(json_get "$msg" "[t.get('kinds') for t in d['tables']]")" "[None, [
 # the core's decoder accepts what the hub published (`callbell board` reads it with it)
 python3 -c 'import json,sys; json.loads(sys.argv[1])' "$msg"
 
+# ---- a table offers the buttons the file gives it ----
+expect 1 "table bar has no bill button (it offers call, water)" "$CALLBELL" press bar --kind bill
+[ "$(state_field bar status)" = idle ] || fail "a refused bill press changed bar"
+
 # ---- an open request on bar, then a reload that renames, adds and removes ----
 "$CALLBELL" press bar >/dev/null
 wait_for "bar calling" '[ "$(state_field bar status)" = calling ]'
