@@ -92,7 +92,9 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     hub->topic = msg->topic;
     switch (tp.type) {
     case CB_TOPIC_PRESS:
+        hub->pressing = true;
         st = cb_hub_on_press(&hub->engine, tp.id, payload, len, now);
+        hub->pressing = false;
         break;
     case CB_TOPIC_CMD:
         st = cb_hub_on_cmd(&hub->engine, tp.id, payload, len, now);
@@ -133,6 +135,7 @@ static void on_connect(void *ctx)
     cb_hub_publish_info(hub); /* right behind "online": who is online */
     /* the broker may have lost its retained store while we were away: say it again */
     mark_all_dirty(hub);
+    hub->site_dirty = true;
 }
 
 /* ---- publishing ------------------------------------------------------------ */
@@ -148,9 +151,9 @@ static void publish_dirty(cb_hub *hub, int window)
         cb_table_index_get(&hub->tables, i, &t);
         char topic[CB_TOPIC_SIZE], payload[CB_STATE_PAYLOAD_SIZE];
         size_t len = 0;
-        bool retired = hub->tables.heads[i].retired; /* an empty retained message deletes it */
+        bool gone = hub->tables.heads[i].gone; /* left the site: an empty retained message clears it */
         if (cb_topic_build(CB_TOPIC_STATE, hub->opt->site, t.state.table, topic, sizeof topic) != CB_OK ||
-            (!retired && cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK)) {
+            (!gone && cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK)) {
             cb_log("cannot encode state of table %s (bug)", t.state.table);
             continue;
         }
@@ -215,7 +218,7 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         cb_log("table %s is no longer configured: forgotten, its retained state cleared", id);
         if (cb_store_drop_table(hub->store, id, err, err_cap) != 0)
             return -1;
-        break; /* kept as a retired head: every connect clears its retained state */
+        break; /* kept as a gone head: every connect clears its retained state */
     }
     if (cb_table_index_find(&hub->tables, id) != CB_NO_TABLE)
         return 0; /* listed twice */
@@ -225,8 +228,7 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         return -1;
     }
     hub->tables.heads[i].retiring = what == CB_RECONCILE_RETIRING;
-    hub->tables.heads[i].retired = what == CB_RECONCILE_DROP;
-    hub->retired_count += what == CB_RECONCILE_DROP;
+    hub->tables.heads[i].gone = what == CB_RECONCILE_DROP;
     return 0;
 }
 
@@ -453,6 +455,12 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
             escalate(hub);
             reject_window(hub, false); /* report what a flood suppressed */
         }
+        if (hub->opt->reload && *hub->opt->reload) {
+            *hub->opt->reload = 0;
+            cb_hub_reload(hub); /* its writes join this burst's transaction */
+        }
+        if (!hub->store_failed && cb_hub_retire_idle(hub, err, sizeof err) != 0)
+            fail_db(hub, err);
         if (hub->store_failed)
             continue; /* a half-applied burst is rolled back, never committed */
         /* commit before publishing: a board never sees a state the hub could forget */
@@ -460,6 +468,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
             fail_db(hub, err);
             continue;
         }
+        cb_hub_publish_site(hub);
         publish_dirty(hub, PUBLISH_WINDOW);
         if (hub->stats_changed && cb_mono_ms() - hub->stats_published_ms >= 10000 && cb_mqtt_connected(hub->mqtt))
             cb_hub_publish_stats(hub);
@@ -535,11 +544,17 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
      * stored-table index, SQLite's scratch for the first big transaction): give them back */
     malloc_trim(0);
 #endif
-    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count - hub.retired_count,
+    uint32_t gone = 0;
+    for (uint32_t i = 0; i < hub.tables.count; i++)
+        gone += hub.tables.heads[i].gone;
+    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count - gone,
            hub.tables.open_count, opt->db_path);
+    cb_hub_site_init(&hub);
     hub.mqtt = connect_broker(&hub, err, sizeof err);
     if (!hub.mqtt)
         goto err;
+    if (opt->notify)
+        opt->notify("READY=1"); /* loaded, and trying the broker: presses wait there meanwhile */
     run(&hub, stop);
     shut_down(&hub);
     rc = hub.taken_over ? 1 : 0;
@@ -547,6 +562,7 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
 err:
     fprintf(stderr, "callbell hub: %s\n", err);
 out:
+    cb_hub_site_free(&hub);
     cb_store_close(hub.store);
     cb_db_unlock(hub.db_lock);
     cb_table_index_free(&hub.tables);

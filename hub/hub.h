@@ -8,6 +8,7 @@
 #define CALLBELL_HUB_H
 
 #include "callbell/call.h"
+#include "site_config.h"
 #include "store.h"
 #include "table_list.h"
 #include "url.h"
@@ -30,6 +31,12 @@ typedef struct cb_hub_options {
     bool standby;         /* wait while another hub holds the database or serves the site */
     int claim_timeout_ms; /* how long an "online" hub has to answer before it counts as dead
                            * (0: CB_HUB_CLAIM_TIMEOUT_MS) */
+    /* The site file, or NULL (then the site message has ids only and defaults). A
+     * reload re-reads site_config->path; what flags gave stays as the flags said. */
+    const cb_site_config *site_config;
+    bool tables_from_file, realert_from_file, ack_timeout_from_file;
+    volatile sig_atomic_t *reload;     /* set by SIGHUP: re-read the site file (may be NULL) */
+    void (*notify)(const char *state); /* sd_notify for systemd: "READY=1", "RELOADING=1" (may be NULL) */
 } cb_hub_options;
 
 /* Runs until *stop becomes non-zero. Returns the process exit code. */

@@ -25,7 +25,6 @@ typedef struct cb_hub {
     cb_store *store;
     cb_mqtt *mqtt;
     cb_table_index tables;
-    uint32_t retired_count;      /* heads of forgotten tables (table_index.h: retired) */
     cb_table scratch;            /* the table the engine is working on (ports.table) */
     uint32_t scratch_i;          /* its index, CB_NO_TABLE when none */
     cb_hub_device_slot *devices; /* open addressing by id; d.id[0] == 0 = empty */
@@ -44,6 +43,12 @@ typedef struct cb_hub {
     bool connected_once; /* a later connect is a reconnect: the session may have been taken */
     bool taken_over;     /* another hub serves the site now: stop, never take it back */
     int db_lock;         /* flock on <db>.lock, -1 when not held */
+    /* the site file (hub_site.c) */
+    const cb_site_config *site;    /* as running: opt->site_config, or site_reloaded */
+    cb_site_config *site_reloaded; /* the last file a reload read (hub_site.c frees it) */
+    bool site_dirty;               /* the site message must be (re)published */
+    bool retire_pending;           /* a retiring table may have closed its last request */
+    bool pressing;                 /* handling a press (retiring tables refuse new presses) */
 } cb_hub;
 
 /* hub.c: counts nothing, logs "rejected <fmt...>" (rate-limited) */
@@ -71,6 +76,17 @@ int cb_hub_before_connect(void *ctx, char *why, size_t why_cap);
 void cb_hub_publish_info(cb_hub *hub);
 /* The info object as cJSON (the "info" query's result); NULL when out of memory. */
 struct cJSON *cb_hub_info_json(const cb_hub *hub);
+/* hub_site.c: the site message, reloading the site file, retiring removed tables */
+void cb_hub_site_init(cb_hub *hub);
+void cb_hub_site_free(cb_hub *hub);
+/* Publishes the retained site message when it is due (after start, reconnect, reload). */
+void cb_hub_publish_site(cb_hub *hub);
+/* Re-reads the site file: applies a good one, logs what changed; refuses a bad one
+ * (logged) and keeps the running site. Writes go to the open transaction. */
+void cb_hub_reload(cb_hub *hub);
+/* Drops the retiring tables whose requests are all closed (store, then their retained
+ * state is cleared by the next publish). 0 or -1 (database) with err. */
+int cb_hub_retire_idle(cb_hub *hub, char *err, size_t err_cap);
 
 /* hub_reports.c */
 void cb_hub_publish_stats(cb_hub *hub);

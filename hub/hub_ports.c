@@ -122,13 +122,22 @@ static cb_table *port_table(void *ctx, const char *id)
 {
     cb_hub *hub = ctx;
     uint32_t i = cb_table_index_find(&hub->tables, id);
-    if (i != CB_NO_TABLE && hub->tables.heads[i].retired)
-        i = CB_NO_TABLE; /* forgotten: served no more */
+    /* a table that left the site file takes no new presses; staff may still close
+     * its open requests, after which it goes (hub_site.c) */
+    if (i != CB_NO_TABLE && (hub->tables.heads[i].gone || (hub->tables.heads[i].retiring && hub->pressing)))
+        i = CB_NO_TABLE;
     hub->scratch_i = i;
     if (i == CB_NO_TABLE)
         return NULL;
     cb_table_index_get(&hub->tables, i, &hub->scratch);
     return &hub->scratch;
+}
+
+static uint8_t port_kinds(void *ctx, const cb_table *t)
+{
+    cb_hub *hub = ctx;
+    uint32_t i = t == &hub->scratch ? hub->scratch_i : cb_table_index_find(&hub->tables, t->state.table);
+    return i == CB_NO_TABLE ? 0 : hub->tables.heads[i].kinds;
 }
 
 static cb_hub_device *port_device(void *ctx, const char *id, bool create)
@@ -161,24 +170,6 @@ static void log_change(const char *table, const cb_change *c, const char *who)
            who && who[0] ? who : "hub");
 }
 
-/* A table no longer configured whose last request just closed is forgotten, as at
- * start-up (the core's reconciliation decides): its row goes with this transaction,
- * and its state is published as an empty retained message, which deletes it. */
-static int retire(cb_hub *hub, uint32_t i, const cb_table *t, char *err, size_t err_cap)
-{
-    cb_reconcile what;
-    if (cb_hub_reconcile(false, t, &what) != CB_OK || what != CB_RECONCILE_DROP)
-        return 0;
-    if (cb_store_drop_table(hub->store, t->state.table, err, err_cap) != 0)
-        return -1;
-    hub->tables.heads[i].retiring = false;
-    hub->tables.heads[i].retired = true;
-    hub->retired_count++;
-    cb_log("table %s is not in --tables and its last request is closed: forgotten, its retained state cleared",
-           t->state.table);
-    return 0;
-}
-
 static cb_status port_changed(void *ctx, const cb_table *t, const cb_changes *ch, const char *who, uint32_t boot,
                               uint32_t seq, uint64_t now)
 {
@@ -197,10 +188,10 @@ static cb_status port_changed(void *ctx, const cb_table *t, const cb_changes *ch
     }
     if (cb_table_index_put(&hub->tables, i, t) != 0)
         return fail(hub, "out of memory for open requests");
-    if (hub->tables.heads[i].retiring && retire(hub, i, t, err, sizeof err) != 0)
-        return fail(hub, err);
     cb_table_index_mark_changed(&hub->tables, i);
     hub->stats_changed = true;
+    if (hub->tables.heads[i].retiring && t->state.n_requests == 0)
+        hub->retire_pending = true; /* its last request closed: it leaves before the commit */
     return CB_OK;
 }
 
@@ -266,6 +257,7 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *p)
     p->device_count = port_device_count;
     p->forget_devices = port_forget_devices;
     p->changed = port_changed;
+    p->kinds = port_kinds;
     p->device_changed = port_device_changed;
     p->reply = port_reply;
     p->cmd_reply = port_cmd_reply;

@@ -9,10 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 
 static const char help[] = "usage: callbell hub [options]\n\n"
                            "The authority on call state: takes presses and staff commands, keeps every call in\n"
-                           "SQLite, publishes each table's retained state. Runs until Ctrl-C. When the database\n"
+                           "SQLite, publishes each table's retained state and the site (names, colours) for the\n"
+                           "boards. Runs until Ctrl-C. SIGHUP (systemctl reload) re-reads the site file: tables\n"
+                           "added, renamed or removed (served until their open requests are closed); a bad file\n"
+                           "is refused and logged, and the site keeps running as it was. When the database\n"
                            "takes no writes (full or read-only disk) it keeps running \"degraded\": it takes no\n"
                            "call it cannot store (they wait at the broker), says so on hub/status, and catches\n"
                            "up by itself once the disk takes writes again.\n\n"
@@ -40,6 +44,12 @@ static const char help[] = "usage: callbell hub [options]\n\n"
                            "                   the site, and take over when it stops. Lossless with the same --db\n"
                            "                   (same machine); with another database the requests the other hub\n"
                            "                   had open are not in it and show as idle\n" CB_COMMON_HELP;
+
+/* systemd's readiness protocol (Type=notify); a no-op outside systemd. */
+static void notify_systemd(const char *state)
+{
+    sd_notify(0, state);
+}
 
 /* "1,2,bar" for the hub's refusals when the tables come from the site file; a list
  * too long for buf ends in "...". */
@@ -179,7 +189,14 @@ int cb_cmd_hub(int argc, char **argv)
         }
     }
     o.db_path = db_path;
+    o.site_config = c.site_config;
+    o.tables_from_file = c.site_config && !tables_spec;
+    o.realert_from_file = c.site_config && !realert_given;
+    o.ack_timeout_from_file = c.site_config && !ack_timeout_given;
+    o.reload = &cb_reload_requested;
+    o.notify = notify_systemd;
     cb_install_stop_handlers();
+    cb_install_reload_handler();
     int rc = cb_hub_main(&o, &c.broker, &cb_stop_requested);
     cb_table_list_free(&tables);
     return rc;

@@ -28,7 +28,7 @@ assert_eq "$(req_field 3 water status)" acknowledged "ack on a retiring table"
 [ -n "$(state 3)" ] || fail "table 3 still has its bill request: its state must stay"
 "$CALLBELL" done 3 --kind bill --by Ana >/dev/null
 wait_for "table 3's retained state deleted" '[ -z "$(state 3)" ]'
-assert_contains "$(cat "$TEST_TMP/hub.log")" "table 3 is not in --tables and its last request is closed: forgotten"
+assert_contains "$(cat "$TEST_TMP/hub.log")" "table 3: its last open request is closed; it has left the site"
 assert_eq "$(sqlite3 "$TEST_TMP/hub.db" "select id from tables order by id" | tr '\n' ' ')" "1 2 " "stored tables"
 # its history stays for the statistics
 assert_eq "$(sqlite3 "$TEST_TMP/hub.db" "select count(*) from events where table_id='3'")" 5 "history of table 3"

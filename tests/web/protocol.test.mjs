@@ -13,7 +13,7 @@ const plain = (x) => JSON.parse(JSON.stringify(x));
 const hexBytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 test('vector file has every kind of vector', () => {
-  for (const d of ['topic', 'press', 'press_reply', 'state', 'cmd', 'cmd_reply', 'info']) {
+  for (const d of ['topic', 'press', 'press_reply', 'state', 'cmd', 'cmd_reply', 'info', 'site']) {
     assert.ok(vectors.filter((v) => v.decode === d).length >= 1, `no ${d} vector`);
   }
   assert.ok(vectors.some((v) => v.decode === 'cmd' && v.expect === 'ok' && 'from' in v.fields), 'no ok cmd vector with from');

@@ -24,6 +24,9 @@
  * - cmd_reply() (optional, may be NULL): the answer to a command that names a client
  *   ("from"), sent after the commit like reply().
  * - reject(): a message was refused; `reason` is a line for the log.
+ * - kinds() (optional, may be NULL: every table offers all four): the buttons table
+ *   `t` offers, a bit (1u << cb_kind) each (the site file's [kinds]). A press of
+ *   another kind is refused (bad_kind) and answered; 0 counts as all four.
  * A port returning anything but CB_OK stops the event: the engine returns that status
  * and the shell must not commit (its transaction holds half an event). */
 #ifndef CALLBELL_HUB_ENGINE_H
@@ -66,6 +69,7 @@ typedef struct cb_hub_ports {
     cb_status (*reply)(void *ctx, const char *device, const cb_press_reply *r);
     cb_status (*cmd_reply)(void *ctx, const char *client, const cb_cmd_reply *r);
     void (*reject)(void *ctx, const char *reason);
+    uint8_t (*kinds)(void *ctx, const cb_table *t);
 } cb_hub_ports;
 
 typedef struct cb_hub_counters {

@@ -45,7 +45,8 @@ typedef enum cb_topic_type {
     CB_TOPIC_HUB_STATS,     /* callbell/<site>/hub/stats */
     CB_TOPIC_HUB_REQUEST,   /* callbell/<site>/hub/request */
     CB_TOPIC_REPLY,         /* callbell/<site>/reply/<client> */
-    CB_TOPIC_HUB_INFO       /* callbell/<site>/hub/info */
+    CB_TOPIC_HUB_INFO,      /* callbell/<site>/hub/info */
+    CB_TOPIC_HUB_SITE       /* callbell/<site>/hub/site */
 } cb_topic_type;
 
 typedef struct cb_topic {
@@ -147,6 +148,30 @@ typedef struct cb_hub_info {
     char db[CB_DB_SHOWN_MAX + 1]; /* 1..200 bytes (cb_hub_info_set_db shortens) */
     uint64_t started_at;          /* hub clock ms */
 } cb_hub_info;
+
+/* The site as the hub understood it (docs/protocol.md "site"). The tables live in
+ * the caller's array: a decoder fills tables[0..n_tables) of tables_cap. */
+#define CB_SITE_PAYLOAD_MAX 65536 /* bytes; the only payload besides replies over 1024 */
+#define CB_SITE_LIST_MAX 1000     /* tables a site message lists at most */
+#define CB_DISPLAY_NAME_MAX 64    /* bytes of UTF-8: a table's or the site's name */
+#define CB_SITE_SECONDS_LIMIT 86400u
+typedef struct cb_site_entry {
+    char id[CB_ID_SIZE];
+    char name[CB_DISPLAY_NAME_MAX + 1];
+    uint8_t kinds; /* bit (1u << cb_kind) per button offered; all four when "kinds" is absent */
+} cb_site_entry;
+#define CB_KINDS_ALL ((uint8_t)((1u << CB_KIND_COUNT) - 1u))
+
+typedef struct cb_site {
+    char site[CB_ID_SIZE];
+    char name[CB_DISPLAY_NAME_MAX + 1];
+    uint32_t warn_s, late_s;           /* board colours: 0..86400, warn_s <= late_s */
+    uint32_t realert_s, ack_timeout_s; /* the hub's escalation: 1..86400 */
+    uint32_t table_count;              /* tables the hub serves, >= n_tables */
+    uint32_t n_tables;                 /* tables listed */
+    cb_site_entry *tables;             /* the caller's array of tables_cap entries */
+    uint32_t tables_cap;
+} cb_site;
 
 typedef struct cb_info {
     char fw[CB_FW_MAX + 1];
@@ -296,6 +321,22 @@ cb_status cb_hub_info_encode(const cb_hub_info *info, char *buf, size_t cap, siz
  * when longer than 200 bytes (never cutting a UTF-8 character). CB_E_ARG for NULL,
  * CB_E_RANGE for an empty path. */
 cb_status cb_hub_info_set_db(cb_hub_info *info, const char *path);
+
+/* Display names (the site's and its tables'): 1..64 bytes of UTF-8 without control
+ * characters. CB_OK, CB_E_TOO_LONG, CB_E_JSON (not UTF-8), CB_E_RANGE (empty or a
+ * control character); CB_E_ARG for NULL. */
+cb_status cb_display_name_check(const char *name, size_t len);
+
+/* Site payloads (up to CB_SITE_PAYLOAD_MAX bytes). The decoder needs out->tables and
+ * out->tables_cap set by the caller (everything else is overwritten); a message with
+ * more tables than tables_cap is CB_E_FULL (CB_SITE_LIST_MAX entries always do).
+ * Checked in the order of docs/protocol.md's table: site, name, warn_s, late_s
+ * (range if below warn_s), realert_s, ack_timeout_s, table_count, tables (type if not
+ * an array; range beyond 1000 elements; each: type if not an object, id, name, kinds;
+ * then range for an id listed twice), then range if table_count < n_tables.
+ * The encoder writes "kinds" only for a table that does not offer all four. */
+cb_status cb_site_decode(const char *payload, size_t len, cb_site *out);
+cb_status cb_site_encode(const cb_site *site, char *buf, size_t cap, size_t *len);
 
 /* Writes the seed-style readable text for a press, e.g. "Table 3: bill", into
  * buf[cap]. Returns CB_OK, CB_E_BAD_ID, CB_E_BAD_KIND or CB_E_BUFFER. */
