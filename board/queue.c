@@ -192,7 +192,10 @@ void cb_board_news_text(const cb_site_view *v, char *buf, size_t cap)
             append(buf, cap, &used, "requested");
             break;
         case CB_NEWS_REALERT:
-            append(buf, cap, &used, "calling again (repeat %u)", (unsigned)e->req.repeats);
+            append(buf, cap, &used, "calling again (repeat %u)%s", (unsigned)e->req.repeats,
+                   e->req.level == CB_LEVEL_MANAGER ? " -> manager"
+                   : e->req.level == CB_LEVEL_FLOOR ? " -> floor"
+                                                    : "");
             break;
         case CB_NEWS_ACKED:
             append(buf, cap, &used, "acknowledged by %s", e->req.acked_by);

@@ -25,6 +25,10 @@ typedef struct cb_hub_options {
     cb_store_sync sync;
     bool log_events;    /* one log line per accepted event */
     size_t max_devices; /* duplicate windows kept; beyond it the least recently heard half goes */
+    /* the table's section (site file [sections]) or NULL; NULL function: no sections */
+    const char *(*section_of)(void *ctx, const char *table);
+    void *section_ctx;
+    uint32_t signin_ttl_s; /* 0: the engine's default */
 } cb_hub_options;
 
 /* Runs until *stop becomes non-zero. Returns the process exit code. */

@@ -22,9 +22,10 @@
 
 typedef struct cb_table_head {
     char id[CB_ID_SIZE];
-    bool retiring;       /* no longer configured: served until its requests close */
-    uint32_t open;       /* index in cb_table_index.open, CB_NO_TABLE while idle */
-    uint64_t updated_at; /* while idle (an open table keeps its own) */
+    bool retiring;            /* no longer configured: served until its requests close */
+    uint32_t open;            /* index in cb_table_index.open, CB_NO_TABLE while idle */
+    uint64_t updated_at;      /* while idle (an open table keeps its own) */
+    char section[CB_ID_SIZE]; /* the site file's section, "" = none (state.section) */
 } cb_table_head;
 
 typedef struct cb_table_index {

@@ -48,6 +48,13 @@ static const char *tables_as_text(const cb_table_list *t, char *buf, size_t cap)
     return buf;
 }
 
+/* The table's section in the site file ("" when in none). */
+static const char *section_of(void *ctx, const char *table)
+{
+    const cb_site_table *t = cb_site_config_table(ctx, table);
+    return t ? t->section : NULL;
+}
+
 int cb_cmd_hub(int argc, char **argv)
 {
     cb_common c;
@@ -141,6 +148,13 @@ int cb_cmd_hub(int argc, char **argv)
         o.call.realert_s = c.site_config->realert_s;
     if (c.site_config && !ack_timeout_given)
         o.call.ack_timeout_s = c.site_config->ack_timeout_s;
+    if (c.site_config) {
+        o.call.floor_after = c.site_config->floor_after;
+        o.call.manager_after = c.site_config->manager_after;
+        o.signin_ttl_s = c.site_config->signin_ttl_s;
+        o.section_of = section_of;
+        o.section_ctx = (void *)c.site_config;
+    }
     o.tables = &tables;
     char listed[64];
     o.tables_text = tables_spec ? tables_spec : tables_as_text(&tables, listed, sizeof listed);
