@@ -384,6 +384,8 @@ cb_status cb_hub_on_signin(cb_hub_engine *e, const char *client, const char *pay
         return CB_OK;
     }
     cb_hub_signin *slot = signin_slot(e, client);
+    /* a heartbeat renews without a word; a new or changed sign-in is reported */
+    bool renewal = strcmp(slot->client, client) == 0 && memcmp(&slot->who, &who, sizeof who) == 0;
     if (who.role == CB_ROLE_OFF) {
         if (strcmp(slot->client, client) == 0) {
             memset(slot, 0, sizeof *slot);
@@ -394,7 +396,7 @@ cb_status cb_hub_on_signin(cb_hub_engine *e, const char *client, const char *pay
         slot->who = who;
         slot->expires_at = now + signin_ttl_ms(e);
     }
-    if (e->port.signin != NULL) {
+    if (e->port.signin != NULL && !renewal) {
         e->port.signin(e->port.ctx, client, &who, false);
     }
     return CB_OK;

@@ -55,6 +55,7 @@ typedef struct fake {
     /* failures to inject */
     cb_status fail_changed, fail_device_changed, fail_reply, fail_forget;
     bool out_of_memory;
+    uint32_t nsignins, nexpired; /* signin() reports */
 } fake;
 
 static fake F;
@@ -179,6 +180,15 @@ static void port_reject(void *ctx, const char *reason)
     snprintf(F.rejects[F.nrejects++], CB_HUB_REJECT_MAX, "%s", reason);
 }
 
+static void port_signin(void *ctx, const char *client, const cb_signin *s, bool expired)
+{
+    fake *f = ctx;
+    (void)client;
+    (void)s;
+    f->nsignins++;
+    f->nexpired += expired;
+}
+
 static cb_hub_ports ports(void)
 {
     cb_hub_ports p = {
@@ -191,6 +201,7 @@ static cb_hub_ports ports(void)
         .device_changed = port_device_changed,
         .reply = port_reply,
         .reject = port_reject,
+        .signin = port_signin,
     };
     return p;
 }
@@ -1043,13 +1054,17 @@ static void test_signin_expiry_and_signout(void **state)
     signin("b1", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio,bar\"}", T0);
     assert_true(cb_hub_section_staffed(&E, "bar", T0 + 90 * SEC - 1));
     assert_false(cb_hub_section_staffed(&E, "bar", T0 + 90 * SEC)); /* default ttl 90 s */
-    /* a heartbeat renews it */
+    assert_int_equal(F.nsignins, 1);
+    /* a heartbeat renews it, without a report */
     signin("b1", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio,bar\"}", T0 + 60 * SEC);
     assert_true(cb_hub_section_staffed(&E, "bar", T0 + 149 * SEC));
     assert_int_equal(cb_hub_expire_signins(&E, T0 + 149 * SEC), CB_OK);
     assert_true(cb_hub_section_staffed(&E, "patio", T0 + 149 * SEC));
+    assert_int_equal(F.nsignins, 1);
     assert_int_equal(cb_hub_expire_signins(&E, T0 + 150 * SEC), CB_OK);
     assert_string_equal(E.signins[0].client, ""); /* forgotten */
+    assert_int_equal(F.nsignins, 2);
+    assert_int_equal(F.nexpired, 1);
     /* the phone died: its call opens at floor */
     on_press("1", "d1", 7, 1, CB_KIND_CALL, T0 + 151 * SEC);
     assert_int_equal(level_of("1", CB_KIND_CALL), CB_LEVEL_FLOOR);
