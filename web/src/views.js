@@ -208,7 +208,12 @@
     by.querySelector('.acked-by').textContent = r.acked_by;
     var rep = li.querySelector('.repeats');
     rep.hidden = !(r.repeats > 0);
-    rep.querySelector('.repeats-text').textContent = plural(r.repeats, 're-alert', 're-alerts');
+    /* who hears it once it left its section (docs/protocol.md "Escalation chain") */
+    var section = (ctx.tables.get(item.table) || {}).section;
+    var level = r.level === 'manager' ? ' → manager' : r.level === 'floor' && section ? ' → floor' : '';
+    li.dataset.level = r.level || '';
+    rep.hidden = !(r.repeats > 0) && !level;
+    rep.querySelector('.repeats-text').textContent = (r.repeats > 0 ? plural(r.repeats, 're-alert', 're-alerts') : '') + level;
     var pr = li.querySelector('.presses');
     pr.hidden = !(r.count > 1);
     pr.textContent = plural(r.count, 'press', 'presses');
