@@ -271,6 +271,35 @@ static void edit_sections_key(board_run *r, int ch)
     }
 }
 
+/* `/`: type a table's id, Enter selects its oldest open request. */
+static void edit_jump_key(board_run *r, int ch)
+{
+    cb_board *b = &r->b;
+    size_t len = strlen(b->jump_edit);
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        b->editing_jump = false;
+        switch (cb_board_jump_to(b, b->jump_edit)) {
+        case CB_JUMP_SELECTED:
+            say(b, false, "table %s: its oldest open request is selected (a/d act on it)", b->jump_edit);
+            break;
+        case CB_JUMP_IDLE:
+            say(b, false, "table %s has no open request", b->jump_edit);
+            break;
+        case CB_JUMP_UNKNOWN:
+            say(b, true, "no table '%s' on this site", b->jump_edit);
+            break;
+        }
+    } else if (ch == 27) { /* Esc */
+        b->editing_jump = false;
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        if (len > 0)
+            b->jump_edit[len - 1] = '\0';
+    } else if (ch > 0x20 && ch < 0x7f && len + 1 < sizeof b->jump_edit) {
+        b->jump_edit[len] = (char)ch;
+        b->jump_edit[len + 1] = '\0';
+    }
+}
+
 /* Returns false on quit. */
 static bool handle_keys(board_run *r)
 {
@@ -283,6 +312,10 @@ static bool handle_keys(board_run *r)
         }
         if (r->b.editing_sections && ch != KEY_RESIZE) {
             edit_sections_key(r, ch);
+            continue;
+        }
+        if (r->b.editing_jump && ch != KEY_RESIZE) {
+            edit_jump_key(r, ch);
             continue;
         }
         switch (ch) {
@@ -320,6 +353,10 @@ static bool handle_keys(board_run *r)
         case 'n':
             r->b.editing_name = true;
             r->b.name_edit[0] = '\0';
+            break;
+        case '/':
+            r->b.editing_jump = true;
+            r->b.jump_edit[0] = '\0';
             break;
         case 's':
             r->b.editing_sections = true;

@@ -57,6 +57,8 @@ typedef struct cb_board {
     char pending_what[200];
     bool editing_name;     /* `n`: the footer is a prompt for the staff name */
     bool editing_sections; /* `s`: the footer is a prompt for the sections */
+    bool editing_jump;     /* `/`: the footer is a prompt for a table id */
+    char jump_edit[CB_ID_SIZE];
     char sections_edit[CB_SECTIONS_TEXT_MAX + 1];
     cb_role role;                    /* the role this board signs in with */
     uint64_t next_signin_ms;         /* mono ms of the next sign-in heartbeat; 0 = at once */

@@ -348,12 +348,15 @@ static void draw_footer(const cb_board *b, int msg_row, int keys_row)
     }
     if (b->editing_name)
         snprintf(line, sizeof line, " your name: %s_   (Enter to use it, Esc to keep %s)", b->name_edit, b->name);
+    else if (b->editing_jump)
+        snprintf(line, sizeof line, " go to table: %s_   (Enter selects its oldest open request, Esc)", b->jump_edit);
     else if (b->editing_sections)
         snprintf(line, sizeof line, " sign in to sections: %s_   (e.g. patio,bar; Enter; empty signs out; Esc)",
                  b->sections_edit);
     else
-        snprintf(line, sizeof line, " j/k select  a/d ack/done  A/D table  n name  s sections  q quit  (as %s, %s)",
-                 b->name, where);
+        snprintf(line, sizeof line,
+                 " j/k select  / table  a/d ack/done  A/D table  n name  s sections  q quit  (as %s, %s)", b->name,
+                 where);
     bar(keys_row, A_REVERSE);
     put(keys_row, 0, A_REVERSE, line);
 }
