@@ -316,8 +316,10 @@ static cb_mqtt *connect_broker(cb_hub *hub, const cb_url *broker, char *err, siz
     cb_mqtt_subscribe(m, filter, 1);
     cb_topic_build(CB_TOPIC_HUB_REQUEST, site, NULL, filter, sizeof filter);
     cb_mqtt_subscribe(m, filter, 1);
+    /* QoS 0: a sign-in the broker held while the hub was away is stale; the boards
+     * sign in again when hub/status turns online */
     snprintf(filter, sizeof filter, "callbell/%s/staff/+/signin", site);
-    cb_mqtt_subscribe(m, filter, 1);
+    cb_mqtt_subscribe(m, filter, 0);
     char why[512];
     if (cb_mqtt_connect(m, 5000, why, sizeof why) != 0)
         cb_log("%s; will keep trying", why); /* the hub outlives broker restarts */

@@ -267,6 +267,7 @@
       if (client !== c) return;
       connected = true; everConnected = true; lastError = '';
       setConn('online', 'Live');
+      if (signin && !staff && !wall) askName(null); /* a sign-in names who is there */
       sendSignin(false);
       hubStatus = 'unknown';
       c.subscribe(topics(), { qos: 1 }, function (err) {
@@ -659,6 +660,7 @@
         err = 'Sections: ids of a–z, 0–9, _ or - separated by commas, at most 8 (' + e.message + ')';
       }
     }
+    if (!err && nextSignin && !name) err = 'Your name: needed to sign in to sections (your colleagues see who is where)';
     if (err) { $('settings-error').textContent = err; return; }
     if (signin && !nextSignin) sendSignin(true); /* signed out at once, not after the hub's ttl */
     signin = nextSignin;
