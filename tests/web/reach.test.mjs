@@ -109,7 +109,7 @@ if (!ready) {
     await waitFor('Bo rung at the floor', async () => (await board(bo)).realerts >= 1, 8000);
     b = await board(bo);
     assert.ok(b.notifications.length >= 1 && /again/.test(b.notifications[0].title), JSON.stringify(b.notifications));
-    assert.match(await bo.locator('#queue [data-call] .repeats-text').textContent(), /→ floor/);
+    assert.equal(await bo.locator('#queue [data-call] .level').textContent(), '→ floor');
     await waitFor('Ana reminded too', async () => (await board(ana)).realerts >= 1);
     await bo.screenshot({ path: `${OUT}/reach-floor.png` });
     await run(['done', '1', '--config', conf, '--by', 'Ana']);

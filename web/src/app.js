@@ -526,6 +526,7 @@
     staff = name;
     S.setStaff(name);
     $('staff-label').textContent = (name || 'Set name') + (signin ? ' · ' + signinText() : '');
+    $('staff-button').title = signin ? (name || 'No name') + ', signed in to ' + signinText() : 'Not signed in to a section';
     sendSignin(false);
   }
 

@@ -182,6 +182,7 @@
     rep.appendChild(icon('repeat'));
     rep.appendChild(el('span', 'repeats-text'));
     meta.appendChild(rep);
+    meta.appendChild(el('span', 'level')); /* "→ floor", "→ manager": who hears it now */
     meta.appendChild(el('span', 'presses'));
     main.appendChild(meta);
     li.appendChild(main);
@@ -212,8 +213,11 @@
     var section = (ctx.tables.get(item.table) || {}).section;
     var level = r.level === 'manager' ? ' → manager' : r.level === 'floor' && section ? ' → floor' : '';
     li.dataset.level = r.level || '';
-    rep.hidden = !(r.repeats > 0) && !level;
-    rep.querySelector('.repeats-text').textContent = (r.repeats > 0 ? plural(r.repeats, 're-alert', 're-alerts') : '') + level;
+    rep.hidden = !(r.repeats > 0);
+    rep.querySelector('.repeats-text').textContent = plural(r.repeats, 're-alert', 're-alerts');
+    var lv = li.querySelector('.level');
+    lv.hidden = !level;
+    lv.textContent = level.trim();
     var pr = li.querySelector('.presses');
     pr.hidden = !(r.count > 1);
     pr.textContent = plural(r.count, 'press', 'presses');
