@@ -13,7 +13,11 @@
 static const char help[] =
     "usage: callbell hub [options]\n\n"
     "The authority on call state: takes presses and staff commands, keeps every call in\n"
-    "SQLite, publishes each table's retained state. Runs until Ctrl-C.\n\n"
+    "SQLite, publishes each table's retained state. Runs until Ctrl-C.\n"
+    "Sections and the escalation chain come from the site file ([sections], [hub]\n"
+    "floor_after, manager_after, signin_ttl): a call opens for its section's signed-in\n"
+    "staff, reaches every waiter after floor_after re-alerts and the managers after\n"
+    "manager_after; sign-ins from the boards are logged.\n\n"
     "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
     "                   else ~/.local/state/callbell/hub-<site>.db)\n"
     "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
