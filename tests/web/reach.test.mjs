@@ -110,6 +110,8 @@ if (!ready) {
     b = await board(bo);
     assert.ok(b.notifications.length >= 1 && /again/.test(b.notifications[0].title), JSON.stringify(b.notifications));
     assert.equal(await bo.locator('#queue [data-call] .level').textContent(), '→ floor');
+    assert.equal(await bo.locator('.tiles [data-table="1"]').getAttribute('data-level'), 'floor');
+    assert.equal(await bo.locator('.tiles [data-table="2"]').getAttribute('data-level'), null);
     await waitFor('Ana reminded too', async () => (await board(ana)).realerts >= 1);
     await bo.screenshot({ path: `${OUT}/reach-floor.png` });
     await run(['done', '1', '--config', conf, '--by', 'Ana']);

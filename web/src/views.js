@@ -138,6 +138,15 @@
     tile.dataset.status = st.status;
     tile.dataset.kinds = st.requests.map(function (r) { return r.kind; }).join(' ');
     tile.dataset.count = String(st.requests.length);
+    /* the highest level a calling request has reached beyond its section: a manager
+     * glancing at the wall sees which tables are escalated */
+    var level = '';
+    st.requests.forEach(function (r) {
+      if (r.status !== 'calling') return;
+      if (r.level === 'manager') level = 'manager';
+      else if (r.level === 'floor' && st.section && level !== 'manager') level = 'floor';
+    });
+    if (level) tile.dataset.level = level; else delete tile.dataset.level;
     if (pending) tile.dataset.pending = action; else delete tile.dataset.pending;
     tile.querySelector('.tile-free').hidden = open;
     var items = st.requests.map(function (r) { return { table: st.table, request: r }; });
