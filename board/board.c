@@ -23,7 +23,8 @@
 #include <unistd.h>
 
 #define FENCE_TIMEOUT_MS 3000
-#define IDLE_WAIT_MS 250 /* poll timeout: the clock is redrawn on the next second anyway */
+#define IDLE_WAIT_MS 250       /* poll timeout: the clock is redrawn on the next second anyway */
+#define SIGNIN_EVERY_MS 30000u /* sign-in heartbeat; the hub forgets one after signin_ttl (90 s) */
 
 typedef struct board_run {
     cb_board b;
@@ -55,9 +56,55 @@ static void say(cb_board *b, bool error, const char *fmt, ...)
         (b)->message_ours = true;                                                                                      \
     } while (0)
 
+cb_status cb_board_parse_signin(const char *name, cb_role role, const char *sections, cb_signin *out)
+{
+    cb_signin s;
+    memset(&s, 0, sizeof s);
+    if (strlen(name) > CB_NAME_MAX || strlen(sections) > CB_SECTIONS_TEXT_MAX)
+        return CB_E_TOO_LONG;
+    memcpy(s.by, name, strlen(name) + 1);
+    s.role = role;
+    /* one rule: the payload the hub would get, read back by the core's decoder */
+    char payload[CB_PAYLOAD_SIZE];
+    int n =
+        snprintf(payload, sizeof payload, "{\"v\":1,\"by\":\"x\",\"role\":\"staff\",\"sections\":\"%s\"}", sections);
+    if (n < 0 || (size_t)n >= sizeof payload || strpbrk(sections, "\"\\") != NULL)
+        return CB_E_BAD_ID;
+    cb_signin parsed;
+    cb_status st = cb_signin_decode(payload, (size_t)n, &parsed);
+    if (st != CB_OK)
+        return st;
+    s.n_sections = parsed.n_sections;
+    memcpy(s.sections, parsed.sections, sizeof s.sections);
+    *out = s;
+    return CB_OK;
+}
+
+/* Tells the hub who uses this board and where (also the heartbeat), or that nobody
+ * does any more (`off`). */
+static void send_signin(board_run *r, bool off)
+{
+    cb_board *b = &r->b;
+    if (!b->view.signed_in || !b->connected)
+        return;
+    cb_signin s = b->view.me;
+    if (off) {
+        s.role = CB_ROLE_OFF;
+        s.n_sections = 0;
+    }
+    char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
+    size_t len;
+    if (cb_topic_build(CB_TOPIC_SIGNIN, b->view.site, b->client_id, topic, sizeof topic) != CB_OK ||
+        cb_signin_encode(&s, payload, sizeof payload, &len) != CB_OK)
+        return;
+    cb_mqtt_publish(r->mqtt, topic, payload, len, 1, false, NULL);
+    b->next_signin_ms = cb_mono_ms() + SIGNIN_EVERY_MS;
+}
+
 static void on_connect(void *ctx)
 {
     board_run *r = ctx;
+    r->b.next_signin_ms = 0; /* a broker that restarted may have lost it on the way */
     r->b.connected = true;
     r->dirty = true;
     say(&r->b, false, "connected to %s", r->b.broker_shown);
@@ -80,7 +127,10 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
             r->dirty = true;
         return;
     }
+    bool hub_was_online = r->b.view.hub_online;
     cb_view_change ch = cb_site_view_message(&r->b.view, msg->topic, msg->payload, len);
+    if (r->b.view.hub_online && !hub_was_online)
+        r->b.next_signin_ms = 0; /* the hub keeps sign-ins in memory: tell a new one at once */
     if (ch == CB_VIEW_NOTHING)
         return;
     r->dirty = true;
@@ -166,6 +216,8 @@ static void edit_name_key(board_run *r, int ch)
             return; /* keep editing */
         }
         b->editing_name = false;
+        memcpy(b->view.me.by, b->name, sizeof b->view.me.by); /* the sign-in names who is here */
+        b->next_signin_ms = 0;
         say(b, false, "commands are now sent as %s", b->name);
     } else if (ch == 27) { /* Esc */
         b->editing_name = false;
@@ -182,6 +234,72 @@ static void edit_name_key(board_run *r, int ch)
     }
 }
 
+/* `s`: the footer becomes a prompt for the sections; empty signs out. */
+static void edit_sections_key(board_run *r, int ch)
+{
+    cb_board *b = &r->b;
+    size_t len = strlen(b->sections_edit);
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        if (b->sections_edit[0] == '\0') {
+            send_signin(r, true);
+            b->view.signed_in = false;
+            b->editing_sections = false;
+            say(b, false, "signed out: every call that rings the floor rings here");
+            return;
+        }
+        cb_signin s;
+        cb_status st = cb_board_parse_signin(b->name, b->role, b->sections_edit, &s);
+        if (st != CB_OK) {
+            say(b, true, "sections '%s' refused (%s): ids of a-z 0-9 _ - separated by commas, at most %d",
+                b->sections_edit, cb_status_str(st), CB_SIGNIN_SECTIONS_MAX);
+            return; /* keep editing */
+        }
+        b->view.me = s;
+        b->view.signed_in = true;
+        b->editing_sections = false;
+        b->next_signin_ms = 0;
+        say(b, false, "signed in to %s: their calls ring here first", b->sections_edit);
+    } else if (ch == 27) { /* Esc */
+        b->editing_sections = false;
+        say(b, false, "sections unchanged");
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        if (len > 0)
+            b->sections_edit[len - 1] = '\0';
+    } else if (ch > 0x20 && ch < 0x7f && len + 1 < sizeof b->sections_edit) {
+        b->sections_edit[len] = (char)ch;
+        b->sections_edit[len + 1] = '\0';
+    }
+}
+
+/* `/`: type a table's id, Enter selects its oldest open request. */
+static void edit_jump_key(board_run *r, int ch)
+{
+    cb_board *b = &r->b;
+    size_t len = strlen(b->jump_edit);
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        b->editing_jump = false;
+        switch (cb_board_jump_to(b, b->jump_edit)) {
+        case CB_JUMP_SELECTED:
+            say(b, false, "table %s: its oldest open request is selected (a/d act on it)", b->jump_edit);
+            break;
+        case CB_JUMP_IDLE:
+            say(b, false, "table %s has no open request", b->jump_edit);
+            break;
+        case CB_JUMP_UNKNOWN:
+            say(b, true, "no table '%s' on this site", b->jump_edit);
+            break;
+        }
+    } else if (ch == 27) { /* Esc */
+        b->editing_jump = false;
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        if (len > 0)
+            b->jump_edit[len - 1] = '\0';
+    } else if (ch > 0x20 && ch < 0x7f && len + 1 < sizeof b->jump_edit) {
+        b->jump_edit[len] = (char)ch;
+        b->jump_edit[len + 1] = '\0';
+    }
+}
+
 /* Returns false on quit. */
 static bool handle_keys(board_run *r)
 {
@@ -190,6 +308,14 @@ static bool handle_keys(board_run *r)
         r->dirty = true;
         if (r->b.editing_name && ch != KEY_RESIZE) {
             edit_name_key(r, ch);
+            continue;
+        }
+        if (r->b.editing_sections && ch != KEY_RESIZE) {
+            edit_sections_key(r, ch);
+            continue;
+        }
+        if (r->b.editing_jump && ch != KEY_RESIZE) {
+            edit_jump_key(r, ch);
             continue;
         }
         switch (ch) {
@@ -227,6 +353,14 @@ static bool handle_keys(board_run *r)
         case 'n':
             r->b.editing_name = true;
             r->b.name_edit[0] = '\0';
+            break;
+        case '/':
+            r->b.editing_jump = true;
+            r->b.jump_edit[0] = '\0';
+            break;
+        case 's':
+            r->b.editing_sections = true;
+            r->b.sections_edit[0] = '\0';
             break;
         case KEY_RESIZE:
             clear(); /* ncurses resized stdscr; repaint everything */
@@ -287,6 +421,8 @@ static void loop(board_run *r)
             r->b.synced = true;
             r->dirty = true;
         }
+        if (r->b.view.signed_in && r->b.connected && cb_mono_ms() >= r->b.next_signin_ms)
+            send_signin(r, false);
         uint64_t now = cb_wall_ms();
         if (r->dirty || now / 1000 != drawn_second) {
             cb_board_keep_selection(&r->b);
@@ -331,6 +467,15 @@ int cb_board_run(const cb_board_options *opt)
         fprintf(stderr, "callbell board: bad staff name '%s'\n", opt->name);
         cb_site_view_free(&r.b.view);
         return 2;
+    }
+    r.b.role = opt->role;
+    if (opt->sections) {
+        if (cb_board_parse_signin(r.b.name, opt->role, opt->sections, &r.b.view.me) != CB_OK) {
+            fprintf(stderr, "callbell board: bad sections '%s'\n", opt->sections);
+            cb_site_view_free(&r.b.view);
+            return 2;
+        }
+        r.b.view.signed_in = true;
     }
     cb_url_format(&opt->broker, r.b.broker_shown, sizeof r.b.broker_shown);
 
@@ -381,6 +526,8 @@ int cb_board_run(const cb_board_options *opt)
     say(&r.b, false, "connecting to %s ...", r.b.broker_shown);
 
     loop(&r);
+    send_signin(&r, true); /* signed out at once rather than after the hub's ttl */
+    cb_mqtt_run(r.mqtt, 100);
 
     endwin();
     delscreen(screen);

@@ -15,7 +15,9 @@
 typedef struct cb_board_options {
     cb_url broker;
     const char *site;
-    const char *name; /* staff name sent as "by" */
+    const char *name;     /* staff name sent as "by" */
+    const char *sections; /* "patio,bar": signed in to these at start; NULL = not signed in */
+    cb_role role;         /* staff or manager */
     bool bell;
     int guest_fd;     /* demo: digit keys 1-9 are written here (a table's button); -1 = off */
     const char *note; /* demo: shown in the title bar (e.g. the web board URL); may be NULL */
@@ -53,9 +55,20 @@ typedef struct cb_board {
     int pending_mids[CB_REQUEST_MAX]; /* the last key's commands, until the broker's PUBACKs */
     size_t pending_count;
     char pending_what[200];
-    bool editing_name;               /* `n`: the footer is a prompt for the staff name */
+    bool editing_name;     /* `n`: the footer is a prompt for the staff name */
+    bool editing_sections; /* `s`: the footer is a prompt for the sections */
+    bool editing_jump;     /* `/`: the footer is a prompt for a table id */
+    char jump_edit[CB_ID_SIZE];
+    char sections_edit[CB_SECTIONS_TEXT_MAX + 1];
+    cb_role role;                    /* the role this board signs in with */
+    uint64_t next_signin_ms;         /* mono ms of the next sign-in heartbeat; 0 = at once */
     char name_edit[CB_NAME_MAX + 8]; /* what has been typed (checked on Enter) */
 } cb_board;
+
+/* Fills *out with the sign-in of `name` as `role` for the comma-separated section
+ * ids in `sections` (the protocol's rules: at most 8 ids, no id twice).
+ * CB_OK, or the decoder's error name for what is wrong. */
+cb_status cb_board_parse_signin(const char *name, cb_role role, const char *sections, cb_signin *out);
 
 /* Runs the board until `q` or a signal. Returns the exit code. */
 int cb_board_run(const cb_board_options *opt);

@@ -29,6 +29,22 @@ void cb_board_move(cb_board *b, long delta)
     b->selected_call = q[i].req.call;
 }
 
+cb_board_jump cb_board_jump_to(cb_board *b, const char *table)
+{
+    size_t n, sel;
+    const cb_view_request *q = cb_board_queue(b, &n, &sel);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(q[i].table, table) == 0) {
+            b->selected_call = q[i].req.call;
+            return CB_JUMP_SELECTED;
+        }
+    }
+    for (size_t i = 0; i < b->view.table_count; i++)
+        if (strcmp(b->view.tables[i].table, table) == 0)
+            return CB_JUMP_IDLE;
+    return CB_JUMP_UNKNOWN;
+}
+
 void cb_board_keep_selection(cb_board *b)
 {
     size_t n, sel;
@@ -196,7 +212,10 @@ void cb_board_news_text(const cb_site_view *v, char *buf, size_t cap)
             append(buf, cap, &used, "requested");
             break;
         case CB_NEWS_REALERT:
-            append(buf, cap, &used, "calling again (repeat %u)", (unsigned)e->req.repeats);
+            append(buf, cap, &used, "calling again (repeat %u)%s", (unsigned)e->req.repeats,
+                   e->req.level == CB_LEVEL_MANAGER ? " -> manager"
+                   : e->req.level == CB_LEVEL_FLOOR ? " -> floor"
+                                                    : "");
             break;
         case CB_NEWS_ACKED:
             append(buf, cap, &used, "acknowledged by %s", e->req.acked_by);

@@ -18,6 +18,15 @@ const cb_view_request *cb_board_queue(cb_board *b, size_t *n, size_t *selected);
  * LONG_MAX: the last). */
 void cb_board_move(cb_board *b, long delta);
 
+/* What jumping to a table found (`/` then its id). */
+typedef enum cb_board_jump {
+    CB_JUMP_SELECTED = 0, /* its oldest open request is selected */
+    CB_JUMP_IDLE,         /* a table of the site with nothing open */
+    CB_JUMP_UNKNOWN       /* no such table */
+} cb_board_jump;
+/* Selects the first open request of `table` in queue order (the one a/d act on). */
+cb_board_jump cb_board_jump_to(cb_board *b, const char *table);
+
 /* The selection follows a request; when it closes, it falls to the oldest one. */
 void cb_board_keep_selection(cb_board *b);
 

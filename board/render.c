@@ -387,8 +387,12 @@ static void draw_queue(cb_board *b, int y, int last, uint64_t now)
         format_wait(r->pressed_at, now, wait, sizeof wait);
         char name[4 * CB_ID_MAX + 8];
         fit_text(cb_site_view_table_name(&b->view, q[i].table), tw, true, name, sizeof name);
-        snprintf(line, sizeof line, "%c %s  %-10s %-13s %7s  %-16.16s %u", i == sel ? '>' : ' ', name, kind, status,
-                 wait, r->status == CB_ACKNOWLEDGED ? r->acked_by : "-", (unsigned)r->repeats);
+        /* who hears it once it has left its section: "-> floor", "-> manager" */
+        const char *level = r->level == CB_LEVEL_MANAGER                            ? " -> manager"
+                            : r->level == CB_LEVEL_FLOOR && q[i].section[0] != '\0' ? " -> floor"
+                                                                                    : "";
+        snprintf(line, sizeof line, "%c %s  %-10s %-13s %7s  %-16.16s %u%s", i == sel ? '>' : ' ', name, kind, status,
+                 wait, r->status == CB_ACKNOWLEDGED ? r->acked_by : "-", (unsigned)r->repeats, level);
         attr_t a = request_attr(b, r, now, false) | (r->status == CB_CALLING ? A_BOLD : A_NORMAL);
         if (i == sel) {
             a |= A_REVERSE;
@@ -409,12 +413,27 @@ static void draw_footer(const cb_board *b, int msg_row, int keys_row)
         put(msg_row, 1, b->message_error ? A_BOLD | A_REVERSE : A_BOLD, b->message);
     if (keys_row < 0)
         return;
-    char line[200];
+    char line[400];
+    char where[CB_SECTIONS_TEXT_MAX + 40] = "not signed in";
+    if (b->view.signed_in) {
+        size_t n =
+            (size_t)snprintf(where, sizeof where, "%s in ", b->view.me.role == CB_ROLE_MANAGER ? "manager" : "staff");
+        for (uint32_t i = 0; i < b->view.me.n_sections && n < sizeof where; i++)
+            n += (size_t)snprintf(where + n, sizeof where - n, "%s%s", i ? "," : "", b->view.me.sections[i]);
+        if (b->view.me.n_sections == 0 && n < sizeof where)
+            snprintf(where + n, sizeof where - n, "no section");
+    }
     if (b->editing_name)
         snprintf(line, sizeof line, " your name: %s_   (Enter to use it, Esc to keep %s)", b->name_edit, b->name);
+    else if (b->editing_jump)
+        snprintf(line, sizeof line, " go to table: %s_   (Enter selects its oldest open request, Esc)", b->jump_edit);
+    else if (b->editing_sections)
+        snprintf(line, sizeof line, " sign in to sections: %s_   (e.g. patio,bar; Enter; empty signs out; Esc)",
+                 b->sections_edit);
     else
-        snprintf(line, sizeof line, " j/k select  a/d ack/done request  A/D whole table  n name  q quit   (as %s)",
-                 b->name);
+        snprintf(line, sizeof line,
+                 " j/k select  / table  a/d ack/done  A/D table  n name  s sections  q quit  (as %s, %s)", b->name,
+                 where);
     bar(keys_row, A_REVERSE);
     put(keys_row, 0, A_REVERSE, line);
 }

@@ -102,6 +102,9 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     case CB_TOPIC_HUB_REQUEST:
         cb_hub_handle_request(hub, payload, len);
         break;
+    case CB_TOPIC_SIGNIN:
+        st = cb_hub_on_signin(&hub->engine, tp.id, payload, len, now);
+        break;
     default:
         break;
     }
@@ -169,6 +172,7 @@ static void publish_dirty(cb_hub *hub, int window)
 static void escalate(cb_hub *hub)
 {
     uint64_t now = cb_wall_ms();
+    cb_hub_expire_signins(&hub->engine, now);
     for (uint32_t k = 0; k < hub->tables.open_count && !hub->store_failed; k++) {
         if (cb_hub_tick(&hub->engine, &hub->tables.open[k], now) != CB_OK && !hub->store_failed)
             fail_db(hub, "escalation failed (bug)");
@@ -203,9 +207,17 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         cb_table_index_get(stored, j, &t);
     cb_reconcile what;
     cb_hub_reconcile(configured, j != CB_NO_TABLE ? &t : NULL, &what);
+    /* the section comes from the site file, never from storage; the level of a
+     * stored request from its repeats (storage keeps no level) */
+    const char *section = hub->opt->section_of ? hub->opt->section_of(hub->opt->section_ctx, id) : NULL;
+    if (what != CB_RECONCILE_DROP) {
+        if (what == CB_RECONCILE_ADD)
+            cb_table_init(&t, id, now);
+        snprintf(t.state.section, sizeof t.state.section, "%s", section ? section : "");
+        cb_table_relevel(&t, &hub->opt->call);
+    }
     switch (what) {
     case CB_RECONCILE_ADD:
-        cb_table_init(&t, id, now);
         if (cb_store_put_table(hub->store, &t, err, err_cap) != 0)
             return -1;
         break;
@@ -276,6 +288,7 @@ static int load(cb_hub *hub, char *err, size_t err_cap)
     snprintf(cfg.tables_text, sizeof cfg.tables_text, "%s", hub->opt->tables_text ? hub->opt->tables_text : "");
     cfg.call = hub->opt->call;
     cfg.max_devices = (uint32_t)hub->opt->max_devices;
+    cfg.signin_ttl_s = hub->opt->signin_ttl_s;
     cb_hub_ports ports;
     cb_hub_ports_init(hub, &ports);
     if (cb_hub_engine_init(&hub->engine, &cfg, &ports, last_call_id) != CB_OK) {
@@ -323,6 +336,10 @@ static cb_mqtt *connect_broker(cb_hub *hub, char *err, size_t err_cap)
     cb_mqtt_subscribe(m, filter, 1);
     cb_topic_build(CB_TOPIC_HUB_REQUEST, site, NULL, filter, sizeof filter);
     cb_mqtt_subscribe(m, filter, 1);
+    /* QoS 0: a sign-in the broker held while the hub was away is stale; the boards
+     * sign in again when hub/status turns online */
+    snprintf(filter, sizeof filter, "callbell/%s/staff/+/signin", site);
+    cb_mqtt_subscribe(m, filter, 0);
     char why[512];
     if (cb_mqtt_connect(m, 5000, why, sizeof why) != 0)
         cb_log("%s; will keep trying", why); /* the hub outlives broker restarts */

@@ -118,6 +118,24 @@ int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap)
 
 /* ---- the ports -------------------------------------------------------------- */
 
+/* Who is signed in where: one log line per sign-in, renewal excepted. */
+static void port_signin(void *ctx, const char *client, const cb_signin *s, bool expired)
+{
+    (void)ctx;
+    char sections[CB_SIGNIN_SECTIONS_MAX * CB_ID_SIZE + 1] = "";
+    size_t n = 0;
+    for (uint32_t i = 0; i < s->n_sections && n < sizeof sections; i++)
+        n += (size_t)snprintf(sections + n, sizeof sections - n, "%s%s", i ? "," : "", s->sections[i]);
+    const char *role = "?";
+    cb_role_name(s->role, &role);
+    if (expired)
+        cb_log("sign-in of %s (%s) on %s expired: no heartbeat", s->by, sections[0] ? sections : "no section", client);
+    else if (s->role == CB_ROLE_OFF)
+        cb_log("%s signed out on %s", s->by, client);
+    else
+        cb_log("sign-in: %s as %s for %s on %s", s->by, role, sections[0] ? sections : "no section", client);
+}
+
 static cb_table *port_table(void *ctx, const char *id)
 {
     cb_hub *hub = ctx;
@@ -262,4 +280,5 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *p)
     p->reply = port_reply;
     p->cmd_reply = port_cmd_reply;
     p->reject = port_reject;
+    p->signin = port_signin;
 }

@@ -154,6 +154,7 @@ uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t)
     cb_table_head *h = &ix->heads[i];
     memset(h, 0, sizeof *h);
     memcpy(h->id, t->state.table, sizeof h->id);
+    memcpy(h->section, t->state.section, sizeof h->section);
     h->open = CB_NO_TABLE;
     h->updated_at = t->state.updated_at;
     if (t->state.n_requests > 0 && open_slot(ix, i) != 0)
@@ -175,6 +176,7 @@ void cb_table_index_get(const cb_table_index *ix, uint32_t i, cb_table *out)
     }
     memset(out, 0, sizeof *out);
     memcpy(out->state.table, h->id, sizeof h->id);
+    memcpy(out->state.section, h->section, sizeof h->section);
     out->state.status = CB_IDLE;
     out->state.updated_at = h->updated_at;
 }

@@ -15,7 +15,7 @@
 
 #define FILE_MAX (1024 * 1024)
 
-typedef enum value_type { V_ID, V_NAME, V_URL, V_PATH, V_SECONDS, V_NAMES } value_type;
+typedef enum value_type { V_ID, V_NAME, V_URL, V_PATH, V_SECONDS, V_COUNT, V_NAMES } value_type;
 
 typedef struct key_spec {
     const char *section;
@@ -42,6 +42,12 @@ static const key_spec keys[] = {
     {"hub", "realert", V_SECONDS, FIELD(realert_s), "60", "seconds before a waiting call alerts again"},
     {"hub", "ack_timeout", V_SECONDS, FIELD(ack_timeout_s), "300",
      "seconds before an acknowledged call that is not done\ncalls again"},
+    {"hub", "floor_after", V_COUNT, FIELD(floor_after), "1",
+     "re-alerts of an unanswered call before every waiter hears it\n(until then only its section's signed-in staff)"},
+    {"hub", "manager_after", V_COUNT, FIELD(manager_after), "3",
+     "re-alerts before the managers hear it too (at least floor_after)"},
+    {"hub", "signin_ttl", V_SECONDS, FIELD(signin_ttl_s), "90",
+     "seconds a board's sign-in lasts without a heartbeat\n(boards renew it every 30 s)"},
     {"board", "warn_after", V_SECONDS, FIELD(board_warn_s), "60", "seconds of waiting before a call shows amber"},
     {"board", "late_after", V_SECONDS, FIELD(board_late_s), "180",
      "seconds of waiting before a call shows red\n(more than warn_after)"},
@@ -166,6 +172,19 @@ static int parse_seconds(parse_state *st, const char *where, const char *value, 
     return 0;
 }
 
+static int parse_count(parse_state *st, const char *where, const char *value, uint32_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(value, &end, 10);
+    if (value[0] < '0' || value[0] > '9' || *end || errno || v > 1000) {
+        fail_at(st, "%s: want a whole number from 0 to 1000, not '%s'", where, value);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
 static int parse_staff(parse_state *st, const char *where, const char *value)
 {
     cb_site_config *cfg = st->cfg;
@@ -232,6 +251,8 @@ static int set_key(parse_state *st, const key_spec *k, const char *value)
         return 0;
     case V_SECONDS:
         return parse_seconds(st, where, value, (uint32_t *)(void *)field);
+    case V_COUNT:
+        return parse_count(st, where, value, (uint32_t *)(void *)field);
     case V_NAMES:
         return parse_staff(st, where, value);
     }
@@ -330,6 +351,50 @@ static int set_kinds(parse_state *st, const char *id, const char *value)
     return t->kinds ? 0 : -1;
 }
 
+/* [sections] patio = patio-1, patio-2: each listed table joins the section. */
+static int set_section(parse_state *st, const char *section, const char *value)
+{
+    char where[96];
+    snprintf(where, sizeof where, "[sections] %.40s", section);
+    if (cb_id_check(section) != CB_OK) {
+        fail_at(st, "[sections]: bad section id '%.40s': use 1-32 characters of a-z 0-9 _ -", section);
+        return -1;
+    }
+    for (size_t i = 0; i < st->cfg->table_count; i++)
+        if (strcmp(st->cfg->tables[i].section, section) == 0) {
+            fail_at(st, "%s: given twice", where);
+            return -1;
+        }
+    const char *p = value;
+    int count = 0;
+    for (;;) {
+        p += strspn(p, ", \t");
+        if (!*p)
+            break;
+        size_t n = strcspn(p, ", \t");
+        char id[CB_ID_SIZE];
+        snprintf(id, sizeof id, "%.*s", (int)(n < CB_ID_MAX ? n : CB_ID_MAX), p);
+        cb_site_table *t = n <= CB_ID_MAX ? find_table(st->cfg, id) : NULL;
+        if (!t) {
+            fail_at(st, "%s: no table '%.40s' in [tables]%s", where, id,
+                    st->tables_seen ? "" : " (list [tables] before [sections])");
+            return -1;
+        }
+        if (t->section[0]) {
+            fail_at(st, "%s: table %s is already in section %s (a table is in one section)", where, id, t->section);
+            return -1;
+        }
+        snprintf(t->section, sizeof t->section, "%s", section);
+        count++;
+        p += n;
+    }
+    if (!count) {
+        fail_at(st, "%s: no tables: list the section's table ids", where);
+        return -1;
+    }
+    return 0;
+}
+
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     parse_state *st = user;
@@ -341,6 +406,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
     }
     if (strcmp(section, "kinds") == 0)
         return set_kinds(st, key, value) == 0;
+    if (strcmp(section, "sections") == 0)
+        return set_section(st, key, value) == 0;
     bool section_known = false;
     for (size_t i = 0; i < KEY_COUNT; i++) {
         if (strcmp(section, keys[i].section) != 0)
@@ -358,7 +425,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
     if (!section[0])
         fail_at(st, "%.40s: a key before any [section]", key);
     else if (!section_known)
-        fail_at(st, "[%.40s]: unknown section (known: site, broker, hub, board, staff, tables, kinds)", section);
+        fail_at(st, "[%.40s]: unknown section (known: site, broker, hub, board, staff, tables, kinds, sections)",
+                section);
     else
         fail_at(st, "[%s] %.40s: unknown key (see `callbell config --help`)", section, key);
     return 0;
@@ -368,6 +436,9 @@ static void set_defaults(cb_site_config *cfg)
 {
     cfg->realert_s = 60;
     cfg->ack_timeout_s = 300;
+    cfg->floor_after = 1;
+    cfg->manager_after = 3;
+    cfg->signin_ttl_s = 90;
     cfg->board_warn_s = 60;
     cfg->board_late_s = 180;
 }
@@ -385,6 +456,10 @@ static int finish(parse_state *st)
         snprintf(cfg->name, sizeof cfg->name, "%s", cfg->id);
     if (cfg->table_count == 0) {
         fail_at(st, "[tables]: no tables (list them as: id = display name)");
+        return -1;
+    }
+    if (cfg->manager_after < cfg->floor_after) {
+        fail_at(st, "[hub] manager_after: %u must be at least floor_after (%u)", cfg->manager_after, cfg->floor_after);
         return -1;
     }
     if (cfg->board_late_s <= cfg->board_warn_s) {
@@ -493,7 +568,7 @@ size_t cb_site_config_diff(const cb_site_config *old_cfg, const cb_site_config *
         cb_site_change c = {.old_table = o, .new_table = t};
         if (!t)
             c.kind = CB_SITE_TABLE_REMOVED;
-        else if (strcmp(o->name, t->name) != 0 || o->kinds != t->kinds)
+        else if (strcmp(o->name, t->name) != 0 || o->kinds != t->kinds || strcmp(o->section, t->section) != 0)
             c.kind = CB_SITE_TABLE_CHANGED;
         else
             continue;
@@ -536,6 +611,8 @@ void cb_site_config_print(const cb_site_config *cfg, FILE *out)
         fprintf(out, "broker password file: %s\n", cfg->password_file);
     fprintf(out, "hub: re-alert after %u s, acknowledged calls return after %u s\n", cfg->realert_s,
             cfg->ack_timeout_s);
+    fprintf(out, "escalation: every waiter after %u re-alert%s, the managers after %u; sign-ins last %u s\n",
+            cfg->floor_after, cfg->floor_after == 1 ? "" : "s", cfg->manager_after, cfg->signin_ttl_s);
     fprintf(out, "board: amber after %u s, red after %u s\n", cfg->board_warn_s, cfg->board_late_s);
     fprintf(out, "staff (%zu):", cfg->staff_count);
     for (size_t i = 0; i < cfg->staff_count; i++)
@@ -544,6 +621,8 @@ void cb_site_config_print(const cb_site_config *cfg, FILE *out)
     for (size_t i = 0; i < cfg->table_count; i++) {
         fprintf(out, "  %-12s %-24s ", cfg->tables[i].id, cfg->tables[i].name);
         print_kinds(cfg->tables[i].kinds, out);
+        if (cfg->tables[i].section[0])
+            fprintf(out, "  (section %s)", cfg->tables[i].section);
         fputc('\n', out);
     }
 }
@@ -572,6 +651,12 @@ void cb_site_config_print_reference(FILE *out)
           "\n[kinds]\n"
           "  default = K..  the buttons every table offers (default: call, bill, water, cancel)\n"
           "  ID = K..       the buttons one table offers, e.g. bar = call, water\n"
+          "\n[sections]\n"
+          "  ID = T..       a section (1-32 characters of a-z 0-9 _ -) and its tables, e.g.\n"
+          "                 patio = patio-1, patio-2; a table is in at most one section.\n"
+          "                 Staff sign in to sections on the boards; a section's call\n"
+          "                 rings its signed-in staff first (default: no sections, every\n"
+          "                 call rings everyone)\n"
           "\nThe hub publishes the site as it understood it (names, buttons, thresholds) for\n"
           "the boards, and re-reads the file on `systemctl reload callbell-hub@SITE` (SIGHUP):\n"
           "tables added, renamed or removed (a table with open requests leaves once staff\n"

@@ -7,7 +7,8 @@
  *   [hub]      realert = 60            ack_timeout = 300
  *   [board]    warn_after = 60         late_after = 180
  *   [staff]    names = Anna, Marco
- *   [table patio-2]  name = Patio 2    kinds = call, bill, water
+ *   [tables]   patio-2 = Patio 2       [kinds] patio-2 = call, bill, water
+ *   [sections] patio = patio-1, patio-2   (a table in at most one section)
  *
  * Every key is known (cb_site_config_keys): an unknown key or section, a bad value, a
  * key given twice or a missing required key is an error naming the file, the line and
@@ -34,6 +35,7 @@ typedef struct cb_site_table {
     char id[CB_ID_SIZE];             /* [a-z0-9_-], as on the wire */
     char name[CB_SITE_NAME_MAX + 1]; /* what the staff say: "Patio 2"; defaults to "Table <id>" */
     unsigned kinds;                  /* bit (1u << cb_kind) per button kind offered */
+    char section[CB_ID_SIZE];        /* [sections]: the section it belongs to, "" = none */
 } cb_site_table;
 
 typedef struct cb_site_config {
@@ -45,6 +47,9 @@ typedef struct cb_site_config {
     char password_file[CB_SITE_PATH_MAX];    /* mosquitto_passwd file for `callbell broker`; "" = none */
     uint32_t realert_s;                      /* [hub] realert, default 60 */
     uint32_t ack_timeout_s;                  /* [hub] ack_timeout, default 300 */
+    uint32_t floor_after;                    /* [hub] floor_after: re-alerts before the floor is rung, default 1 */
+    uint32_t manager_after;                  /* [hub] manager_after: ... before the managers are, default 3 */
+    uint32_t signin_ttl_s;                   /* [hub] signin_ttl: a board's sign-in lasts, default 90 */
     uint32_t board_warn_s;                   /* [board] warn_after, default 60 */
     uint32_t board_late_s;                   /* [board] late_after, default 180 (> warn_after) */
     char staff[CB_SITE_STAFF_MAX][CB_SITE_NAME_MAX + 1];

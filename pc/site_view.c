@@ -111,6 +111,7 @@ static void diff_requests(cb_site_view *v, const cb_state *old, const cb_state *
 {
     v->news_count = 0;
     snprintf(v->news_table, sizeof v->news_table, "%s", now->table);
+    snprintf(v->news_section, sizeof v->news_section, "%s", now->section);
     for (uint32_t i = 0; i < old->n_requests; i++)
         if (!request_by_call(now, old->requests[i].call))
             add_news(v, CB_NEWS_CLOSED, &old->requests[i]);
@@ -127,11 +128,16 @@ static void diff_requests(cb_site_view *v, const cb_state *old, const cb_state *
     }
 }
 
+/* A new request or a re-alert rings this board when the escalation chain reaches
+ * it (the core's cb_rings, from the request's level and the board's sign-in). */
 static bool news_rings(const cb_site_view *v)
 {
-    for (size_t i = 0; i < v->news_count; i++)
-        if (v->news[i].type == CB_NEWS_NEW || v->news[i].type == CB_NEWS_REALERT)
+    for (size_t i = 0; i < v->news_count; i++) {
+        bool rings = false;
+        if ((v->news[i].type == CB_NEWS_NEW || v->news[i].type == CB_NEWS_REALERT) &&
+            cb_rings(v->news[i].req.level, v->news_section, v->signed_in ? &v->me : NULL, &rings) == CB_OK && rings)
             return true;
+    }
     return false;
 }
 
@@ -304,6 +310,7 @@ static void build_queue(cb_site_view *v)
             v->open = grown;
             cb_view_request *e = &v->open[v->open_count++];
             snprintf(e->table, sizeof e->table, "%s", s->table);
+            snprintf(e->section, sizeof e->section, "%s", s->section);
             e->req = s->requests[k];
         }
     }

@@ -29,7 +29,8 @@ typedef enum cb_view_change {
 /* One open request as the boards list it: a copy that stands on its own. */
 typedef struct cb_view_request {
     char table[CB_ID_SIZE];
-    cb_request req; /* kind, call, status, count, repeats, pressed_at, acked_by/at */
+    char section[CB_ID_SIZE]; /* the table's section, "" = none */
+    cb_request req;           /* kind, call, status, count, repeats, level, pressed_at, acked_by/at */
 } cb_view_request;
 
 /* What one state message changed, request by request, for a board's feedback line. */
@@ -70,6 +71,10 @@ typedef struct cb_site_view {
     char news_table[CB_ID_SIZE];
     cb_view_news news[CB_VIEW_NEWS_MAX];
     size_t news_count;
+    char news_section[CB_ID_SIZE]; /* the section of news_table ("" = none) */
+    /* this board's sign-in: a new request or re-alert rings only when cb_rings says so */
+    cb_signin me;
+    bool signed_in;
 } cb_site_view;
 
 int cb_site_view_init(cb_site_view *v, const char *site);

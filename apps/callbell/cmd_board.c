@@ -10,17 +10,26 @@
 
 static void help(void)
 {
-    printf("usage: callbell board [--name NAME] [--no-bell] [options]\n\n"
+    printf("usage: callbell board [--name NAME] [--section LIST [--role ROLE]] [--no-bell] [options]\n\n"
            "The staff board in the terminal: every open request (call, bill, water) on a\n"
            "line of its own, waiting ones first and oldest first, with its waiting time; a\n"
            "tile per table with all its requests; hub and device warnings; a bell on every\n"
            "new request or re-alert. Colours: cyan new, yellow waiting over a minute, red\n"
            "over three, green acknowledged.\n\n"
            "Keys: up/down or j/k select a request, a acknowledge it, d done, A / D\n"
-           "acknowledge / done every open request of its table, n change your name, q quit.\n"
+           "acknowledge / done every open request of its table, / then a table's id selects\n"
+           "that table's oldest request, n change your name, s sign in to sections, q quit.\n"
            "The line under the queue says what each command did: the hub answers it, and\n"
            "one it refuses (a request a colleague closed meanwhile) shows the reason.\n\n"
            "  --name NAME    staff name sent with ack/done (default $USER, or \"staff\")\n"
+           "  --section LIST sign in to these sections (ids from the site file's [sections],\n"
+           "                 comma-separated): a new call there rings this board; other\n"
+           "                 calls ring it once they escalate to the floor (or, for a\n"
+           "                 manager, to the managers). Not signed in: every call that\n"
+           "                 rings the floor rings here. The sign-in is renewed every 30 s\n"
+           "                 and lapses when the board is gone. Keys: s signs in/out\n"
+           "  --role ROLE    staff (default) or manager; a manager without --section is\n"
+           "                 signed in to no section and hears calls that reach the managers\n"
            "  --no-bell      don't ring the terminal bell\n" CB_COMMON_HELP);
 }
 
@@ -32,10 +41,12 @@ static bool name_ok(const char *name)
 
 int cb_cmd_board(int argc, char **argv)
 {
-    enum { OPT_NAME = 256, OPT_NO_BELL, OPT_GUEST_FD, OPT_NOTE, OPT_NOTES_FD };
+    enum { OPT_NAME = 256, OPT_NO_BELL, OPT_GUEST_FD, OPT_NOTE, OPT_NOTES_FD, OPT_SECTION, OPT_ROLE };
     /* --guest-fd, --note and --notes-fd are for `callbell demo`, not documented in --help */
     static const struct option options[] = {{"name", required_argument, 0, OPT_NAME},
                                             {"no-bell", no_argument, 0, OPT_NO_BELL},
+                                            {"section", required_argument, 0, OPT_SECTION},
+                                            {"role", required_argument, 0, OPT_ROLE},
                                             {"guest-fd", required_argument, 0, OPT_GUEST_FD},
                                             {"note", required_argument, 0, OPT_NOTE},
                                             {"notes-fd", required_argument, 0, OPT_NOTES_FD},
@@ -48,6 +59,9 @@ int cb_cmd_board(int argc, char **argv)
     bool bell = true;
     int guest_fd = -1, notes_fd = -1;
     const char *note = NULL;
+    const char *sections = NULL;
+    cb_role role = CB_ROLE_STAFF;
+    bool role_given = false;
     unsigned long n;
     int c, rc;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -66,6 +80,16 @@ int cb_cmd_board(int argc, char **argv)
             break;
         case OPT_NO_BELL:
             bell = false;
+            break;
+        case OPT_SECTION:
+            sections = optarg;
+            break;
+        case OPT_ROLE:
+            if (cb_role_parse(optarg, strlen(optarg), &role) != CB_OK || role == CB_ROLE_OFF) {
+                cb_fail(&common, "bad --role '%s': staff or manager", optarg);
+                return 2;
+            }
+            role_given = true;
             break;
         case OPT_GUEST_FD:
             if (cb_parse_uint(&common, "--guest-fd", optarg, 1024, &n) != 0)
@@ -91,6 +115,14 @@ int cb_cmd_board(int argc, char **argv)
     }
     if ((rc = cb_common_finish(&common)) != 0)
         return rc;
+    if (role_given && !sections)
+        sections = ""; /* a manager may watch the floor without a section */
+    cb_signin check;
+    if (sections && cb_board_parse_signin(name, role, sections, &check) != CB_OK) {
+        cb_fail(&common, "bad --section '%s': section ids (a-z 0-9 _ -) separated by commas, at most %d", sections,
+                CB_SIGNIN_SECTIONS_MAX);
+        return 2;
+    }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         cb_fail(&common, "needs a terminal; for scripts use `callbell calls`");
         return 2;
@@ -98,6 +130,8 @@ int cb_cmd_board(int argc, char **argv)
     cb_board_options o = {.broker = common.broker,
                           .site = common.site,
                           .name = name,
+                          .sections = sections,
+                          .role = role,
                           .bell = bell,
                           .guest_fd = guest_fd,
                           .note = note,

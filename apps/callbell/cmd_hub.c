@@ -19,7 +19,10 @@ static const char help[] = "usage: callbell hub [options]\n\n"
                            "is refused and logged, and the site keeps running as it was. When the database\n"
                            "takes no writes (full or read-only disk) it keeps running \"degraded\": it takes no\n"
                            "call it cannot store (they wait at the broker), says so on hub/status, and catches\n"
-                           "up by itself once the disk takes writes again.\n\n"
+                           "up by itself once the disk takes writes again. Sections and the escalation chain\n"
+                           "come from the site file ([sections], [hub] floor_after, manager_after, signin_ttl):\n"
+                           "a call opens for its section's signed-in staff, reaches every waiter after\n"
+                           "floor_after re-alerts and the managers after manager_after.\n\n"
                            "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
                            "                   else ~/.local/state/callbell/hub-<site>.db)\n"
                            "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
@@ -66,6 +69,13 @@ static const char *tables_as_text(const cb_table_list *t, char *buf, size_t cap)
         n += (size_t)snprintf(buf + n, cap - n, "%s%s", i > 0 ? "," : "", t->ids[i]);
     }
     return buf;
+}
+
+/* The table's section in the site file ("" when in none). */
+static const char *section_of(void *ctx, const char *table)
+{
+    const cb_site_table *t = cb_site_config_table(ctx, table);
+    return t ? t->section : NULL;
 }
 
 int cb_cmd_hub(int argc, char **argv)
@@ -176,6 +186,13 @@ int cb_cmd_hub(int argc, char **argv)
         o.call.realert_s = c.site_config->realert_s;
     if (c.site_config && !ack_timeout_given)
         o.call.ack_timeout_s = c.site_config->ack_timeout_s;
+    if (c.site_config) {
+        o.call.floor_after = c.site_config->floor_after;
+        o.call.manager_after = c.site_config->manager_after;
+        o.signin_ttl_s = c.site_config->signin_ttl_s;
+        o.section_of = section_of;
+        o.section_ctx = (void *)c.site_config;
+    }
     o.tables = &tables;
     char listed[64];
     o.tables_text = tables_spec ? tables_spec : tables_as_text(&tables, listed, sizeof listed);

@@ -29,6 +29,8 @@ static const char *const effect_names[] = {
 #define EFFECT_COUNT (sizeof effect_names / sizeof effect_names[0])
 #define DEFAULT_REALERT_S 60u
 #define DEFAULT_ACK_TIMEOUT_S 300u
+#define DEFAULT_FLOOR_AFTER 1u
+#define DEFAULT_MANAGER_AFTER 3u
 #define MAX_CALL_ID ((uint64_t)INT64_MAX) /* must fit a JSON integer */
 
 cb_status cb_effect_name(cb_effect effect, const char **name)
@@ -55,6 +57,8 @@ cb_status cb_call_config_default(cb_call_config *cfg)
     }
     cfg->realert_s = DEFAULT_REALERT_S;
     cfg->ack_timeout_s = DEFAULT_ACK_TIMEOUT_S;
+    cfg->floor_after = DEFAULT_FLOOR_AFTER;
+    cfg->manager_after = DEFAULT_MANAGER_AFTER;
     return CB_OK;
 }
 
@@ -255,6 +259,37 @@ static bool elapsed(uint64_t since, uint64_t now, uint32_t seconds)
     return seconds != 0u && now >= since && now - since >= (uint64_t)seconds * 1000u;
 }
 
+cb_level cb_level_for_repeats(uint32_t repeats, const cb_call_config *cfg)
+{
+    if (cfg == NULL) {
+        return CB_LEVEL_FLOOR;
+    }
+    if (repeats >= cfg->manager_after) {
+        return CB_LEVEL_MANAGER;
+    }
+    return repeats >= cfg->floor_after ? CB_LEVEL_FLOOR : CB_LEVEL_SECTION;
+}
+
+/* A level only rises while the request is open: whoever was rung keeps hearing it. */
+static void raise_level(cb_request *r, const cb_call_config *cfg)
+{
+    cb_level reached = cb_level_for_repeats(r->repeats, cfg);
+    if (reached > r->level) {
+        r->level = reached;
+    }
+}
+
+cb_status cb_table_relevel(cb_table *t, const cb_call_config *cfg)
+{
+    if (t == NULL || cfg == NULL || t->state.n_requests > CB_REQUEST_MAX) {
+        return CB_E_ARG;
+    }
+    for (uint32_t i = 0; i < t->state.n_requests; i++) {
+        raise_level(&t->state.requests[i], cfg);
+    }
+    return CB_OK;
+}
+
 /* One request's escalation: REALERT, REOPENED or NONE. */
 static cb_effect tick_request(cb_request *r, const cb_call_config *cfg, uint64_t now)
 {
@@ -274,6 +309,7 @@ static cb_effect tick_request(cb_request *r, const cb_call_config *cfg, uint64_t
     if (r->repeats < UINT32_MAX) {
         r->repeats++;
     }
+    raise_level(r, cfg);
     return effect;
 }
 

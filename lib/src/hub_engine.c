@@ -160,6 +160,23 @@ static uint64_t press_call(const cb_table *t, cb_kind kind)
     return r != NULL ? r->call : 0u;
 }
 
+/* Who a new request rings: its section's staff when someone is signed in there,
+ * else everyone (docs/protocol.md "Escalation chain"). `opened` is the change's copy. */
+static void open_level(const cb_hub_engine *e, cb_table *t, cb_request *opened, uint64_t now)
+{
+    cb_level level = cb_hub_section_staffed(e, t->state.section, now) ? CB_LEVEL_SECTION : CB_LEVEL_FLOOR;
+    cb_level by_repeats = cb_level_for_repeats(0, &e->cfg.call);
+    if (by_repeats > level) {
+        level = by_repeats;
+    }
+    for (uint32_t i = 0; i < t->state.n_requests; i++) {
+        if (t->state.requests[i].call == opened->call) {
+            t->state.requests[i].level = level;
+        }
+    }
+    opened->level = level;
+}
+
 static cb_status apply_press(cb_hub_engine *e, cb_table *t, cb_hub_device *d, const cb_press *p, bool new_boot,
                              uint64_t now)
 {
@@ -178,6 +195,7 @@ static cb_status apply_press(cb_hub_engine *e, cb_table *t, cb_hub_device *d, co
     }
     if (ch.n > 0 && ch.c[0].effect == CB_EFFECT_OPENED) {
         e->next_call_id++;
+        open_level(e, t, &ch.c[0].request, now);
     }
     if (ch.n > 0) {
         e->count.accepted++;
@@ -333,4 +351,99 @@ cb_status cb_hub_tick(cb_hub_engine *e, cb_table *t, uint64_t now)
     }
     e->count.accepted++;
     return e->port.changed(e->port.ctx, t, &ch, "", 0, 0, now);
+}
+
+/* ---- sign-ins ---------------------------------------------------------------- */
+
+static uint64_t signin_ttl_ms(const cb_hub_engine *e)
+{
+    uint32_t s = e->cfg.signin_ttl_s != 0 ? e->cfg.signin_ttl_s : CB_HUB_SIGNIN_TTL_S;
+    return (uint64_t)s * MS_PER_S;
+}
+
+static bool signin_live(const cb_hub_signin *s, uint64_t now)
+{
+    return s->client[0] != '\0' && now < s->expires_at;
+}
+
+bool cb_hub_section_staffed(const cb_hub_engine *e, const char *section, uint64_t now)
+{
+    if (e == NULL || section == NULL) {
+        return false;
+    }
+    for (uint32_t i = 0; i < CB_HUB_SIGNINS_MAX; i++) {
+        if (signin_live(&e->signins[i], now) && cb_signin_has(&e->signins[i].who, section)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The client's slot, else a free one, else the one closest to expiry. */
+static cb_hub_signin *signin_slot(cb_hub_engine *e, const char *client)
+{
+    cb_hub_signin *pick = NULL;
+    for (uint32_t i = 0; i < CB_HUB_SIGNINS_MAX; i++) {
+        cb_hub_signin *s = &e->signins[i];
+        if (strcmp(s->client, client) == 0) {
+            return s;
+        }
+        if (pick == NULL || (pick->client[0] != '\0' && (s->client[0] == '\0' || s->expires_at < pick->expires_at))) {
+            pick = s;
+        }
+    }
+    return pick;
+}
+
+cb_status cb_hub_on_signin(cb_hub_engine *e, const char *client, const char *payload, size_t len, uint64_t now)
+{
+    if (e == NULL || client == NULL || payload == NULL) {
+        return CB_E_ARG;
+    }
+    char reason[CB_HUB_REJECT_MAX];
+    cb_signin who;
+    cb_status st = cb_signin_decode(payload, len, &who);
+    if (st == CB_OK && cb_id_check(client) != CB_OK) {
+        st = CB_E_BAD_ID;
+    }
+    if (st != CB_OK) {
+        words(reason, sizeof reason, 4, "sign-in from ", client, ": ", cb_status_str(st));
+        refuse(e, reason);
+        return CB_OK;
+    }
+    cb_hub_signin *slot = signin_slot(e, client);
+    /* a heartbeat renews without a word; a new or changed sign-in is reported */
+    bool renewal = strcmp(slot->client, client) == 0 && memcmp(&slot->who, &who, sizeof who) == 0;
+    if (who.role == CB_ROLE_OFF) {
+        if (strcmp(slot->client, client) == 0) {
+            memset(slot, 0, sizeof *slot);
+        }
+    } else {
+        memset(slot, 0, sizeof *slot);
+        words(slot->client, sizeof slot->client, 1, client);
+        slot->who = who;
+        slot->expires_at = now + signin_ttl_ms(e);
+    }
+    if (e->port.signin != NULL && !renewal) {
+        e->port.signin(e->port.ctx, client, &who, false);
+    }
+    return CB_OK;
+}
+
+cb_status cb_hub_expire_signins(cb_hub_engine *e, uint64_t now)
+{
+    if (e == NULL) {
+        return CB_E_ARG;
+    }
+    for (uint32_t i = 0; i < CB_HUB_SIGNINS_MAX; i++) {
+        cb_hub_signin *s = &e->signins[i];
+        if (s->client[0] == '\0' || signin_live(s, now)) {
+            continue;
+        }
+        if (e->port.signin != NULL) {
+            e->port.signin(e->port.ctx, s->client, &s->who, true);
+        }
+        memset(s, 0, sizeof *s);
+    }
+    return CB_OK;
 }

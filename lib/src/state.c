@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#define REQUEST_JSON_MAX 320 /* one request object: ~250 bytes at the widest */
+#define REQUEST_JSON_MAX 340 /* one request object: ~270 bytes at the widest */
 
 cb_status cb_state_status(const cb_state *state, cb_table_status *out)
 {
@@ -117,6 +117,19 @@ static cb_status decode_request(const char *text, size_t len, cb_request *out)
         return st;
     }
     r.repeats = (uint32_t)v;
+    char level[16];
+    bool has_level = false;
+    st = cb_field_str(&obj, "level", false, level, sizeof level, &n, &has_level);
+    if (st == CB_E_TOO_LONG) {
+        return CB_E_RANGE;
+    }
+    if (st != CB_OK) {
+        return st;
+    }
+    r.level = CB_LEVEL_FLOOR; /* a hub without sections rang everyone */
+    if (has_level && (st = cb_level_parse(level, n, &r.level)) != CB_OK) {
+        return st;
+    }
     if ((st = cb_field_int(&obj, "pressed_at", true, 0, INT64_MAX, &v, NULL)) != CB_OK) {
         return st;
     }
@@ -175,6 +188,10 @@ cb_status cb_state_decode(const char *payload, size_t len, cb_state *out)
     if ((st = cb_field_id(&obj, "table", s.table)) != CB_OK) {
         return st;
     }
+    const cb_json_member *section = NULL;
+    if (cb_json_find(&obj, "section", &section) == CB_OK && (st = cb_field_id(&obj, "section", s.section)) != CB_OK) {
+        return st;
+    }
     st = cb_field_str(&obj, "status", true, status, sizeof status, &n, NULL);
     if (st == CB_E_TOO_LONG) {
         return CB_E_RANGE; /* not one of the three names */
@@ -198,9 +215,12 @@ cb_status cb_state_decode(const char *payload, size_t len, cb_state *out)
 
 static cb_status encode_request(const cb_request *r, char *buf, size_t cap, size_t *len)
 {
-    const char *kind = NULL, *status = NULL;
+    const char *kind = NULL, *status = NULL, *level = NULL;
     if (cb_kind_name(r->kind, &kind) != CB_OK || r->kind == CB_KIND_CANCEL) {
         return CB_E_BAD_KIND;
+    }
+    if (cb_level_name(r->level, &level) != CB_OK) {
+        return CB_E_RANGE;
     }
     if (cb_table_status_name(r->status, &status) != CB_OK) {
         return CB_E_RANGE;
@@ -222,6 +242,7 @@ static cb_status encode_request(const cb_request *r, char *buf, size_t cap, size
     (void)cb_json_add_str(&w, "status", status);
     (void)cb_json_add_int(&w, "count", r->count);
     (void)cb_json_add_int(&w, "repeats", r->repeats);
+    (void)cb_json_add_str(&w, "level", level);
     (void)cb_json_add_int(&w, "pressed_at", (int64_t)r->pressed_at);
     (void)cb_json_add_str(&w, "acked_by", r->acked_by);
     (void)cb_json_add_int(&w, "acked_at", (int64_t)r->acked_at);
@@ -268,6 +289,10 @@ cb_status cb_state_encode(const cb_state *state, char *buf, size_t cap, size_t *
     if (!cb_field_terminated(s->table, sizeof s->table) || cb_id_check(s->table) != CB_OK) {
         return CB_E_BAD_ID;
     }
+    if (!cb_field_terminated(s->section, sizeof s->section) ||
+        (s->section[0] != '\0' && cb_id_check(s->section) != CB_OK)) {
+        return CB_E_BAD_ID;
+    }
     if (cb_table_status_name(s->status, &status) != CB_OK || s->n_requests > CB_REQUEST_MAX) {
         return CB_E_RANGE;
     }
@@ -287,6 +312,9 @@ cb_status cb_state_encode(const cb_state *state, char *buf, size_t cap, size_t *
     (void)cb_json_begin(&w, buf, cap);
     (void)cb_json_add_int(&w, "v", CB_PROTOCOL_VERSION);
     (void)cb_json_add_str(&w, "table", s->table);
+    if (s->section[0] != '\0') {
+        (void)cb_json_add_str(&w, "section", s->section);
+    }
     (void)cb_json_add_str(&w, "status", status);
     (void)cb_json_add_raw(&w, "requests", requests, rlen);
     (void)cb_json_add_int(&w, "updated_at", (int64_t)s->updated_at);

@@ -3,7 +3,7 @@
  * The hub and the devices decode whatever the broker delivers, so each decoder must
  * be safe on any bytes. Besides "no crash / no sanitizer report", the target checks
  * these properties: whatever a decoder accepts (press, press reply, state with its
- * requests, cmd, info), its encoder re-encodes and the decoder reads back identically;
+ * requests, cmd, info, sign-in), its encoder re-encodes and the decoder reads back identically;
  * every accepted topic rebuilds to the same bytes; array walks stay inside their
  * array; a staff name the check accepts is one the cmd encoder writes; and the hub
  * engine, fed each line as a press and a command, only ever hands its ports states and
@@ -120,6 +120,15 @@ static void fuzz_payloads(const char *s, size_t len)
     if (cb_info_decode(s, len, &in) == CB_OK) {
         CHECK(cb_info_encode(&in, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
         CHECK(cb_info_decode(buf, n, &in2) == CB_OK && memcmp(&in, &in2, sizeof in) == 0);
+    }
+    cb_signin g, g2;
+    if (cb_signin_decode(s, len, &g) == CB_OK) {
+        CHECK(cb_signin_encode(&g, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
+        CHECK(cb_signin_decode(buf, n, &g2) == CB_OK && memcmp(&g, &g2, sizeof g) == 0);
+        bool rings = false;
+        for (int level = 0; level < CB_LEVEL_COUNT; level++) /* a manager-level call rings every board */
+            CHECK(cb_rings((cb_level)level, g.n_sections ? g.sections[0] : "", &g, &rings) == CB_OK &&
+                  (level != CB_LEVEL_MANAGER || rings));
     }
     cb_hub_info h, h2;
     if (cb_hub_info_decode(s, len, &h) == CB_OK) {

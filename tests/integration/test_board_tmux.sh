@@ -142,7 +142,7 @@ keys ' ' Enter
 wait_for "a blank name refused" "screen_has \"name ' ' refused\""
 keys BSpace Z o Enter
 wait_for "name taken" "screen_has 'commands are now sent as Zo'"
-screen_has '(as Zo)' || fail "footer should show the new name: $(screen)"
+screen_has '(as Zo, not signed in)' || fail "footer should show the new name: $(screen)"
 
 log "hub goes away: big warning; an ack waits in the broker and applies when it is back"
 "$CALLBELL" press 4 --kind call >>"$TEST_TMP/press.log" 2>&1 || fail "callbell press 4 failed"

@@ -307,11 +307,34 @@ static void test_staff_name(void **state)
     assert_string_equal(b->name, "Zoë"); /* unchanged by a refused name */
 }
 
+/* `/` and a table's id: its oldest open request is selected; an idle or unknown table
+ * leaves the selection alone. */
+static void test_jump_to_table(void **state)
+{
+    cb_board *b = *state;
+    feed(b, "12", NULL, 0);
+    size_t n, sel;
+    const cb_view_request *q = cb_board_queue(b, &n, &sel);
+    assert_true(n >= 2);
+    assert_int_equal(cb_board_jump_to(b, "7"), CB_JUMP_SELECTED);
+    q = cb_board_queue(b, &n, &sel);
+    assert_string_equal(q[sel].table, "7");
+    uint64_t chosen = b->selected_call;
+    assert_int_equal(cb_board_jump_to(b, "12"), CB_JUMP_IDLE);
+    assert_int_equal(b->selected_call, chosen);
+    assert_int_equal(cb_board_jump_to(b, "99"), CB_JUMP_UNKNOWN);
+    assert_int_equal(b->selected_call, chosen);
+    assert_int_equal(cb_board_jump_to(b, "2"), CB_JUMP_SELECTED);
+    q = cb_board_queue(b, &n, &sel);
+    assert_string_equal(q[sel].table, "2");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_selection_follows_a_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jump_to_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_whole_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_news_words, setup, teardown),

@@ -57,7 +57,7 @@ static cb_changes cmd(cb_table *t, cb_action a, const char *by, cb_kind kind, ui
 
 static cb_changes tick_with(cb_table *t, uint32_t realert_s, uint32_t ack_timeout_s, uint64_t now)
 {
-    cb_call_config cfg = {.realert_s = realert_s, .ack_timeout_s = ack_timeout_s};
+    cb_call_config cfg = {.realert_s = realert_s, .ack_timeout_s = ack_timeout_s, .floor_after = 1, .manager_after = 3};
     cb_changes ch;
     memset(&ch, 0xa5, sizeof ch);
     assert_int_equal(cb_table_tick(t, &cfg, now, &ch), CB_OK);
@@ -476,7 +476,7 @@ static void test_bad_arguments(void **state)
     c = make_cmd(CB_ACTION_ACK, "Ana", NO_KIND, 0);
     assert_int_equal(cb_table_cmd(&t, &c, T0, &ch), CB_E_ARG);
     assert_int_equal(cb_table_press(&t, CB_KIND_CALL, T0, T0, 4, &ch), CB_E_ARG);
-    cb_call_config cfg = {60, 300};
+    cb_call_config cfg = {60, 300, 1, 3};
     assert_int_equal(cb_table_tick(&t, &cfg, T0, &ch), CB_E_ARG);
     t.state.n_requests = 3;
     assert_int_equal(cb_table_tick(NULL, &cfg, T0, &ch), CB_E_ARG);

@@ -237,6 +237,8 @@ static cb_state example_state(void)
     s.requests[1] = make_request(CB_KIND_BILL, 18, 1764140030000ull, "", 0);
     s.requests[1].count = 2;
     s.requests[1].repeats = 1;
+    s.requests[1].level = CB_LEVEL_FLOOR;
+    strcpy(s.section, "patio");
     s.updated_at = 1764140061000ull;
     return s;
 }
@@ -268,12 +270,13 @@ static void test_state_encode_exact(void **state)
     size_t len = 0;
     assert_int_equal(cb_state_encode(&s, buf, sizeof buf, &len), CB_OK);
     /* Byte for byte the example of docs/protocol.md. */
-    assert_string_equal(buf, "{\"v\":1,\"table\":\"3\",\"status\":\"calling\",\"requests\":["
-                             "{\"kind\":\"water\",\"call\":17,\"status\":\"acknowledged\",\"count\":1,\"repeats\":0,"
-                             "\"pressed_at\":1764140000000,\"acked_by\":\"Ana\",\"acked_at\":1764140010000},"
-                             "{\"kind\":\"bill\",\"call\":18,\"status\":\"calling\",\"count\":2,\"repeats\":1,"
-                             "\"pressed_at\":1764140030000,\"acked_by\":\"\",\"acked_at\":0}],"
-                             "\"updated_at\":1764140061000}");
+    assert_string_equal(
+        buf, "{\"v\":1,\"table\":\"3\",\"section\":\"patio\",\"status\":\"calling\",\"requests\":["
+             "{\"kind\":\"water\",\"call\":17,\"status\":\"acknowledged\",\"count\":1,\"repeats\":0,"
+             "\"level\":\"section\",\"pressed_at\":1764140000000,\"acked_by\":\"Ana\",\"acked_at\":1764140010000},"
+             "{\"kind\":\"bill\",\"call\":18,\"status\":\"calling\",\"count\":2,\"repeats\":1,"
+             "\"level\":\"floor\",\"pressed_at\":1764140030000,\"acked_by\":\"\",\"acked_at\":0}],"
+             "\"updated_at\":1764140061000}");
     assert_int_equal(len, strlen(buf));
     cb_state back;
     assert_int_equal(cb_state_decode(buf, len, &back), CB_OK);
@@ -314,7 +317,9 @@ static void test_state_round_trip_widest(void **state)
         s.requests[i] = make_request(kinds[i], max - 2 + i, max, widest, max);
         s.requests[i].count = UINT32_MAX;
         s.requests[i].repeats = UINT32_MAX;
+        s.requests[i].level = CB_LEVEL_MANAGER;
     }
+    strcpy(s.section, "abcdefghijklmnopqrstuvwxyz-sect"); /* 32 bytes, the longest id */
     s.updated_at = max;
     char buf[CB_STATE_PAYLOAD_SIZE];
     size_t len = 0;

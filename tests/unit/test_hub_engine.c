@@ -55,6 +55,7 @@ typedef struct fake {
     /* failures to inject */
     cb_status fail_changed, fail_device_changed, fail_reply, fail_forget;
     bool out_of_memory;
+    uint32_t nsignins, nexpired; /* signin() reports */
 } fake;
 
 static fake F;
@@ -179,6 +180,15 @@ static void port_reject(void *ctx, const char *reason)
     snprintf(F.rejects[F.nrejects++], CB_HUB_REJECT_MAX, "%s", reason);
 }
 
+static void port_signin(void *ctx, const char *client, const cb_signin *s, bool expired)
+{
+    fake *f = ctx;
+    (void)client;
+    (void)s;
+    f->nsignins++;
+    f->nexpired += expired;
+}
+
 static cb_hub_ports ports(void)
 {
     cb_hub_ports p = {
@@ -191,6 +201,7 @@ static cb_hub_ports ports(void)
         .device_changed = port_device_changed,
         .reply = port_reply,
         .reject = port_reject,
+        .signin = port_signin,
     };
     return p;
 }
@@ -1024,6 +1035,151 @@ static void test_claim(void **state)
     assert_int_equal(cb_hub_claim_answer(true, NULL), CB_E_ARG);
 }
 
+/* ---- sections, sign-ins and the escalation chain ---------------------------- */
+
+static void signin(const char *client, const char *payload, uint64_t now)
+{
+    assert_int_equal(cb_hub_on_signin(&E, client, payload, strlen(payload), now), CB_OK);
+}
+
+/* The level of the open request of `kind` at table `tbl`. */
+static cb_level level_of(const char *tbl, cb_kind kind)
+{
+    const cb_request *r = cb_table_request(table(tbl), kind);
+    assert_non_null(r);
+    return r->level;
+}
+
+static void test_section_staffed_opens_at_section(void **state)
+{
+    (void)state;
+    strcpy(table("1")->state.section, "patio");
+    strcpy(table("2")->state.section, "bar");
+    signin("board-ana", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio\"}", T0);
+    assert_true(cb_hub_section_staffed(&E, "patio", T0));
+    assert_false(cb_hub_section_staffed(&E, "bar", T0));
+    assert_false(cb_hub_section_staffed(&E, "", T0));
+    on_press("1", "d1", 7, 1, CB_KIND_CALL, T0 + SEC);
+    assert_int_equal(level_of("1", CB_KIND_CALL), CB_LEVEL_SECTION);
+    assert_int_equal(F.changed[0].ch.c[0].request.level, CB_LEVEL_SECTION); /* what is stored and published */
+    /* nobody in the bar: everyone hears it from the start */
+    on_press("2", "d1", 7, 2, CB_KIND_CALL, T0 + SEC);
+    assert_int_equal(level_of("2", CB_KIND_CALL), CB_LEVEL_FLOOR);
+    /* a table in no section too */
+    on_press("3", "d1", 7, 3, CB_KIND_CALL, T0 + SEC);
+    assert_int_equal(level_of("3", CB_KIND_CALL), CB_LEVEL_FLOOR);
+    /* a request opened later on a staffed table is at section again; a count keeps it */
+    on_press("1", "d1", 7, 4, CB_KIND_BILL, T0 + 2 * SEC);
+    on_press("1", "d1", 7, 5, CB_KIND_CALL, T0 + 2 * SEC);
+    assert_int_equal(level_of("1", CB_KIND_BILL), CB_LEVEL_SECTION);
+    assert_int_equal(level_of("1", CB_KIND_CALL), CB_LEVEL_SECTION);
+}
+
+static void test_escalation_levels(void **state)
+{
+    (void)state;
+    strcpy(table("1")->state.section, "patio");
+    signin("board-ana", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio\"}", T0);
+    on_press("1", "d1", 7, 1, CB_KIND_CALL, T0);
+    /* section -> floor at the first re-alert -> manager at the third */
+    static const cb_level want[] = {CB_LEVEL_FLOOR, CB_LEVEL_FLOOR, CB_LEVEL_MANAGER, CB_LEVEL_MANAGER};
+    for (uint32_t i = 0; i < 4; i++) {
+        uint64_t at = T0 + (uint64_t)(i + 1) * 60u * SEC;
+        signin("board-ana", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio\"}", at);
+        clear_records();
+        assert_int_equal(cb_hub_tick(&E, table("1"), at), CB_OK);
+        assert_int_equal(F.nchanged, 1);
+        assert_int_equal(F.changed[0].ch.c[0].request.repeats, i + 1);
+        assert_int_equal(F.changed[0].ch.c[0].request.level, want[i]);
+        assert_int_equal(level_of("1", CB_KIND_CALL), want[i]);
+    }
+    /* an ack does not lower it; a reopen keeps it */
+    assert_int_equal(on_cmd("1", CB_ACTION_ACK, "Ana", CB_KIND_CALL, 11, T0 + 300 * SEC), CB_OK);
+    assert_int_equal(level_of("1", CB_KIND_CALL), CB_LEVEL_MANAGER);
+}
+
+static void test_escalation_configurable(void **state)
+{
+    (void)state;
+    E.cfg.call.floor_after = 2;
+    E.cfg.call.manager_after = 2;
+    strcpy(table("1")->state.section, "patio");
+    signin("b1", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio\"}", T0);
+    on_press("1", "d1", 7, 1, CB_KIND_CALL, T0);
+    assert_int_equal(cb_hub_tick(&E, table("1"), T0 + 60 * SEC), CB_OK);
+    assert_int_equal(level_of("1", CB_KIND_CALL), CB_LEVEL_SECTION); /* not yet: floor after 2 */
+    assert_int_equal(cb_hub_tick(&E, table("1"), T0 + 120 * SEC), CB_OK);
+    assert_int_equal(level_of("1", CB_KIND_CALL), CB_LEVEL_MANAGER); /* both at 2: straight to managers */
+    /* relevel after a restart: storage keeps repeats, not the level */
+    cb_table t = *table("1");
+    t.state.requests[0].level = CB_LEVEL_SECTION;
+    assert_int_equal(cb_table_relevel(&t, &E.cfg.call), CB_OK);
+    assert_int_equal(t.state.requests[0].level, CB_LEVEL_MANAGER);
+    assert_int_equal(cb_table_relevel(NULL, &E.cfg.call), CB_E_ARG);
+}
+
+static void test_signin_expiry_and_signout(void **state)
+{
+    (void)state;
+    strcpy(table("1")->state.section, "patio");
+    signin("b1", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio,bar\"}", T0);
+    assert_true(cb_hub_section_staffed(&E, "bar", T0 + 90 * SEC - 1));
+    assert_false(cb_hub_section_staffed(&E, "bar", T0 + 90 * SEC)); /* default ttl 90 s */
+    assert_int_equal(F.nsignins, 1);
+    /* a heartbeat renews it, without a report */
+    signin("b1", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio,bar\"}", T0 + 60 * SEC);
+    assert_true(cb_hub_section_staffed(&E, "bar", T0 + 149 * SEC));
+    assert_int_equal(cb_hub_expire_signins(&E, T0 + 149 * SEC), CB_OK);
+    assert_true(cb_hub_section_staffed(&E, "patio", T0 + 149 * SEC));
+    assert_int_equal(F.nsignins, 1);
+    assert_int_equal(cb_hub_expire_signins(&E, T0 + 150 * SEC), CB_OK);
+    assert_string_equal(E.signins[0].client, ""); /* forgotten */
+    assert_int_equal(F.nsignins, 2);
+    assert_int_equal(F.nexpired, 1);
+    /* the phone died: its call opens at floor */
+    on_press("1", "d1", 7, 1, CB_KIND_CALL, T0 + 151 * SEC);
+    assert_int_equal(level_of("1", CB_KIND_CALL), CB_LEVEL_FLOOR);
+    /* a configured ttl; a sign-out ends it at once; a second board keeps the section */
+    E.cfg.signin_ttl_s = 10;
+    signin("b1", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio\"}", T0);
+    signin("b2", "{\"v\":1,\"by\":\"Bo\",\"role\":\"manager\",\"sections\":\"patio\"}", T0);
+    assert_false(cb_hub_section_staffed(&E, "patio", T0 + 10 * SEC));
+    signin("b1", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio\"}", T0);
+    signin("b1", "{\"v\":1,\"by\":\"Ana\",\"role\":\"off\",\"sections\":\"\"}", T0 + SEC);
+    assert_true(cb_hub_section_staffed(&E, "patio", T0 + SEC));
+    signin("b2", "{\"v\":1,\"by\":\"Bo\",\"role\":\"off\",\"sections\":\"\"}", T0 + SEC);
+    assert_false(cb_hub_section_staffed(&E, "patio", T0 + SEC));
+    /* signing out a client that is not signed in changes nothing */
+    signin("b9", "{\"v\":1,\"by\":\"Bo\",\"role\":\"off\",\"sections\":\"\"}", T0 + SEC);
+}
+
+static void test_signin_refused_and_full(void **state)
+{
+    (void)state;
+    clear_records();
+    signin("b1", "{\"v\":1,\"by\":\"Ana\",\"role\":\"boss\",\"sections\":\"patio\"}", T0);
+    signin("Bad Client", "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"patio\"}", T0);
+    assert_int_equal(F.nrejects, 2);
+    assert_string_equal(F.rejects[0], "sign-in from b1: range");
+    assert_string_equal(F.rejects[1], "sign-in from Bad Client: bad_id");
+    assert_false(cb_hub_section_staffed(&E, "patio", T0));
+    /* a full list replaces the sign-in closest to expiry */
+    char client[CB_ID_SIZE];
+    for (uint32_t i = 0; i < CB_HUB_SIGNINS_MAX; i++) {
+        snprintf(client, sizeof client, "b%u", i);
+        signin(client,
+               i == 0 ? "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"first\"}"
+                      : "{\"v\":1,\"by\":\"Ana\",\"role\":\"staff\",\"sections\":\"bar\"}",
+               T0 + i);
+    }
+    assert_true(cb_hub_section_staffed(&E, "first", T0 + 100));
+    signin("late", "{\"v\":1,\"by\":\"Bo\",\"role\":\"staff\",\"sections\":\"patio\"}", T0 + 100);
+    assert_false(cb_hub_section_staffed(&E, "first", T0 + 100));
+    assert_true(cb_hub_section_staffed(&E, "patio", T0 + 100));
+    assert_int_equal(cb_hub_on_signin(NULL, "b", "{}", 2, T0), CB_E_ARG);
+    assert_int_equal(cb_hub_expire_signins(NULL, T0), CB_E_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1049,6 +1205,11 @@ int main(void)
         cmocka_unit_test_setup(test_reconcile, setup),
         cmocka_unit_test_setup(test_port_errors, setup),
         cmocka_unit_test(test_claim),
+        cmocka_unit_test_setup(test_section_staffed_opens_at_section, setup),
+        cmocka_unit_test_setup(test_escalation_levels, setup),
+        cmocka_unit_test_setup(test_escalation_configurable, setup),
+        cmocka_unit_test_setup(test_signin_expiry_and_signout, setup),
+        cmocka_unit_test_setup(test_signin_refused_and_full, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -218,6 +218,37 @@ static void test_load(void **state)
     cb_site_config_free(&cfg);
 }
 
+static void test_sections(void **state)
+{
+    (void)state;
+    cb_site_config cfg = parse_ok("[site]\nid = s\n[hub]\nfloor_after = 2\nmanager_after = 4\nsignin_ttl = 60\n"
+                                  "[tables]\n1 = A\n2 = B\n3 = C\n[sections]\npatio = 1, 2\nbar = 3\n");
+    assert_string_equal(cfg.tables[0].section, "patio");
+    assert_string_equal(cfg.tables[1].section, "patio");
+    assert_string_equal(cfg.tables[2].section, "bar");
+    assert_int_equal(cfg.floor_after, 2);
+    assert_int_equal(cfg.manager_after, 4);
+    assert_int_equal(cfg.signin_ttl_s, 60);
+    cb_site_config_free(&cfg);
+    cfg = parse_ok("[site]\nid = s\n[tables]\n1 = A\n");
+    assert_string_equal(cfg.tables[0].section, ""); /* no sections: every call rings everyone */
+    assert_int_equal(cfg.floor_after, 1);
+    assert_int_equal(cfg.manager_after, 3);
+    assert_int_equal(cfg.signin_ttl_s, 90);
+    cb_site_config_free(&cfg);
+    expect_error("[site]\nid = s\n[tables]\n1 = A\n[sections]\npatio = 1, 9\n",
+                 ":6:", "[sections] patio: no table '9'");
+    expect_error("[site]\nid = s\n[sections]\npatio = 1\n[tables]\n1 = A\n", ":4:", "list [tables] before [sections]");
+    expect_error("[site]\nid = s\n[tables]\n1 = A\n[sections]\npatio = 1\nbar = 1\n",
+                 ":7:", "table 1 is already in section patio");
+    expect_error("[site]\nid = s\n[tables]\n1 = A\n[sections]\nPatio = 1\n", ":6:", "bad section id 'Patio'");
+    expect_error("[site]\nid = s\n[tables]\n1 = A\n[sections]\npatio = ,\n", ":6:", "no tables");
+    expect_error("[site]\nid = s\n[tables]\n1 = A\n2 = B\n[sections]\npatio = 1\npatio = 2\n", ":8:", "given twice");
+    expect_error("[site]\nid = s\n[hub]\nfloor_after = many\n", ":4:", "[hub] floor_after: want a whole number");
+    expect_error("[site]\nid = s\n[hub]\nfloor_after = 3\nmanager_after = 2\n[tables]\n1 = A\n",
+                 "site.conf: ", "manager_after: 2 must be at least floor_after (3)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_not_ini),
         cmocka_unit_test(test_diff_for_reload),
         cmocka_unit_test(test_load),
+        cmocka_unit_test(test_sections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,13 @@
 
 static cb_request calling(cb_kind kind, uint64_t call, uint64_t pressed_at)
 {
-    return (cb_request){.kind = kind, .call = call, .status = CB_CALLING, .count = 1, .pressed_at = pressed_at};
+    /* a table in no section: the hub rings the floor from the start */
+    return (cb_request){.kind = kind,
+                        .call = call,
+                        .status = CB_CALLING,
+                        .count = 1,
+                        .pressed_at = pressed_at,
+                        .level = CB_LEVEL_FLOOR};
 }
 
 static cb_request acked(cb_kind kind, uint64_t call, uint64_t pressed_at, const char *by)
@@ -39,6 +45,20 @@ static cb_view_change feed(cb_site_view *v, const char *table, const cb_request 
     for (uint32_t i = 0; i < n; i++)
         s.requests[i] = requests[i];
     assert_int_equal(cb_state_status(&s, &s.status), CB_OK);
+    char topic[CB_TOPIC_SIZE], payload[CB_STATE_PAYLOAD_SIZE];
+    size_t len;
+    assert_int_equal(cb_topic_build(CB_TOPIC_STATE, "demo", table, topic, sizeof topic), CB_OK);
+    assert_int_equal(cb_state_encode(&s, payload, sizeof payload, &len), CB_OK);
+    return cb_site_view_message(v, topic, payload, len);
+}
+
+/* A state of table `table` in section `section` with one calling request. */
+static cb_view_change feed_section(cb_site_view *v, const char *table, const char *section, cb_request r)
+{
+    cb_state s = {.updated_at = T0 + 100000, .n_requests = 1, .status = CB_CALLING};
+    snprintf(s.table, sizeof s.table, "%s", table);
+    snprintf(s.section, sizeof s.section, "%s", section);
+    s.requests[0] = r;
     char topic[CB_TOPIC_SIZE], payload[CB_STATE_PAYLOAD_SIZE];
     size_t len;
     assert_int_equal(cb_topic_build(CB_TOPIC_STATE, "demo", table, topic, sizeof topic), CB_OK);
@@ -292,12 +312,48 @@ static void test_retired_table(void **state)
     assert_int_equal(v->rejected, 0);
 }
 
+/* The bell follows the escalation chain: a section's call rings the board signed in
+ * there, not a board of another section, until it reaches the floor. */
+static void test_bell_by_section(void **state)
+{
+    cb_site_view *v = *state;
+    cb_request r = calling(CB_KIND_CALL, 21, T0);
+    r.level = CB_LEVEL_SECTION;
+    v->signed_in = true;
+    memset(&v->me, 0, sizeof v->me);
+    strcpy(v->me.by, "Bo");
+    v->me.role = CB_ROLE_STAFF;
+    v->me.n_sections = 1;
+    strcpy(v->me.sections[0], "bar");
+    assert_int_equal(feed_section(v, "1", "patio", r), CB_VIEW_CHANGED); /* not ours: shown, silent */
+    assert_int_equal(v->news[0].type, CB_NEWS_NEW);
+    r.repeats = 1;
+    r.level = CB_LEVEL_FLOOR;
+    assert_int_equal(feed_section(v, "1", "patio", r), CB_VIEW_ALERT); /* the floor: every waiter */
+    strcpy(v->me.sections[0], "patio");
+    r.call = 22;
+    r.repeats = 0;
+    r.level = CB_LEVEL_SECTION;
+    assert_int_equal(feed_section(v, "2", "patio", r), CB_VIEW_ALERT); /* ours */
+    /* a manager hears the floor only at manager level */
+    v->me.role = CB_ROLE_MANAGER;
+    strcpy(v->me.sections[0], "bar");
+    r.call = 23;
+    r.level = CB_LEVEL_FLOOR;
+    assert_int_equal(feed_section(v, "3", "patio", r), CB_VIEW_CHANGED);
+    r.repeats = 3;
+    r.level = CB_LEVEL_MANAGER;
+    assert_int_equal(feed_section(v, "3", "patio", r), CB_VIEW_ALERT);
+    v->signed_in = false;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_one_entry_per_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_news_and_bell, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bell_by_section, setup, teardown),
         cmocka_unit_test_setup_teardown(test_realert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_age_classes, setup, teardown),

@@ -61,7 +61,7 @@ static const char *topic_type_name(cb_topic_type t)
 {
     static const char *const names[] = {"press",       "state",      "cmd",       "device_status",
                                         "device_info", "hub_status", "hub_stats", "hub_request",
-                                        "reply",       "hub_info",   "hub_site"};
+                                        "reply",       "hub_info",   "hub_site",  "signin"};
     return ((unsigned)t < sizeof names / sizeof names[0]) ? names[t] : "?";
 }
 
@@ -163,6 +163,10 @@ static void check_request(int index, const char *decoder, const cb_request *r, c
             CHECK(num_is(f, r->count), "request count is %u", r->count);
         } else if (strcmp(k, "repeats") == 0) {
             CHECK(num_is(f, r->repeats), "request repeats is %u", r->repeats);
+        } else if (strcmp(k, "level") == 0) {
+            const char *level = "?";
+            (void)cb_level_name(r->level, &level);
+            CHECK(str_is(f, level), "request level is %s", level);
         } else if (strcmp(k, "pressed_at") == 0) {
             CHECK(num_is(f, (double)r->pressed_at), "request pressed_at is %llu", (unsigned long long)r->pressed_at);
         } else if (strcmp(k, "acked_by") == 0) {
@@ -173,11 +177,12 @@ static void check_request(int index, const char *decoder, const cb_request *r, c
             CHECK(false, "unknown request field '%s' in vector", k);
         }
     }
-    CHECK(seen == 8, "a request lists all eight fields");
+    CHECK(seen == 9, "a request lists all nine fields");
 }
 
 static void check_state(int index, const char *decoder, const cb_state *s, const cJSON *fields)
 {
+    bool saw_section = false;
     const cJSON *f = NULL;
     const char *status = "?";
     (void)cb_table_status_name(s->status, &status);
@@ -192,6 +197,9 @@ static void check_state(int index, const char *decoder, const cb_state *s, const
             CHECK(cJSON_IsArray(f) && cJSON_GetArraySize(f) == (int)s->n_requests, "%u requests", s->n_requests);
             for (uint32_t i = 0; i < s->n_requests && cJSON_IsArray(f); i++)
                 check_request(index, decoder, &s->requests[i], cJSON_GetArrayItem(f, (int)i));
+        } else if (strcmp(k, "section") == 0) {
+            saw_section = true;
+            CHECK(str_is(f, s->section), "section is '%s'", s->section);
         } else if (strcmp(k, "updated_at") == 0) {
             CHECK(num_is(f, (double)s->updated_at), "updated_at is %llu", (unsigned long long)s->updated_at);
         } else {
@@ -199,6 +207,7 @@ static void check_state(int index, const char *decoder, const cb_state *s, const
         }
     }
     CHECK(cJSON_GetObjectItemCaseSensitive(fields, "requests") != NULL, "requests listed");
+    CHECK(saw_section || s->section[0] == '\0', "section should be absent");
 }
 
 static void check_reply(int index, const char *decoder, const cb_press_reply *r, const cJSON *fields)
@@ -418,6 +427,45 @@ static void check_site(int index, const char *decoder, const cb_site *s, const c
 }
 
 /* Decodes input with `decoder`; for ok results checks fields and the round trip. */
+static void check_signin(int index, const char *decoder, const cb_signin *g, const cJSON *fields)
+{
+    const char *role = "?";
+    (void)cb_role_name(g->role, &role);
+    const cJSON *f = NULL;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "by") == 0) {
+            CHECK(str_is(f, g->by), "by is '%s'", g->by);
+        } else if (strcmp(k, "role") == 0) {
+            CHECK(str_is(f, role), "role is %s", role);
+        } else if (strcmp(k, "sections") == 0) {
+            CHECK(cJSON_GetArraySize(f) == (int)g->n_sections, "%u sections", g->n_sections);
+            for (uint32_t i = 0; i < g->n_sections && i < (uint32_t)cJSON_GetArraySize(f); i++)
+                CHECK(str_is(cJSON_GetArrayItem(f, (int)i), g->sections[i]), "section %u is '%s'", i, g->sections[i]);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
+}
+
+/* A "me" of a rings check: null, or {"role", "sections"}. */
+static void signin_of(const cJSON *me, cb_signin *out)
+{
+    memset(out, 0, sizeof *out);
+    const cJSON *role = cJSON_GetObjectItemCaseSensitive(me, "role");
+    const cJSON *sections = cJSON_GetObjectItemCaseSensitive(me, "sections");
+    strcpy(out->by, "Ana");
+    if (cJSON_IsString(role))
+        (void)cb_role_parse(role->valuestring, strlen(role->valuestring), &out->role);
+    const cJSON *sec = NULL;
+    cJSON_ArrayForEach(sec, sections)
+    {
+        if (out->n_sections < CB_SIGNIN_SECTIONS_MAX && cJSON_IsString(sec))
+            snprintf(out->sections[out->n_sections++], CB_ID_SIZE, "%s", sec->valuestring);
+    }
+}
+
 static void run_vector(int index, const char *decoder, const char *input, const char *expect, const cJSON *fields)
 {
     size_t len = strlen(input);
@@ -497,6 +545,15 @@ static void run_vector(int index, const char *decoder, const char *input, const 
             CHECK(cb_hub_info_encode(&h, buf, sizeof buf, &out_len) == CB_OK &&
                       cb_hub_info_decode(buf, out_len, &h2) == CB_OK && memcmp(&h, &h2, sizeof h) == 0 &&
                       out_len == len && memcmp(buf, input, len) == 0,
+                  "round trip differs");
+        }
+    } else if (strcmp(decoder, "signin") == 0) {
+        cb_signin g, g2;
+        st = cb_signin_decode(input, len, &g);
+        if (st == CB_OK && ok_expected) {
+            check_signin(index, decoder, &g, fields);
+            CHECK(cb_signin_encode(&g, buf, sizeof buf, &out_len) == CB_OK &&
+                      cb_signin_decode(buf, out_len, &g2) == CB_OK && memcmp(&g, &g2, sizeof g) == 0,
                   "round trip differs");
         }
     } else if (strcmp(decoder, "info") == 0) {
@@ -615,6 +672,22 @@ static void run_check(int index, const cJSON *c)
         else
             got = cb_status_str(st);
         CHECK(str_is(expect, got), "age class got %s", got);
+    } else if (str_is(kind, "rings")) {
+        const cJSON *lv = cJSON_GetObjectItemCaseSensitive(c, "level");
+        const cJSON *sec = cJSON_GetObjectItemCaseSensitive(c, "section");
+        const cJSON *me = cJSON_GetObjectItemCaseSensitive(c, "me");
+        cb_level level = CB_LEVEL_COUNT; /* an unknown name stays out of range */
+        if (cJSON_IsString(lv))
+            (void)cb_level_parse(lv->valuestring, strlen(lv->valuestring), &level);
+        cb_signin who;
+        signin_of(me, &who);
+        bool rings = false;
+        cb_status st =
+            cb_rings(level, cJSON_IsString(sec) ? sec->valuestring : "", cJSON_IsNull(me) ? NULL : &who, &rings);
+        if (st != CB_OK)
+            CHECK(str_is(expect, cb_status_str(st)), "rings got %s", cb_status_str(st));
+        else
+            CHECK(cJSON_IsBool(expect) && cJSON_IsTrue(expect) == rings, "rings got %s", rings ? "true" : "false");
     } else if (str_is(kind, "waiting")) {
         uint64_t w = 0;
         uint64_t at = (uint64_t)cJSON_GetObjectItemCaseSensitive(c, "pressed_at")->valuedouble;

@@ -36,7 +36,9 @@ if (!env.CB_AUTH_BOARD_URL) {
     const banner = page.locator('#broker-offline');
     await banner.waitFor({ state: 'visible', timeout: 10000 });
     assert.match(await page.locator('#broker-offline-text').textContent(), /[Nn]ot authori[sz]ed/);
-    assert.equal(await page.locator('body').getAttribute('data-conn'), 'connecting');
+    // never reached: "Cannot connect", not "Connecting…" forever (it still retries)
+    assert.equal(await page.locator('body').getAttribute('data-conn'), 'offline');
+    assert.equal(await page.locator('#conn-text').textContent(), 'Cannot connect');
     assert.equal(await page.locator('.tiles [data-table]').count(), 0, 'no tables without the broker');
     await page.context().close();
   });

@@ -22,7 +22,7 @@ test('vector file has every kind of vector', () => {
   }
   const states = vectors.filter((v) => v.decode === 'state' && v.expect === 'ok').map((v) => v.fields.requests.length);
   for (const n of [0, 1, 3]) assert.ok(states.includes(n), `no ok state with ${n} requests`);
-  for (const c of ['name', 'age', 'waiting']) assert.ok(checks.some((v) => v.check === c), `no ${c} check`);
+  for (const c of ['name', 'age', 'waiting', 'rings']) assert.ok(checks.some((v) => v.check === c), `no ${c} check`);
 });
 
 for (const [i, v] of vectors.entries()) {
@@ -50,6 +50,13 @@ const runCheck = {
     }
   },
   waiting: (v) => P.waitingSeconds(v.pressed_at, v.now),
+  rings: (v) => {
+    try {
+      return P.rings(v.level, v.section, v.me);
+    } catch (e) {
+      return e.message;
+    }
+  },
 };
 
 for (const [i, v] of checks.entries()) {
@@ -160,4 +167,18 @@ test('payload bounds and JSON strictness', () => {
   assert.equal(P.decodeState(idle.replace('[]', '[ ]')).ok, true);
   assert.equal(P.decodeState(idle.replace('[]', '[,]')).error, 'json');
   assert.equal(P.decodeState(three.replace('"kind":"water"', '"kind":"w\\"]"')).error, 'bad_kind'); // brackets inside a string
+});
+
+// The web board's sign-in is the payload the C hub decodes: the shared vectors' ok
+// sign-ins (hub_vectors) come out byte for byte from buildSignin.
+test('buildSignin writes what the hub reads', () => {
+  const { hub_vectors } = JSON.parse(readFileSync(`${repoRoot}docs/protocol-vectors.json`, 'utf8'));
+  const oks = hub_vectors.filter((v) => v.decode === 'signin' && v.expect === 'ok');
+  assert.ok(oks.length >= 3);
+  for (const v of oks) assert.equal(P.buildSignin(v.fields.by, v.fields.role, v.fields.sections), v.input);
+  assert.throws(() => P.buildSignin('Ana', 'boss', []), /range/);
+  assert.throws(() => P.buildSignin('Ana', 'staff', ['Patio']), /bad_id/);
+  assert.throws(() => P.buildSignin('Ana', 'staff', ['a', 'a']), /range/);
+  assert.throws(() => P.buildSignin(' Ana', 'staff', []), /range/);
+  assert.equal(P.topicFor('signin', 'demo', 'board-1'), 'callbell/demo/staff/board-1/signin');
 });

@@ -34,6 +34,7 @@
   /* the colour thresholds: the site message's (hub/site), 60/180 s until one comes;
    * one object, changed in place, that the views read on every render */
   var THRESHOLDS = { warn_s: P.AGE_DEFAULTS.warn_s, late_s: P.AGE_DEFAULTS.late_s };
+  var SIGNIN_EVERY_MS = 30000; /* sign-in heartbeat; the hub forgets one after signin_ttl (90 s) */
 
   var KIND_SPEECH = {
     call: '%s is calling',
@@ -45,6 +46,11 @@
   var staff = S ? S.staff() : '';
   var soundOn = S ? S.soundOn() : true;
   var speechOn = S ? S.speechOn() : false;
+  var notifyOn = S ? S.notifyOn() : false;
+  var wall = S ? S.view() === 'wall' : false; /* the read-only wall display */
+  var signin = null; /* {role, sections}: this board's sign-in, null when not signed in */
+  var signinTimer = null;
+  var wakeLock = null;
 
   /* ---- board state ------------------------------------------------------------ */
   var tables = new Map();   /* table id -> decoded state */
@@ -66,7 +72,8 @@
   var brokerBannerTimer = null;
   var lastError = '';
   var debug = {
-    alerts: 0, realerts: 0, spoken: [], published: [], replies: [],
+    alerts: 0, realerts: 0, silenced: 0, notifications: [], vibrations: 0, spoken: [], published: [], replies: [],
+    signin: function () { return signin; },
     clientId: function () { return clientId; },
     pending: function () { return Array.from(pending.keys()); }
   };
@@ -103,9 +110,87 @@
   function announce(tableId, request, kind) {
     if (kind === 'realert') debug.realerts++; else debug.alerts++;
     chime(kind);
+    notify(tableId, request, kind);
+    if (navigator.vibrate && navigator.vibrate([250, 120, 250])) debug.vibrations++;
     var phrase = (KIND_SPEECH[request.kind] || KIND_SPEECH.call).replace('%s', tableSpoken(tableId));
     if (kind === 'realert') phrase = 'Reminder: ' + (tableName(tableId) ? phrase : 'table' + phrase.slice(5));
     speak(phrase);
+  }
+
+  /* ---- alerts with the screen off ----------------------------------------------- */
+  /* One notification per new request and per escalation (a phone in a pocket). The
+   * Notification API needs a secure context (https://, or http://localhost) and the
+   * user's permission; Android's Chrome shows them only from a service worker, which
+   * needs the page served over HTTPS with a JavaScript MIME type (README, "Web board"). */
+  var LEVEL_WORDS = { floor: ' → floor', manager: ' → manager' };
+  function notify(tableId, r, kind) {
+    if (!notifyOn || !('Notification' in window) || Notification.permission !== 'granted') return;
+    var st = tables.get(tableId);
+    var title = 'Table ' + tableId + ': ' + V.kindLabel(r.kind) + (kind === 'realert' ? ' (again)' : '');
+    var body = (kind === 'realert' ? 'Still waiting after ' + r.repeats + ' reminder' + (r.repeats === 1 ? '' : 's') :
+      'New request') + (LEVEL_WORDS[r.level] && st && st.section ? LEVEL_WORDS[r.level] : '');
+    var opts = { body: body, tag: tableId + '/' + r.call, renotify: true, requireInteraction: kind === 'realert' };
+    try {
+      var n = new Notification(title, opts);
+      n.onclick = function () { window.focus(); n.close(); };
+      debug.notifications.push({ title: title, body: body });
+    } catch (e) {
+      /* Android: only a service worker may show one */
+      if (navigator.serviceWorker && navigator.serviceWorker.getRegistration) {
+        navigator.serviceWorker.getRegistration().then(function (reg) {
+          if (reg) { reg.showNotification(title, opts); debug.notifications.push({ title: title, body: body }); }
+        });
+      }
+    }
+  }
+  function askNotifyPermission() {
+    if (!('Notification' in window)) { toast('This browser has no notifications.', 'bad'); return; }
+    if (!window.isSecureContext) {
+      toast('Notifications need https:// (or localhost): this page is plain http.', 'bad', 8000);
+      return;
+    }
+    Notification.requestPermission().then(function (p) {
+      if (p !== 'granted') toast('Notifications were not allowed in the browser.', 'bad');
+    });
+  }
+  /* A dedicated tablet keeps its screen on (Screen Wake Lock: secure contexts only). */
+  function keepAwake() {
+    if (!S.wakeLockOn() || !navigator.wakeLock || document.visibilityState !== 'visible' || wakeLock) return;
+    navigator.wakeLock.request('screen').then(function (l) {
+      wakeLock = l;
+      l.addEventListener('release', function () { wakeLock = null; });
+    }, function () { /* not allowed (battery saver, insecure context) */ });
+  }
+
+  /* ---- sign-in (docs/protocol.md "sign-in") ------------------------------------ */
+  function loadSignin() {
+    var text = S.sections();
+    if (text === null || text === undefined) return null;
+    var sections = String(text).split(',').map(function (x) { return x.trim(); }).filter(Boolean);
+    var role = S.role();
+    try {
+      P.buildSignin('x', role, sections);
+    } catch (e) {
+      console.warn('callbell: bad sign-in', text, role, e.message);
+      return null;
+    }
+    return { role: role, sections: sections };
+  }
+  function sendSignin(off) {
+    clearTimeout(signinTimer);
+    if (!signin || !client || !connected || !staff) return;
+    var payload;
+    try {
+      payload = P.buildSignin(staff, off ? 'off' : signin.role, off ? [] : signin.sections);
+    } catch (e) { return; }
+    var topic = P.topicFor('signin', settings.site, clientId);
+    client.publish(topic, payload, { qos: 1 });
+    debug.published.push({ topic: topic, payload: payload });
+    if (!off) signinTimer = setTimeout(function () { sendSignin(false); }, SIGNIN_EVERY_MS);
+  }
+  function signinText() {
+    if (!signin) return '';
+    return (signin.sections.length ? signin.sections.join(', ') : 'no section') + (signin.role === 'manager' ? ' · manager' : '');
   }
 
   /* ---- toast ------------------------------------------------------------------- */
@@ -187,6 +272,8 @@
       if (client !== c) return;
       connected = true; everConnected = true; lastError = '';
       setConn('online', 'Live');
+      if (signin && !staff && !wall) askName(null); /* a sign-in names who is there */
+      sendSignin(false);
       hubStatus = 'unknown';
       c.subscribe(topics(), { qos: 1 }, function (err) {
         if (client !== c) return;
@@ -203,12 +290,19 @@
       if (client !== c) return;
       try { onMessage(topic, payload, packet); } catch (e) { console.error('callbell: message', topic, e); }
     });
-    c.on('reconnect', function () { if (client === c) setConn('connecting', 'Reconnecting…'); });
+    /* a broker never reached stays "Cannot connect" between the retries */
+    c.on('reconnect', function () { if (client === c && everConnected) setConn('connecting', 'Reconnecting…'); });
     c.on('close', function () {
       if (client !== c) return;
       connected = false;
       clearTimeout(hubTimer);
-      setConn(everConnected ? 'offline' : 'connecting', everConnected ? 'Offline' : 'Connecting…');
+      if (!everConnected) {
+        /* never reached: say so at once (a refused or unreachable WebSocket gives no error event) */
+        lastError = lastError || 'cannot connect to ' + settings.broker + ' — is the broker running and the address right?';
+        setConn('offline', 'Cannot connect');
+      } else {
+        setConn('offline', 'Offline');
+      }
       render();
     });
     c.on('error', function (err) {
@@ -242,7 +336,9 @@
       case 'hub_status': {
         if (empty) { hubStatus = 'absent'; break; }
         var h = P.decodeOnline(payload);
+        var was = hubStatus;
         hubStatus = h.ok ? h.value : 'offline';
+        if (hubStatus === 'online' && was !== 'online') sendSignin(false); /* a new hub knows nobody */
         break;
       }
       case 'hub_site': {
@@ -312,8 +408,12 @@
     tables.set(st.table, st);
 
     /* Ring for news only: not for the retained snapshot of a page that just loaded. */
-    if (!retained || prev) {
-      M.alerts(prev, st).forEach(function (a) { announce(st.table, a.request, a.alert); });
+    if ((!retained || prev) && !wall) {
+      M.alerts(prev, st).forEach(function (a) {
+        /* the escalation chain: this board rings when the request's level reaches it */
+        if (P.rings(a.request.level, st.section || '', signin)) announce(st.table, a.request, a.alert);
+        else debug.silenced++;
+      });
     }
     var before = new Map();
     if (prev) prev.requests.forEach(function (r) { before.set(r.call, r); });
@@ -453,7 +553,9 @@
   function setStaff(name) {
     staff = name;
     S.setStaff(name);
-    $('staff-label').textContent = name || 'Set name';
+    $('staff-label').textContent = (name || 'Set name') + (signin ? ' · ' + signinText() : '');
+    $('staff-button').title = signin ? (name || 'No name') + ', signed in to ' + signinText() : 'Not signed in to a section';
+    sendSignin(false);
   }
 
   /* The staff-name rule's errors, for a person. */
@@ -480,18 +582,43 @@
   function render() {
     var nTables = V.renderTiles($('tiles'));
     $('tiles-empty').hidden = nTables > 0;
-    $('tiles-empty').textContent = connected ? 'Waiting for the hub to publish the tables…' : 'Connecting to the broker…';
+    $('tiles-empty').textContent = connected ? 'Waiting for the hub to publish the tables…'
+      : !everConnected && lastError ? 'Cannot connect to the broker at ' + settings.broker + '.' : 'Connecting to the broker…';
 
     var n = V.renderQueue($('queue'));
     $('queue-empty').hidden = n > 0;
     $('queue-count').textContent = String(n);
     $('queue-count').dataset.n = String(n);
 
+    if (wall) layoutWall(nTables);
     renderBanners();
     V.renderDeviceBanners($('device-banners'));
     V.renderStats($('stats'), stats, connected);
     updateUnlockBanner();
     V.tick(document);
+  }
+
+  /* The wall view: every table at once, as large as the screen allows (no scrolling).
+   * Columns and rows are chosen for the tiles' shape; the type scales with the tile. */
+  function layoutWall(n) {
+    var box = $('tiles');
+    n = n || box.children.length;
+    if (!n) return;
+    var rect = box.getBoundingClientRect();
+    var w = Math.max(200, window.innerWidth - 16);
+    var h = Math.max(150, window.innerHeight - rect.top - 8);
+    var best = null;
+    for (var cols = 1; cols <= n; cols++) {
+      var rows = Math.ceil(n / cols);
+      var tw = w / cols;
+      var th = h / rows;
+      var size = Math.min(tw / 1.3, th); /* tiles a little wider than tall */
+      if (!best || size > best.size) best = { cols: cols, rows: rows, size: size, th: th };
+    }
+    box.style.setProperty('--wall-cols', String(best.cols));
+    box.style.setProperty('--wall-rows', String(best.rows));
+    box.style.setProperty('--wall-tile-h', Math.floor(best.th - 6) + 'px');
+    box.style.setProperty('--wall-font', Math.max(9, Math.floor(best.th / 7)) + 'px');
   }
 
   function renderBanners() {
@@ -533,6 +660,10 @@
     $('set-staff').value = staff;
     $('set-sound').checked = soundOn;
     $('set-speech').checked = speechOn;
+    $('set-sections').value = signin ? signin.sections.join(', ') : '';
+    $('set-role').value = signin ? signin.role : 'staff';
+    $('set-notify').checked = notifyOn;
+    $('set-wakelock').checked = S.wakeLockOn();
     $('settings-error').textContent = '';
     var b = window.CALLBELL_BUILD;
     $('about').textContent = 'callbell board' + (b ? ' ' + b.version + ' · mqtt.js ' + b.mqtt : '') +
@@ -549,7 +680,28 @@
     if (!/^wss?:\/\/[^\s]+$/i.test(broker)) err = 'Broker URL must start with ws:// or wss://';
     else if (!P.isId(site)) err = 'Site must be 1–32 characters of a–z, 0–9, _ or -';
     else if (name && P.checkName(name)) err = 'Name: ' + nameProblem(P.checkName(name));
+    var sectionsText = $('set-sections').value.trim();
+    var role = $('set-role').value;
+    var nextSignin = null;
+    if (sectionsText || role === 'manager') {
+      var list = sectionsText.split(',').map(function (x) { return x.trim(); }).filter(Boolean);
+      try {
+        P.buildSignin('x', role, list);
+        nextSignin = { role: role, sections: list };
+      } catch (e) {
+        err = 'Sections: ids of a–z, 0–9, _ or - separated by commas, at most 8 (' + e.message + ')';
+      }
+    }
+    if (!err && nextSignin && !name) err = 'Your name: needed to sign in to sections (your colleagues see who is where)';
     if (err) { $('settings-error').textContent = err; return; }
+    if (signin && !nextSignin) sendSignin(true); /* signed out at once, not after the hub's ttl */
+    signin = nextSignin;
+    S.setSignin(signin ? signin.sections.join(',') : null, signin ? signin.role : 'staff');
+    if ($('set-notify').checked && !notifyOn) askNotifyPermission();
+    notifyOn = $('set-notify').checked;
+    S.setNotifyOn(notifyOn);
+    S.setWakeLockOn($('set-wakelock').checked);
+    keepAwake();
     var next = { broker: broker, site: site, user: $('set-user').value, pass: $('set-pass').value };
     S.save(next);
     setStaff(name);
@@ -584,11 +736,19 @@
       hubNow: hubNow,
       pendingFor: function (key) { return pending.get(key) || null; },
       guarded: guarded,
-      onTable: actOnTable,
-      onRequest: actOnRequest
+      onTable: wall ? function () {} : actOnTable,
+      onRequest: wall ? function () {} : actOnRequest
     });
     Sound.onChange(updateUnlockBanner);
+    signin = loadSignin();
+    if (wall) {
+      document.body.dataset.view = 'wall';
+      soundOn = false; /* a display on the wall: read only, silent */
+    }
     setStaff(staff);
+    keepAwake();
+    document.addEventListener('visibilitychange', keepAwake);
+    window.addEventListener('resize', function () { if (wall) layoutWall(); });
     updateToggles();
 
     $('name-form').addEventListener('submit', function (ev) {

@@ -39,6 +39,10 @@
   var REQUEST_KINDS = ['call', 'bill', 'water']; /* a cancel closes requests, it is never one */
   var STATUSES = ['idle', 'calling', 'acknowledged'];
   var REQUEST_STATUSES = ['calling', 'acknowledged'];
+  var LEVELS = ['section', 'floor', 'manager']; /* who a request rings, rising */
+  var ROLES = ['staff', 'manager', 'off'];
+  var SIGNIN_SECTIONS_MAX = 8;
+  var SECTIONS_TEXT_MAX = 64;
   var ACTIONS = ['ack', 'done'];
   var ID_RE = /^[a-z0-9_-]{1,32}$/;
 
@@ -351,6 +355,19 @@
     return now > pressedAt ? Math.floor((now - pressedAt) / 1000) : 0;
   }
 
+  /* ---- the escalation chain (docs/protocol.md; the C core's cb_rings) ----
+   * Whether a board rings for a request at `level` of a table in `section` ('' for
+   * none). `me` is the board's sign-in {role, sections}, or null when not signed in.
+   * Throws Error('range') for an unknown level. */
+  function rings(level, section, me) {
+    if (LEVELS.indexOf(level) < 0) throw new Error('range');
+    var signedIn = !!me && me.role !== 'off';
+    var mine = signedIn && section !== '' && me.sections.indexOf(section) >= 0;
+    if (level === 'section') return mine;
+    if (level === 'floor') return mine || !signedIn || me.role === 'staff';
+    return true;
+  }
+
   function wrap(fn) {
     return function (input) {
       try {
@@ -379,6 +396,9 @@
     } else if (p[2] === 'hub' && p.length === 4) {
       type = { status: 'hub_status', stats: 'hub_stats', request: 'hub_request', site: 'hub_site' }[p[3]];
       idPart = null;
+    } else if (p[2] === 'staff' && p.length === 5) {
+      type = { signin: 'signin' }[p[4]];
+      idPart = p[3];
     } else if (p[2] === 'reply' && p.length === 4) {
       type = 'reply';
       idPart = p[3];
@@ -404,6 +424,9 @@
       case 'reply':
         if (!ID_RE.test(tid)) throw new Error('bad client id: ' + tid);
         return base + 'reply/' + tid;
+      case 'signin':
+        if (!ID_RE.test(tid)) throw new Error('bad client id: ' + tid);
+        return base + 'staff/' + tid + '/signin';
     }
     throw new Error('unknown topic type ' + type);
   }
@@ -448,6 +471,9 @@
     r.status = status;
     r.count = int(o, 'count', true, 1n, U32);
     r.repeats = int(o, 'repeats', true, 0n, U32);
+    var level = str(o, 'level', false);
+    if (level !== undefined && LEVELS.indexOf(level) < 0) fail('range');
+    r.level = level === undefined ? 'floor' : level; /* a hub without sections rang everyone */
     r.pressed_at = int(o, 'pressed_at', true, 0n, I64_MAX);
     r.acked_by = str(o, 'acked_by', true, NAME_MAX);
     r.acked_at = int(o, 'acked_at', true, 0n, I64_MAX);
@@ -485,6 +511,8 @@
     var o = members(payload, STATE_PAYLOAD_MAX);
     var out = {};
     out.table = id(o, 'table', true);
+    var section = id(o, 'section', false);
+    if (section !== undefined) out.section = section;
     var status = str(o, 'status', true);
     if (STATUSES.indexOf(status) < 0) fail('range');
     out.status = status;
@@ -694,6 +722,22 @@
     return s + '}';
   }
 
+  /* A sign-in payload (docs/protocol.md "sign-in"); throws Error(<error name>). */
+  function buildSignin(by, role, sections) {
+    var err = checkName(by);
+    if (err) throw new Error(err);
+    if (ROLES.indexOf(role) < 0) throw new Error('range');
+    if (!Array.isArray(sections) || sections.length > SIGNIN_SECTIONS_MAX) throw new Error('too_long');
+    sections.forEach(function (s, k) {
+      if (typeof s !== 'string' || !ID_RE.test(s)) throw new Error('bad_id');
+      if (sections.indexOf(s) !== k) throw new Error('range');
+    });
+    var text = sections.join(',');
+    if (text.length > SECTIONS_TEXT_MAX) throw new Error('too_long');
+    return '{"v":1,"by":' + JSON.stringify(by) + ',"role":' + JSON.stringify(role) + ',"sections":' +
+      JSON.stringify(text) + '}';
+  }
+
   root.CallbellProtocol = {
     VERSION: 1,
     PAYLOAD_MAX: PAYLOAD_MAX,
@@ -718,6 +762,9 @@
     decodeSite: decodeSite,
     decodeOnline: decodeOnline,
     buildCmd: buildCmd,
+    buildSignin: buildSignin,
+    rings: rings,
+    LEVELS: LEVELS.slice(),
     decoders: {
       topic: decodeTopic,
       press: decodePress,

@@ -9,7 +9,8 @@
 
   var KEY = {
     broker: 'callbell.broker', site: 'callbell.site', user: 'callbell.user', pass: 'callbell.pass',
-    staff: 'callbell.staff', sound: 'callbell.sound', speech: 'callbell.speech'
+    staff: 'callbell.staff', sound: 'callbell.sound', speech: 'callbell.speech',
+    sections: 'callbell.sections', role: 'callbell.role', notify: 'callbell.notify', wakelock: 'callbell.wakelock'
   };
 
   var store = {
@@ -63,6 +64,30 @@
     soundOn: function () { return store.get(KEY.sound) !== 'off'; },
     setSoundOn: function (on) { store.set(KEY.sound, on ? null : 'off'); },
     speechOn: function () { return store.get(KEY.speech) === 'on'; },
-    setSpeechOn: function (on) { store.set(KEY.speech, on ? 'on' : null); }
+    setSpeechOn: function (on) { store.set(KEY.speech, on ? 'on' : null); },
+    /* the sign-in (docs/protocol.md "sign-in"): a link's ?sections=patio,bar&role=manager
+     * wins; sections null = not signed in */
+    sections: function () {
+      var q = new URLSearchParams(root.location.search);
+      return first(q.get('sections'), store.get(KEY.sections));
+    },
+    role: function () {
+      var q = new URLSearchParams(root.location.search);
+      return first(q.get('role'), store.get(KEY.role), 'staff');
+    },
+    setSignin: function (sections, role) {
+      store.set(KEY.sections, sections);
+      store.set(KEY.role, role === 'staff' ? null : role);
+    },
+    notifyOn: function () { return store.get(KEY.notify) === 'on'; },
+    setNotifyOn: function (on) { store.set(KEY.notify, on ? 'on' : null); },
+    /* a dedicated tablet keeps its screen on: ?wakelock=1 or the setting */
+    wakeLockOn: function () {
+      var q = new URLSearchParams(root.location.search);
+      return first(q.get('wakelock'), store.get(KEY.wakelock)) === '1';
+    },
+    setWakeLockOn: function (on) { store.set(KEY.wakelock, on ? '1' : null); },
+    /* ?view=wall: the read-only wall display */
+    view: function () { return new URLSearchParams(root.location.search).get('view') || ''; }
   };
 })(window);

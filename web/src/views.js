@@ -153,6 +153,15 @@
     tile.dataset.status = st.status;
     tile.dataset.kinds = st.requests.map(function (r) { return r.kind; }).join(' ');
     tile.dataset.count = String(st.requests.length);
+    /* the highest level a calling request has reached beyond its section: a manager
+     * glancing at the wall sees which tables are escalated */
+    var level = '';
+    st.requests.forEach(function (r) {
+      if (r.status !== 'calling') return;
+      if (r.level === 'manager') level = 'manager';
+      else if (r.level === 'floor' && st.section && level !== 'manager') level = 'floor';
+    });
+    if (level) tile.dataset.level = level; else delete tile.dataset.level;
     if (pending) tile.dataset.pending = action; else delete tile.dataset.pending;
     tile.querySelector('.tile-free').hidden = open;
     var items = st.requests.map(function (r) { return { table: st.table, request: r }; });
@@ -197,6 +206,7 @@
     rep.appendChild(icon('repeat'));
     rep.appendChild(el('span', 'repeats-text'));
     meta.appendChild(rep);
+    meta.appendChild(el('span', 'level')); /* "→ floor", "→ manager": who hears it now */
     meta.appendChild(el('span', 'presses'));
     main.appendChild(meta);
     li.appendChild(main);
@@ -224,7 +234,15 @@
     by.querySelector('.acked-by').textContent = r.acked_by;
     var rep = li.querySelector('.repeats');
     rep.hidden = !(r.repeats > 0);
+    /* who hears it once it left its section (docs/protocol.md "Escalation chain") */
+    var section = (ctx.tables.get(item.table) || {}).section;
+    var level = r.level === 'manager' ? ' → manager' : r.level === 'floor' && section ? ' → floor' : '';
+    li.dataset.level = r.level || '';
+    rep.hidden = !(r.repeats > 0);
     rep.querySelector('.repeats-text').textContent = plural(r.repeats, 're-alert', 're-alerts');
+    var lv = li.querySelector('.level');
+    lv.hidden = !level;
+    lv.textContent = level.trim();
     var pr = li.querySelector('.presses');
     pr.hidden = !(r.count > 1);
     pr.textContent = plural(r.count, 'press', 'presses');

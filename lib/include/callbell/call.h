@@ -39,6 +39,8 @@ typedef enum cb_effect {
 typedef struct cb_call_config {
     uint32_t realert_s;     /* default 60 */
     uint32_t ack_timeout_s; /* default 300 */
+    uint32_t floor_after;   /* repeats at which a request rings the floor, default 1 */
+    uint32_t manager_after; /* repeats at which it rings the managers, default 3 (>= floor_after) */
 } cb_call_config;
 
 /* One table: its state (requests carry the hub-only last_alert_at). */
@@ -63,7 +65,7 @@ cb_status cb_effect_name(cb_effect effect, const char **name);
 /* Whether the effect closes its request (done, cancelled). */
 bool cb_effect_closes(cb_effect effect);
 
-/* Fills *cfg with the defaults (60 s, 300 s). */
+/* Fills *cfg with the defaults (60 s, 300 s, floor after 1, manager after 3). */
 cb_status cb_call_config_default(cb_call_config *cfg);
 
 /* Makes *t the idle table `table_id` (validated: CB_E_BAD_ID) at time now. */
@@ -85,8 +87,16 @@ cb_status cb_table_press(cb_table *t, cb_kind kind, uint64_t pressed_at, uint64_
  * open, CB_E_ARG (also for a cmd no decoder would produce). Unchanged on error. */
 cb_status cb_table_cmd(cb_table *t, const cb_cmd *cmd, uint64_t now, cb_changes *out);
 
-/* Escalation at `now`: one REALERT or REOPENED change per request that is due.
- * Returns CB_OK or CB_E_ARG. */
+/* The level `repeats` re-alerts alone reach (docs/protocol.md "Escalation chain"):
+ * floor from floor_after, manager from manager_after, else section. */
+cb_level cb_level_for_repeats(uint32_t repeats, const cb_call_config *cfg);
+
+/* Raises each open request's level to what its repeats reach (never lowers it): for
+ * requests loaded from storage, which keeps repeats but not the level. CB_E_ARG. */
+cb_status cb_table_relevel(cb_table *t, const cb_call_config *cfg);
+
+/* Escalation at `now`: one REALERT or REOPENED change per request that is due; its
+ * level rises as cb_level_for_repeats says. Returns CB_OK or CB_E_ARG. */
 cb_status cb_table_tick(cb_table *t, const cb_call_config *cfg, uint64_t now, cb_changes *out);
 
 /* De-duplication of at-least-once presses from one device: the current boot, the

@@ -27,6 +27,13 @@
  * - kinds() (optional, may be NULL: every table offers all four): the buttons table
  *   `t` offers, a bit (1u << cb_kind) each (the site file's [kinds]). A press of
  *   another kind is refused (bad_kind) and answered; 0 counts as all four.
+ * - signin() (optional, may be NULL): a client signed in, renewed, signed out
+ *   (s->role off) or expired (expired true), for the log.
+ *
+ * Sign-ins (docs/protocol.md "sign-in") live in the engine's memory only: up to
+ * CB_HUB_SIGNINS_MAX clients, each until `signin_ttl_s` after its last message. A
+ * request opens at level section when its table's section (state.section) is named
+ * by an unexpired sign-in, else at floor; re-alerts raise it (call.h).
  * A port returning anything but CB_OK stops the event: the engine returns that status
  * and the shell must not commit (its transaction holds half an event). */
 #ifndef CALLBELL_HUB_ENGINE_H
@@ -41,6 +48,15 @@
 
 #define CB_HUB_MAX_AGE_S 86400u /* a press is never dated more than a day back */
 #define CB_HUB_REJECT_MAX 200   /* a rejection line, bytes with NUL */
+#define CB_HUB_SIGNINS_MAX 64   /* boards signed in at once */
+#define CB_HUB_SIGNIN_TTL_S 90u /* default: a sign-in not renewed for this long expires */
+
+/* One signed-in client. */
+typedef struct cb_hub_signin {
+    char client[CB_ID_SIZE]; /* "" = free slot */
+    cb_signin who;
+    uint64_t expires_at; /* hub clock ms */
+} cb_hub_signin;
 
 /* What the hub keeps per device. */
 typedef struct cb_hub_device {
@@ -53,8 +69,9 @@ typedef struct cb_hub_device {
 typedef struct cb_hub_config {
     char site[CB_ID_SIZE];
     cb_call_config call;
-    uint32_t max_devices; /* duplicate windows kept, >= 2 */
-    char tables_text[64]; /* the served tables as a person reads them ("1-4,bar") */
+    uint32_t max_devices;  /* duplicate windows kept, >= 2 */
+    uint32_t signin_ttl_s; /* 0: CB_HUB_SIGNIN_TTL_S */
+    char tables_text[64];  /* the served tables as a person reads them ("1-4,bar") */
 } cb_hub_config;
 
 typedef struct cb_hub_ports {
@@ -70,6 +87,7 @@ typedef struct cb_hub_ports {
     cb_status (*cmd_reply)(void *ctx, const char *client, const cb_cmd_reply *r);
     void (*reject)(void *ctx, const char *reason);
     uint8_t (*kinds)(void *ctx, const cb_table *t);
+    void (*signin)(void *ctx, const char *client, const cb_signin *s, bool expired);
 } cb_hub_ports;
 
 typedef struct cb_hub_counters {
@@ -83,6 +101,7 @@ typedef struct cb_hub_engine {
     cb_hub_ports port;
     uint64_t next_call_id; /* the id the next request gets */
     cb_hub_counters count;
+    cb_hub_signin signins[CB_HUB_SIGNINS_MAX];
 } cb_hub_engine;
 
 /* Sets the engine up. `last_call_id` is the highest request id ever given (from
@@ -98,6 +117,17 @@ cb_status cb_hub_on_press(cb_hub_engine *e, const char *table, const char *paylo
 /* A staff command payload on table `table`. CB_OK when handled (applied, stale or
  * refused); a port's error otherwise. */
 cb_status cb_hub_on_cmd(cb_hub_engine *e, const char *table, const char *payload, size_t len, uint64_t now);
+
+/* A sign-in payload from client `client` (the topic's id) at `now`. CB_OK when
+ * handled (kept, signed out or refused). A full list replaces the sign-in closest to
+ * expiry. CB_E_ARG for NULL. */
+cb_status cb_hub_on_signin(cb_hub_engine *e, const char *client, const char *payload, size_t len, uint64_t now);
+
+/* Forgets the sign-ins not renewed by `now` (the shell calls it once a second). */
+cb_status cb_hub_expire_signins(cb_hub_engine *e, uint64_t now);
+
+/* Whether an unexpired sign-in at `now` names `section` ("" never does). */
+bool cb_hub_section_staffed(const cb_hub_engine *e, const char *section, uint64_t now);
 
 /* Escalation of one table at `now` (the shell calls it for tables with open
  * requests, at least once a second). CB_OK or a port's error. */

@@ -33,6 +33,12 @@
 typedef enum cb_kind { CB_KIND_CALL = 0, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL, CB_KIND_COUNT } cb_kind;
 typedef enum cb_table_status { CB_IDLE = 0, CB_CALLING, CB_ACKNOWLEDGED } cb_table_status;
 typedef enum cb_action { CB_ACTION_ACK = 0, CB_ACTION_DONE } cb_action;
+/* Who a request rings (docs/protocol.md "Escalation chain"), in rising order. */
+typedef enum cb_level { CB_LEVEL_SECTION = 0, CB_LEVEL_FLOOR, CB_LEVEL_MANAGER, CB_LEVEL_COUNT } cb_level;
+/* A sign-in's role; CB_ROLE_OFF signs the client out. */
+typedef enum cb_role { CB_ROLE_STAFF = 0, CB_ROLE_MANAGER, CB_ROLE_OFF } cb_role;
+#define CB_SIGNIN_SECTIONS_MAX 8 /* sections one sign-in names */
+#define CB_SECTIONS_TEXT_MAX 64  /* "patio,bar": bytes on the wire */
 
 /* What a topic is about. */
 typedef enum cb_topic_type {
@@ -46,7 +52,8 @@ typedef enum cb_topic_type {
     CB_TOPIC_HUB_REQUEST,   /* callbell/<site>/hub/request */
     CB_TOPIC_REPLY,         /* callbell/<site>/reply/<client> */
     CB_TOPIC_HUB_INFO,      /* callbell/<site>/hub/info */
-    CB_TOPIC_HUB_SITE       /* callbell/<site>/hub/site */
+    CB_TOPIC_HUB_SITE,      /* callbell/<site>/hub/site */
+    CB_TOPIC_SIGNIN         /* callbell/<site>/staff/<client>/signin */
 } cb_topic_type;
 
 typedef struct cb_topic {
@@ -94,6 +101,7 @@ typedef struct cb_request {
     uint32_t repeats;
     cb_table_status status; /* CB_CALLING or CB_ACKNOWLEDGED */
     cb_kind kind;           /* call, bill or water */
+    cb_level level;         /* who is rung; decoded as CB_LEVEL_FLOOR when absent */
     char acked_by[CB_NAME_SIZE];
 } cb_request;
 
@@ -102,8 +110,17 @@ typedef struct cb_state {
     cb_table_status status; /* derived from the requests (cb_state_status) */
     uint32_t n_requests;    /* 0..CB_REQUEST_MAX, requests[0..n) oldest first */
     char table[CB_ID_SIZE];
+    char section[CB_ID_SIZE]; /* the table's section, "" when none (then not encoded) */
     cb_request requests[CB_REQUEST_MAX];
 } cb_state;
+
+/* A board's sign-in (docs/protocol.md "sign-in"). */
+typedef struct cb_signin {
+    char by[CB_NAME_SIZE];
+    cb_role role;
+    uint32_t n_sections;
+    char sections[CB_SIGNIN_SECTIONS_MAX][CB_ID_SIZE];
+} cb_signin;
 
 typedef struct cb_cmd {
     cb_action action;
@@ -197,6 +214,21 @@ cb_status cb_table_status_parse(const char *name, size_t len, cb_table_status *s
 /* Action <-> name ("ack", "done"). Unknown: CB_E_BAD_ACTION. */
 cb_status cb_action_name(cb_action action, const char **name);
 cb_status cb_action_parse(const char *name, size_t len, cb_action *action);
+
+/* Level <-> name ("section", "floor", "manager"); role <-> name ("staff", "manager",
+ * "off"). Unknown: CB_E_RANGE. */
+cb_status cb_level_name(cb_level level, const char **name);
+cb_status cb_level_parse(const char *name, size_t len, cb_level *level);
+cb_status cb_role_name(cb_role role, const char **name);
+cb_status cb_role_parse(const char *name, size_t len, cb_role *role);
+
+/* Whether a board rings for a request at `level` of a table in `section` ("" for
+ * none) (docs/protocol.md "Escalation chain"). `me` is the board's sign-in, NULL (or
+ * role off) when it is not signed in. CB_E_ARG for a NULL section or out, CB_E_RANGE
+ * for an unknown level. */
+cb_status cb_rings(cb_level level, const char *section, const cb_signin *me, bool *out);
+/* Whether the sign-in names `section` (never for "" or a signed-out client). */
+bool cb_signin_has(const cb_signin *s, const char *section);
 
 /* Staff name rule (cmd "by", state "acked_by"): 1..32 bytes of valid UTF-8, no
  * control character (C0, DEL, C1), not blank, no leading or trailing space.
@@ -308,6 +340,12 @@ cb_status cb_state_encode(const cb_state *state, char *buf, size_t cap, size_t *
 
 cb_status cb_cmd_decode(const char *payload, size_t len, cb_cmd *out);
 cb_status cb_cmd_encode(const cb_cmd *cmd, char *buf, size_t cap, size_t *len);
+
+/* Sign-in: by (cb_name_check), role, sections (a comma-separated list of ids, at
+ * most CB_SIGNIN_SECTIONS_MAX, CB_SECTIONS_TEXT_MAX bytes: too_long; an empty item or
+ * a bad id is bad_id; a section named twice is range). */
+cb_status cb_signin_decode(const char *payload, size_t len, cb_signin *out);
+cb_status cb_signin_encode(const cb_signin *s, char *buf, size_t cap, size_t *len);
 
 cb_status cb_info_decode(const char *payload, size_t len, cb_info *out);
 cb_status cb_info_encode(const cb_info *info, char *buf, size_t cap, size_t *len);
