@@ -116,6 +116,11 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
                  cfg->password_file, strerror(errno), cfg->password_file);
         return -1;
     }
+    char acl[4096] = "";
+    if (cfg->acl_file && !realpath(cfg->acl_file, acl)) {
+        snprintf(err, err_cap, "cannot read ACL file %s: %s", cfg->acl_file, strerror(errno));
+        return -1;
+    }
     b->web_served = cfg->ws_port > 0 && http && is_dir(http);
     if (b->web_served)
         snprintf(b->http_dir, sizeof b->http_dir, "%s", http);
@@ -155,6 +160,11 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
         fprintf(f, "allow_anonymous false\npassword_file %s\n", users);
     else
         fprintf(f, "allow_anonymous true\n");
+    if (acl[0])
+        fprintf(f, "acl_file %s\n", acl);
+    /* the hub's persistent session is callbell-hub-<site>: only its credential may use it */
+    if (cfg->username_is_clientid)
+        fprintf(f, "use_username_as_clientid true\n");
     if (cfg->ws_port > 0) {
         fprintf(f, "listener %d %s\nprotocol websockets\n", cfg->ws_port, bind);
         if (b->web_served)
@@ -228,4 +238,9 @@ void cb_broker_stop(cb_broker *b)
     kill(b->pid, SIGKILL);
     waitpid(b->pid, NULL, 0);
     b->pid = 0;
+}
+
+int cb_broker_reload(const cb_broker *b)
+{
+    return b->pid > 0 ? kill(b->pid, SIGHUP) : -1;
 }

@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "common.h"
 
+#include "registry.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,7 +85,8 @@ static int read_credentials(const cb_common *c, const char *path, cb_url *url)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        cb_fail(c, "cannot read credentials file %s (from %s): %s", path, c->site_config->path, strerror(errno));
+        cb_fail(c, "cannot read credentials file %s (from %s): %s", path,
+                c->site_config ? c->site_config->path : "the site's registry", strerror(errno));
         return -1;
     }
     char line[300] = "";
@@ -138,6 +141,21 @@ int cb_common_finish(cb_common *c)
         return 2;
     }
     return 0;
+}
+
+int cb_common_hub_credentials(cb_common *c)
+{
+    if (c->broker.user[0])
+        return 0;
+    char path[4096], err[600];
+    if (cb_registry_path(c->site, c->site_config ? c->site_config->path : NULL, path, sizeof path, err, sizeof err) !=
+        0)
+        return 0;
+    char creds[4200];
+    snprintf(creds, sizeof creds, "%s.hub", path); /* cb_registry_hub_credentials_path */
+    if (access(creds, F_OK) != 0)
+        return 0;
+    return read_credentials(c, creds, &c->broker) == 0 ? 0 : 2;
 }
 
 int cb_usage_error(const cb_common *c)
