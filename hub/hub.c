@@ -324,6 +324,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
         if (cb_mono_ms() >= next_tick) {
             next_tick = cb_mono_ms() + 1000;
             escalate(hub);
+            cb_hub_registry_watch(hub);
             reject_window(hub, false); /* report what a flood suppressed */
         }
         if (hub->fatal)
@@ -375,6 +376,8 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     cb_log_set_prefix("hub");
     char err[600];
     int rc = 1;
+    if (cb_hub_registry_open(&hub, err, sizeof err) != 0)
+        goto err;
     hub.store = cb_store_open(opt->db_path, opt->site, opt->sync, err, sizeof err);
     if (!hub.store)
         goto err;
@@ -402,5 +405,6 @@ out:
     cb_store_close(hub.store);
     cb_table_index_free(&hub.tables);
     free(hub.devices);
+    cb_hub_registry_close(&hub);
     return rc;
 }

@@ -7,9 +7,11 @@
 #include "callbell/hub_engine.h"
 #include "hub.h"
 #include "mqtt_client.h"
+#include "registry.h"
 #include "table_index.h"
 
 #include <mosquitto.h>
+#include <sys/stat.h>
 
 /* A device as the shell keeps it: the engine's record first (the ports hand out a
  * pointer to it and get the slot back by a cast). */
@@ -36,6 +38,9 @@ typedef struct cb_hub {
     const char *topic;           /* of the message being handled, for rejection lines */
     uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;
+    cb_registry registry;      /* the site's devices, when opt->registry_path names one */
+    bool registry_on;          /* presses are checked against it (engine's permit port) */
+    struct stat registry_seen; /* the file when last read, to notice changes */
 } cb_hub;
 
 /* hub.c: counts nothing, logs "rejected <fmt...>" (rate-limited) */
@@ -47,6 +52,13 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *ports);
 cb_hub_device_slot *cb_hub_device_add(cb_hub *hub, const char *id);
 int cb_hub_forget_devices(cb_hub *hub, size_t keep, char *err, size_t err_cap);
 int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap);
+
+/* hub_registry.c: the site's registry of devices, read at start and again when the
+ * file changes (checked every second); a broken file keeps the last good one. */
+int cb_hub_registry_open(cb_hub *hub, char *err, size_t err_cap);
+void cb_hub_registry_watch(cb_hub *hub);
+void cb_hub_registry_close(cb_hub *hub);
+cb_hub_permit cb_hub_registry_permit(void *ctx, const char *device, const char *table, const char **tables);
 
 /* hub_reports.c */
 void cb_hub_publish_stats(cb_hub *hub);

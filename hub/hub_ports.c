@@ -248,4 +248,5 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *p)
     p->reply = port_reply;
     p->cmd_reply = port_cmd_reply;
     p->reject = port_reject;
+    p->permit = hub->registry_on ? cb_hub_registry_permit : NULL;
 }
