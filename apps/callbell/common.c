@@ -81,12 +81,11 @@ static bool config_wanted(cb_common *c, char *path, size_t cap)
 }
 
 /* "user:password" on the first line of the file, into the URL (no %XX escapes). */
-static int read_credentials(const cb_common *c, const char *path, cb_url *url)
+static int read_credentials(const cb_common *c, const char *path, const char *from, cb_url *url)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        cb_fail(c, "cannot read credentials file %s (from %s): %s", path,
-                c->site_config ? c->site_config->path : "the site's registry", strerror(errno));
+        cb_fail(c, "cannot read credentials file %s (from %s): %s", path, from, strerror(errno));
         return -1;
     }
     char line[300] = "";
@@ -133,8 +132,13 @@ int cb_common_finish(cb_common *c)
         cb_fail(c, "%s", err);
         return 2;
     }
+    /* the URL's user, else CALLBELL_CREDENTIALS, else the site file's credentials */
+    const char *env_creds = getenv("CALLBELL_CREDENTIALS");
+    if (env_creds && env_creds[0] && !c->broker.user[0] &&
+        read_credentials(c, env_creds, "CALLBELL_CREDENTIALS", &c->broker) != 0)
+        return 2;
     if (c->site_config && c->site_config->credentials_file[0] && !c->broker.user[0] &&
-        read_credentials(c, c->site_config->credentials_file, &c->broker) != 0)
+        read_credentials(c, c->site_config->credentials_file, c->site_config->path, &c->broker) != 0)
         return 2;
     if (cb_id_check(c->site) != CB_OK) {
         cb_fail(c, "bad site '%s' (CALLBELL_SITE): use 1-32 characters of a-z 0-9 _ -", c->site);
@@ -155,7 +159,7 @@ int cb_common_hub_credentials(cb_common *c)
     snprintf(creds, sizeof creds, "%s.hub", path); /* cb_registry_hub_credentials_path */
     if (access(creds, F_OK) != 0)
         return 0;
-    return read_credentials(c, creds, &c->broker) == 0 ? 0 : 2;
+    return read_credentials(c, creds, "the site's registry", &c->broker) == 0 ? 0 : 2;
 }
 
 int cb_usage_error(const cb_common *c)
