@@ -311,6 +311,19 @@ static int parse_text(cb_registry *r, const char *text, size_t len, char *err, s
     return 0;
 }
 
+int cb_registry_parse_text(const char *text, size_t len, const char *path, const char *site, cb_registry *r, char *err,
+                           size_t err_cap)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->path, sizeof r->path, "%s", path);
+    snprintf(r->site, sizeof r->site, "%s", site);
+    r->exists = true;
+    if (parse_text(r, text, len, err, err_cap) == 0)
+        return 0;
+    cb_registry_free(r);
+    return -1;
+}
+
 int cb_registry_load(const char *path, const char *site, cb_registry *r, char *err, size_t err_cap)
 {
     memset(r, 0, sizeof *r);

@@ -52,6 +52,10 @@ int cb_registry_path(const char *site, const char *site_file, char *out, size_t 
  * malformed password, a credential given twice). */
 int cb_registry_load(const char *path, const char *site, cb_registry *r, char *err, size_t err_cap);
 void cb_registry_free(cb_registry *r);
+/* The same over text (len bytes, need not be NUL-terminated) named `path` in errors.
+ * 0, or -1 with err and *r empty. */
+int cb_registry_parse_text(const char *text, size_t len, const char *path, const char *site, cb_registry *r, char *err,
+                           size_t err_cap);
 /* Writes the file atomically (temp file, fsync, rename), mode 0600. 0 or -1 with err. */
 int cb_registry_save(cb_registry *r, char *err, size_t err_cap);
 /* The entry of `user` (any role), or NULL. */
