@@ -124,6 +124,21 @@ start_broker auth-broker "$auth_mqtt_port" "$auth_ws_port" --password-file "$tmp
 start_hub auth-hub "mqtt://staff:night%20shift@127.0.0.1:$auth_mqtt_port"
 export CB_AUTH_BOARD_URL="http://127.0.0.1:$auth_ws_port/" CB_AUTH_USER=staff CB_AUTH_PASS='night shift'
 
+# a third broker that enforces the site's roles (README "Who may do what"): a staff
+# and a display credential, a device for table 1, and a hub with its own credential
+roles_mqtt_port="$(free_port)"
+roles_ws_port="$(free_port)"
+export CALLBELL_REGISTRY="$tmp/roles.users"
+"$CALLBELL_BIN" staff add anna --site "$CB_SITE" >"$tmp/anna.add"
+"$CALLBELL_BIN" display add wall --site "$CB_SITE" >"$tmp/wall.add"
+"$CALLBELL_BIN" device add dev1 --tables 1 --site "$CB_SITE" >"$tmp/dev1.add"
+pw() { sed -n 's/^password: //p' "$tmp/$1.add"; }
+start_broker roles-broker "$roles_mqtt_port" "$roles_ws_port" --site "$CB_SITE"
+start_hub roles-hub "mqtt://127.0.0.1:$roles_mqtt_port"
+unset CALLBELL_REGISTRY
+export CB_ROLES_BOARD_URL="http://127.0.0.1:$roles_ws_port/" CB_ROLES_STAFF_PASS="$(pw anna)"
+export CB_ROLES_DISPLAY_PASS="$(pw wall)" CB_ROLES_DEVICE_URL="mqtt://dev1:$(pw dev1)@127.0.0.1:$roles_mqtt_port"
+
 start_hub hub "mqtt://127.0.0.1:$mqtt_port" # last: its pid is the one the board tests stop
 hub_db="$tmp/hub.db"
 
