@@ -17,6 +17,10 @@ typedef struct cb_broker_config {
     const char *password_file; /* mosquitto_passwd file: only its users may connect; NULL = anyone */
     const char *acl_file;      /* Mosquitto acl_file: what each user may read and write; NULL = all */
     bool username_is_clientid; /* use_username_as_clientid: a client id belongs to its credential */
+    /* TLS (`--tls`): MQTT over TLS on tls_port, and a second WebSockets listener over
+     * TLS (WSS) on wss_port, both with this certificate; 0 = none */
+    int tls_port, wss_port;
+    const char *tls_ca, *tls_cert, *tls_key;
 } cb_broker_config;
 
 typedef struct cb_broker {

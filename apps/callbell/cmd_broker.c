@@ -1,6 +1,7 @@
 /* cmd_broker.c - `callbell broker`: the local broker, so nothing else is needed. */
 #define _POSIX_C_SOURCE 200809L
 #include "broker_launch.h"
+#include "broker_tls.h"
 #include "clock.h"
 #include "commands.h"
 #include "common.h"
@@ -8,6 +9,7 @@
 #include "registry.h"
 #include "signals.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +37,15 @@ static const char help[] =
     "                   and a client id belongs to its credential. The registry is\n"
     "                   re-read when it changes (SIGHUP to Mosquitto, nobody is dropped\n"
     "                   but a removed credential).\n"
+    "  --tls            MQTT over TLS on --tls-port and WebSockets over TLS (WSS) on --wss-port,\n"
+    "                   with a local CA and a server certificate for this machine's names and\n"
+    "                   addresses (made once with openssl in --tls-dir, reused; trust ca.pem on\n"
+    "                   phones, CALLBELL_CA_FILE for the CLI, -DCALLBELL_CA_CERT for the firmware).\n"
+    "                   The plain --port listener then listens on 127.0.0.1 only.\n"
+    "  --tls-port N     MQTT over TLS (default 8883)\n"
+    "  --wss-port N     WebSockets over TLS for the web board (default 8884)\n"
+    "  --tls-dir DIR    the CA and certificate (default <data dir>/tls)\n"
+    "  --tls-cert F --tls-key F --tls-ca F  use these instead of making them\n"
     "  --data-dir DIR   persistence, config and log (default $XDG_STATE_HOME/callbell/broker-<port>)\n"
     "  --http-dir DIR   web board files to serve (default: the built web board)\n"
     "  --config FILE    the site file (env CALLBELL_CONFIG; default /etc/callbell/<site>.conf\n"
@@ -114,10 +125,22 @@ int cb_cmd_broker(int argc, char **argv)
                                              {"config", required_argument, 0, 'C'},
                                              {"site", required_argument, 0, 'S'},
                                              {"roles", no_argument, 0, 'R'},
+                                             {"tls", no_argument, 0, 'T'},
+                                             {"tls-port", required_argument, 0, 1001},
+                                             {"wss-port", required_argument, 0, 1002},
+                                             {"tls-dir", required_argument, 0, 1003},
+                                             {"tls-cert", required_argument, 0, 1004},
+                                             {"tls-key", required_argument, 0, 1005},
+                                             {"tls-ca", required_argument, 0, 1006},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     roles ro;
     memset(&ro, 0, sizeof ro);
+    bool tls = false;
+    unsigned long tls_port = 8883, wss_port = 8884;
+    const char *tls_dir = NULL;
+    cb_broker_tls made;
+    memset(&made, 0, sizeof made);
     int opt;
     unsigned long n;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -147,6 +170,32 @@ int cb_cmd_broker(int argc, char **argv)
             break;
         case 'R':
             ro.on = true;
+            break;
+        case 'T':
+            tls = true;
+            break;
+        case 1001:
+        case 1002:
+            if (cb_parse_uint_range(&c, opt == 1001 ? "--tls-port" : "--wss-port", optarg, opt == 1001 ? 1 : 0, 65535,
+                                    opt == 1001 ? &tls_port : &wss_port) != 0)
+                return 2;
+            tls = true;
+            break;
+        case 1003:
+            tls_dir = optarg;
+            tls = true;
+            break;
+        case 1004:
+            cfg.tls_cert = optarg;
+            tls = true;
+            break;
+        case 1005:
+            cfg.tls_key = optarg;
+            tls = true;
+            break;
+        case 1006:
+            cfg.tls_ca = optarg;
+            tls = true;
             break;
         case 'C':
         case 'S':
@@ -204,6 +253,38 @@ int cb_cmd_broker(int argc, char **argv)
         cfg.acl_file = ro.acl;
         cfg.username_is_clientid = true;
     }
+    if (tls) {
+        if ((cfg.tls_cert || cfg.tls_key || cfg.tls_ca) && !(cfg.tls_cert && cfg.tls_key && cfg.tls_ca)) {
+            cb_fail(&c, "--tls-cert, --tls-key and --tls-ca go together");
+            return 2;
+        }
+        if ((int)tls_port == cfg.port || (int)tls_port == cfg.ws_port || (wss_port && (int)wss_port == cfg.port) ||
+            (wss_port && (int)wss_port == cfg.ws_port) || wss_port == tls_port) {
+            cb_fail(&c, "--port, --ws-port, --tls-port and --wss-port must differ");
+            return 2;
+        }
+        if (!cfg.tls_cert) {
+            char dir[4200];
+            snprintf(dir, sizeof dir, "%s", tls_dir ? tls_dir : "");
+            if (!tls_dir)
+                snprintf(dir, sizeof dir, "%s/tls", data_dir);
+            if (cb_broker_tls_prepare(dir, &made, err, sizeof err) != 0) {
+                cb_fail(&c, "%s", err);
+                return 1;
+            }
+            cfg.tls_ca = made.ca;
+            cfg.tls_cert = made.cert;
+            cfg.tls_key = made.key;
+        }
+        for (const char *const *p = (const char *const[]){cfg.tls_ca, cfg.tls_cert, cfg.tls_key, NULL}; *p; p++) {
+            if (access(*p, R_OK) != 0) {
+                cb_fail(&c, "cannot read %s: %s", *p, strerror(errno));
+                return 1;
+            }
+        }
+        cfg.tls_port = (int)tls_port;
+        cfg.wss_port = (int)wss_port;
+    }
     cb_install_stop_handlers();
     cb_broker b;
     if (cb_broker_start(&cfg, &b, err, sizeof err) != 0) {
@@ -218,6 +299,13 @@ int cb_cmd_broker(int argc, char **argv)
         printf("web board: http://%s:%d/\n", shown, cfg.ws_port);
     else if (cfg.ws_port > 0)
         printf("web board: not built (cmake --build build), WebSockets only\n");
+    if (tls) {
+        printf("mqtts: mqtts://%s:%d (CA: %s%s%s)\n", shown, cfg.tls_port, cfg.tls_ca, made.names[0] ? "; for " : "",
+               made.names);
+        if (cfg.wss_port > 0)
+            printf("wss: wss://%s:%d/ (web board over TLS: open the page with ?broker=wss://%s:%d/)\n", shown,
+                   cfg.wss_port, shown, cfg.wss_port);
+    }
     if (ro.on)
         printf("users: the site's registry (anonymous clients are refused; hub credentials in %s.hub)\n", ro.path);
     else if (cfg.password_file)
