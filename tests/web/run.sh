@@ -139,6 +139,16 @@ unset CALLBELL_REGISTRY
 export CB_ROLES_BOARD_URL="http://127.0.0.1:$roles_ws_port/" CB_ROLES_STAFF_PASS="$(pw anna)"
 export CB_ROLES_DISPLAY_PASS="$(pw wall)" CB_ROLES_DEVICE_URL="mqtt://dev1:$(pw dev1)@127.0.0.1:$roles_mqtt_port"
 
+# a fourth: `callbell broker --tls`, the page from its plain listener, MQTT over WSS
+# with its own CA; Chromium trusts exactly that server key (SPKI pin)
+tls_ws_port="$(free_port)"; tls_port="$(free_port)"; wss_port="$(free_port)"
+start_broker tls-broker "$(free_port)" "$tls_ws_port" --tls --tls-port "$tls_port" --wss-port "$wss_port"
+CALLBELL_CA_FILE="$tmp/tls-broker/tls/ca.pem" start_hub tls-hub "mqtts://localhost:$tls_port"
+export CB_TLS_BOARD_URL="http://127.0.0.1:$tls_ws_port/?broker=wss://localhost:$wss_port/"
+CB_TLS_SPKI="$(openssl x509 -in "$tmp/tls-broker/tls/server.pem" -pubkey -noout | openssl pkey -pubin -outform der |
+  openssl dgst -sha256 -binary | base64)"
+export CB_TLS_SPKI
+
 start_hub hub "mqtt://127.0.0.1:$mqtt_port" # last: its pid is the one the board tests stop
 hub_db="$tmp/hub.db"
 
