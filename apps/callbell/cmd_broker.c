@@ -303,8 +303,11 @@ int cb_cmd_broker(int argc, char **argv)
         printf("mqtts: mqtts://%s:%d (CA: %s%s%s)\n", shown, cfg.tls_port, cfg.tls_ca, made.names[0] ? "; for " : "",
                made.names);
         if (cfg.wss_port > 0)
-            printf("wss: wss://%s:%d/ (web board over TLS: open the page with ?broker=wss://%s:%d/)\n", shown,
-                   cfg.wss_port, shown, cfg.wss_port);
+            printf("wss: wss://%s:%d/\n", shown, cfg.wss_port);
+        if (cfg.wss_port > 0 && b.web_served)
+            printf("web board over TLS: http://%s:%d/?broker=wss://%s:%d/ (the page over HTTP, MQTT over WSS: "
+                   "see README, TLS)\n",
+                   shown, cfg.ws_port, shown, cfg.wss_port);
     }
     if (ro.on)
         printf("users: the site's registry (anonymous clients are refused; hub credentials in %s.hub)\n", ro.path);

@@ -238,6 +238,19 @@ static void test_table_id_order(void **state)
     assert_int_equal(cb_table_id_cmp("7", "7"), 0);
 }
 
+/* A device's cleared retained status (`callbell device remove`) takes it off the
+ * board: no "offline" warning for a retired device. */
+static void test_device_retired(void **state)
+{
+    cb_site_view *v = *state;
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/device/d1/status", "offline", 7), CB_VIEW_CHANGED);
+    assert_int_equal(v->device_count, 1);
+    assert_false(v->devices[0].online);
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/device/d1/status", "", 0), CB_VIEW_CHANGED);
+    assert_int_equal(v->device_count, 0);
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/device/d1/status", "", 0), CB_VIEW_NOTHING);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_age_classes, setup, teardown),
         cmocka_unit_test(test_table_id_order),
+        cmocka_unit_test_setup_teardown(test_device_retired, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
