@@ -66,6 +66,18 @@ assert_eq "$(state_field 4 status)" idle "table 4 after dev3's foreign press"
 assert_eq "$(state_field 2 status)" idle "table 2 after dev4's foreign press"
 grep -q "table 4\|table 2" "$TEST_TMP/hub.log" && fail "the hub saw a press the broker should have dropped"
 
+log "a simulated table with dev3's credential: its id is its user; status, info, a press by key"
+mkfifo "$TEST_TMP/keys"
+exec 3<>"$TEST_TMP/keys"
+"$CALLBELL" table --table 3 --broker "$(URL dev3)" <"$TEST_TMP/keys" >>"$TEST_TMP/table.log" 2>&1 &
+PIDS+=("$!")
+wait_for "dev3 online (retained, as dev3)" '[ "$(mqtt_get "callbell/$S/device/dev3/status")" = online ]'
+wait_for "dev3's info" '[ -n "$(mqtt_get "callbell/$S/device/dev3/info")" ]'
+before_count=$(req_field 3 bill count)
+echo b >&3
+wait_for "the table's bill press stored" '[ "$(req_field 3 bill count)" = "$((${before_count:-0} + 1))" ]'
+grep -q "table 3: bill request .* by dev3" "$TEST_TMP/hub.log" || fail "hub did not log dev3's press"
+
 log "a device cannot publish cmd, state, hub/status nor clear a retained state"
 before=$(state 3)
 as dev3 -t "callbell/$S/table/3/cmd" -m '{"v":1,"action":"done","by":"guest"}'
