@@ -9,11 +9,17 @@
 #include "clock.h"
 #include "commands.h"
 #include "common.h"
+#include "paths.h"
 #include "registry.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 typedef struct roles_opts {
     cb_role role;
@@ -115,12 +121,35 @@ static int check_tables(const cb_common *c, const char *tables)
     return 0;
 }
 
+static int lock_fd = -1;
+
+/* Two `add`s at once must not lose one: each holds <registry>.lock from reading the
+ * file to writing it back (released at exit). */
+static int lock_registry(const cb_common *c, const char *path)
+{
+    char lock[4200], dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    cb_mkdir_p(dirname(dir), 0700); /* a failure shows when opening the lock */
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd < 0 || flock(lock_fd, LOCK_EX) != 0) {
+        cb_fail(c, "cannot lock %s: %s", lock, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int load(const cb_common *c, cb_registry *r)
 {
     char path[4096], err[1024];
     if (cb_registry_path(c->site, c->site_config ? c->site_config->path : NULL, path, sizeof path, err, sizeof err) !=
-            0 ||
-        cb_registry_load(path, c->site, r, err, sizeof err) != 0) {
+        0) {
+        cb_fail(c, "%s", err);
+        return 1;
+    }
+    if (lock_registry(c, path) != 0)
+        return 1;
+    if (cb_registry_load(path, c->site, r, err, sizeof err) != 0) {
         cb_fail(c, "%s", err);
         return 1;
     }

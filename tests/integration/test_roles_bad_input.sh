@@ -27,11 +27,15 @@ expect 1 "device 'd1' is already registered for tables 3,4" "$CALLBELL" device a
 expect 1 "device 'd1' is already registered" "$CALLBELL" staff add d1
 expect 1 "no staff 'bo' in $REG" "$CALLBELL" staff remove bo
 "$CALLBELL" device list | grep -q "^d1  *3,4 " || fail "device list: $("$CALLBELL" device list 2>&1)"
+# six at once: none is lost (a lock around read-modify-write)
+for i in 1 2 3 4 5 6; do "$CALLBELL" staff add "s$i" >/dev/null & done
+wait
+assert_eq "$("$CALLBELL" staff list | grep -c '^s[1-6]$')" 6 "staff added at once"
 
 PORT=$(free_port)
 bg broker "$CALLBELL" broker --port "$PORT" --ws-port 0 --data-dir "$TEST_TMP/bdata"
 BPID=$LAST_PID
-wait_for "broker up" 'grep -q "roles: 1 devices" "$TEST_TMP/broker.log"'
+wait_for "broker up" 'grep -q "roles: 1 devices, 6 staff" "$TEST_TMP/broker.log"'
 # damaged while it runs: it says so and keeps the roles it has
 cp "$REG" "$TEST_TMP/good.users"
 sed -i 's/^password = \$7\$101\$\(.*\)/password = \$7\$101\$\1!/' "$REG"
