@@ -145,9 +145,11 @@ tls_ws_port="$(free_port)"; tls_port="$(free_port)"; wss_port="$(free_port)"
 start_broker tls-broker "$(free_port)" "$tls_ws_port" --tls --tls-port "$tls_port" --wss-port "$wss_port"
 CALLBELL_CA_FILE="$tmp/tls-broker/tls/ca.pem" start_hub tls-hub "mqtts://localhost:$tls_port"
 export CB_TLS_BOARD_URL="http://127.0.0.1:$tls_ws_port/?broker=wss://localhost:$wss_port/"
-CB_TLS_SPKI="$(openssl x509 -in "$tmp/tls-broker/tls/server.pem" -pubkey -noout | openssl pkey -pubin -outform der |
-  openssl dgst -sha256 -binary | base64)"
-export CB_TLS_SPKI
+# Chromium trusts the broker's CA as a phone would: in the NSS store of a home of its own
+export CB_TLS_HOME="$tmp/chromium-home"
+mkdir -p "$CB_TLS_HOME/.pki/nssdb"
+certutil -N -d "sql:$CB_TLS_HOME/.pki/nssdb" --empty-password
+certutil -A -d "sql:$CB_TLS_HOME/.pki/nssdb" -t "C,," -n "callbell local CA" -i "$tmp/tls-broker/tls/ca.pem"
 
 start_hub hub "mqtt://127.0.0.1:$mqtt_port" # last: its pid is the one the board tests stop
 hub_db="$tmp/hub.db"

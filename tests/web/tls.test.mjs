@@ -4,7 +4,7 @@
 // libwebsockets negotiates HTTP/2 by ALPN, which Mosquitto 2.0's file server cannot
 // serve -- Chromium's ERR_HTTP2_PROTOCOL_ERROR; a WebSocket asks for HTTP/1.1.)
 // tests/web/run.sh starts that broker and its hub and passes CB_TLS_BOARD_URL and
-// CB_TLS_SPKI, the server key's pin, which Chromium trusts as a phone trusts the CA.
+// CB_TLS_HOME, a home whose NSS store trusts the broker's CA (as a phone would).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -19,14 +19,15 @@ if (!env.CB_TLS_BOARD_URL) {
   const launch = (trust) => chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
+    env: trust ? { ...env, HOME: env.CB_TLS_HOME } : env, // Chromium reads $HOME/.pki/nssdb
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync'].concat(trust ? [`--ignore-certificate-errors-spki-list=${env.CB_TLS_SPKI}`] : [])
+      '--disable-sync']
   });
   let trusting, doubting;
   before(async () => { trusting = await launch(true); doubting = await launch(false); });
   after(async () => { await trusting?.close(); await doubting?.close(); });
 
-  test('a browser that trusts the certificate connects over WSS and shows the tables', async () => {
+  test('a browser that trusts the local CA connects over WSS and shows the tables', async () => {
     const page = await (await trusting.newContext()).newPage();
     await page.goto(`${env.CB_TLS_BOARD_URL}&site=${SITE}`);
     await page.waitForFunction(() => document.body.dataset.conn === 'online', null, { timeout: 10000 });
