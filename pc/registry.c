@@ -24,7 +24,18 @@
 
 #define FILE_MAX (4u << 20) /* a registry of CB_REGISTRY_MAX entries is far below */
 
-static const char *const role_names[] = {"hub", "device", "staff", "display"};
+static const char *const role_names[] = {"hub", "device", "staff", "display", "admin"};
+
+/* hub and admin: one per site, no id in the section, a user named after the site */
+static bool site_role(cb_role role)
+{
+    return role == CB_ROLE_HUB || role == CB_ROLE_ADMIN;
+}
+
+static const char *site_user_prefix(cb_role role)
+{
+    return role == CB_ROLE_HUB ? CB_HUB_USER_PREFIX : CB_ADMIN_USER_PREFIX;
+}
 
 const char *cb_role_name(cb_role role)
 {
@@ -171,14 +182,17 @@ static cb_registry_entry *append(cb_registry *r)
 /* The user name a section names, or an error. */
 static int user_check(const cb_registry *r, cb_role role, const char *user, char *err, size_t cap)
 {
-    if (role == CB_ROLE_HUB)
+    if (site_role(role))
         return 0;
     if (cb_id_check(user) != CB_OK) {
         snprintf(err, cap, "bad %s id '%s': use 1-32 characters of a-z 0-9 _ -", cb_role_name(role), user);
         return -1;
     }
-    if (strncmp(user, CB_HUB_USER_PREFIX, strlen(CB_HUB_USER_PREFIX)) == 0) {
-        snprintf(err, cap, "bad %s id '%s': names starting with " CB_HUB_USER_PREFIX " are the hub's",
+    if (strncmp(user, CB_HUB_USER_PREFIX, strlen(CB_HUB_USER_PREFIX)) == 0 ||
+        strncmp(user, CB_ADMIN_USER_PREFIX, strlen(CB_ADMIN_USER_PREFIX)) == 0) {
+        snprintf(err, cap,
+                 "bad %s id '%s': names starting with " CB_HUB_USER_PREFIX " or " CB_ADMIN_USER_PREFIX
+                 " are the site's own",
                  cb_role_name(role), user);
         return -1;
     }
@@ -196,12 +210,12 @@ static bool section_role(const char *section, cb_role *role, const char **id)
         size_t n = strlen(role_names[i]);
         if (strncmp(section, role_names[i], n) != 0)
             continue;
-        if (i == CB_ROLE_HUB && section[n] == '\0') {
-            *role = CB_ROLE_HUB;
+        if (site_role((cb_role)i) && section[n] == '\0') {
+            *role = (cb_role)i;
             *id = "";
             return true;
         }
-        if (i != CB_ROLE_HUB && section[n] == ' ') {
+        if (!site_role((cb_role)i) && section[n] == ' ') {
             *role = (cb_role)i;
             *id = section + n + 1;
             return true;
@@ -221,8 +235,8 @@ static int end_section(parse_state *st)
         fail_at(st, "[%s%s%s] has no password", cb_role_name(e->role), e->user[0] ? " " : "", e->user);
     else if (e->role == CB_ROLE_DEVICE && !e->tables[0])
         fail_at(st, "[device %s] has no tables", e->user);
-    else if (e->role == CB_ROLE_HUB && !e->user[0])
-        fail_at(st, "[hub] has no user");
+    else if (site_role(e->role) && !e->user[0])
+        fail_at(st, "[%s] has no user", cb_role_name(e->role));
     st->line = line;
     st->cur = NULL;
     return 0;
@@ -235,17 +249,17 @@ static int on_key(void *user, const char *section, const char *key, const char *
     cb_role role;
     const char *id;
     if (!section_role(section, &role, &id)) {
-        fail_at(st, "[%s]: unknown section (want [hub], [device ID], [staff ID] or [display ID])", section);
+        fail_at(st, "[%s]: unknown section (want [hub], [admin], [device ID], [staff ID] or [display ID])", section);
         return 1;
     }
-    bool same = st->cur && st->cur->role == role && (role == CB_ROLE_HUB || strcmp(st->cur->user, id) == 0);
+    bool same = st->cur && st->cur->role == role && (site_role(role) || strcmp(st->cur->user, id) == 0);
     if (!same) {
         end_section(st);
         char why[200];
-        if (role == CB_ROLE_HUB) {
+        if (site_role(role)) {
             for (size_t i = 0; i < r->n; i++)
-                if (r->e[i].role == CB_ROLE_HUB) {
-                    fail_at(st, "[hub] given twice");
+                if (r->e[i].role == role) {
+                    fail_at(st, "[%s] given twice", section);
                     return 1;
                 }
         } else if (user_check(r, role, id, why, sizeof why) != 0) {
@@ -278,11 +292,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
                     value);
         else
             snprintf(e->tables, sizeof e->tables, "%s", value);
-    } else if (strcmp(key, "user") == 0 && role == CB_ROLE_HUB) {
+    } else if (strcmp(key, "user") == 0 && site_role(role)) {
         char want[CB_REGISTRY_USER];
-        snprintf(want, sizeof want, CB_HUB_USER_PREFIX "%s", r->site);
+        snprintf(want, sizeof want, "%s%s", site_user_prefix(role), r->site);
         if (strcmp(value, want) != 0)
-            fail_at(st, "[hub] user: want %s (this site's hub), not '%s'", want, value);
+            fail_at(st, "[%s] user: want %s (this site's %s), not '%s'", section, want, section, value);
         else
             snprintf(e->user, sizeof e->user, "%s", value);
     } else {
@@ -452,8 +466,8 @@ int cb_registry_save(cb_registry *r, char *err, size_t err_cap)
             r->site);
     for (size_t i = 0; i < r->n; i++) {
         const cb_registry_entry *e = &r->e[i];
-        if (e->role == CB_ROLE_HUB)
-            fprintf(f, "\n[hub]\nuser = %s\n", e->user);
+        if (site_role(e->role))
+            fprintf(f, "\n[%s]\nuser = %s\n", cb_role_name(e->role), e->user);
         else
             fprintf(f, "\n[%s %s]\n", cb_role_name(e->role), e->user);
         if (e->role == CB_ROLE_DEVICE)
@@ -488,6 +502,10 @@ static void acl_entry(FILE *f, const char *site, const cb_registry_entry *e)
     case CB_ROLE_STAFF:
         fprintf(f, "topic read callbell/%s/#\ntopic write callbell/%s/table/+/cmd\n", site, site);
         fprintf(f, "topic write callbell/%s/hub/request\n", site);
+        break;
+    case CB_ROLE_ADMIN: /* `device list` reads, `device remove` clears a retired device */
+        fprintf(f, "topic read callbell/%s/#\ntopic write callbell/%s/device/+/status\n", site, site);
+        fprintf(f, "topic write callbell/%s/device/+/info\n", site);
         break;
     case CB_ROLE_DISPLAY:
         fprintf(f, "topic read callbell/%s/table/+/state\ntopic read callbell/%s/hub/#\n", site, site);
@@ -610,37 +628,48 @@ void cb_registry_hub_credentials_path(const cb_registry *r, char *out, size_t ca
     snprintf(out, cap, "%s.hub", r->path);
 }
 
-int cb_registry_ensure_hub(cb_registry *r, char *err, size_t err_cap)
+/* One of the site's own credentials (hub, admin), if missing: its password goes only
+ * to "<registry>.<role>" (0600), its hash into the registry. */
+static int ensure_site_credential(cb_registry *r, cb_role role, bool *added, char *err, size_t err_cap)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (r->e[i].role == CB_ROLE_HUB)
+        if (r->e[i].role == role)
             return 0;
     char user[CB_REGISTRY_USER], password[32], hash[CB_REGISTRY_HASH], path[4200], tmp[4300];
-    snprintf(user, sizeof user, CB_HUB_USER_PREFIX "%s", r->site);
+    snprintf(user, sizeof user, "%s%s", site_user_prefix(role), r->site);
     cb_registry_new_password(password, sizeof password);
     if (cb_registry_hash(user, password, hash, sizeof hash, err, err_cap) != 0)
         return -1;
-    cb_registry_entry *e = append(r);
-    if (!e) {
-        snprintf(err, err_cap, "out of memory");
-        return -1;
-    }
-    e->role = CB_ROLE_HUB;
-    snprintf(e->user, sizeof e->user, "%s", user);
-    snprintf(e->hash, sizeof e->hash, "%s", hash);
-    /* the plain password goes only to the hub's own file, before the registry names it */
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", r->path);
     if (cb_mkdir_p(dirname(dir), 0700) != 0) {
         snprintf(err, err_cap, "cannot create the directory of %s: %s", r->path, strerror(errno));
         return -1;
     }
-    cb_registry_hub_credentials_path(r, path, sizeof path);
+    snprintf(path, sizeof path, "%s.%s", r->path, cb_role_name(role));
     FILE *f = open_private(path, tmp, sizeof tmp, err, err_cap);
     if (!f)
         return -1;
     fprintf(f, "%s:%s\n", user, password);
     if (commit_file(f, tmp, path, err, err_cap) != 0)
         return -1;
-    return cb_registry_save(r, err, err_cap);
+    cb_registry_entry *e = append(r);
+    if (!e) {
+        snprintf(err, err_cap, "out of memory");
+        return -1;
+    }
+    e->role = role;
+    snprintf(e->user, sizeof e->user, "%s", user);
+    snprintf(e->hash, sizeof e->hash, "%s", hash);
+    *added = true;
+    return 0;
+}
+
+int cb_registry_ensure_hub(cb_registry *r, char *err, size_t err_cap)
+{
+    bool added = false;
+    if (ensure_site_credential(r, CB_ROLE_HUB, &added, err, err_cap) != 0 ||
+        ensure_site_credential(r, CB_ROLE_ADMIN, &added, err, err_cap) != 0)
+        return -1;
+    return added ? cb_registry_save(r, err, err_cap) : 0;
 }

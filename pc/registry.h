@@ -6,6 +6,7 @@
  *   [device e661410e]  tables = 3,4                   password = $7$101$...
  *   [staff anna]       password = $7$101$...
  *   [display wall]     password = $7$101$...
+ *   [admin]            user = callbell-admin-trattoria password = $7$101$...
  *
  * Passwords are stored only as Mosquitto hashes (made by Debian's mosquitto_passwd);
  * `callbell broker` turns the file into Mosquitto's password_file and acl_file
@@ -25,8 +26,12 @@
 #define CB_REGISTRY_HASH 200   /* bytes of a password hash */
 #define CB_REGISTRY_USER 64    /* bytes of a user name (callbell-hub-<site>) */
 #define CB_HUB_USER_PREFIX "callbell-hub-"
+#define CB_ADMIN_USER_PREFIX "callbell-admin-"
 
-typedef enum cb_role { CB_ROLE_HUB = 0, CB_ROLE_DEVICE, CB_ROLE_STAFF, CB_ROLE_DISPLAY } cb_role;
+/* hub and admin are the site's own (one each, user callbell-hub-<site> and
+ * callbell-admin-<site>): the admin credential is what `device list` and `device
+ * remove` use, so they never take the hub's client id (and its session). */
+typedef enum cb_role { CB_ROLE_HUB = 0, CB_ROLE_DEVICE, CB_ROLE_STAFF, CB_ROLE_DISPLAY, CB_ROLE_ADMIN } cb_role;
 
 typedef struct cb_registry_entry {
     cb_role role;
@@ -74,8 +79,9 @@ int cb_registry_write_broker_files(const cb_registry *r, const char *passwd, con
 /* The hub's credentials file beside the registry: "<registry>.hub", one line
  * user:password (mode 0600), which `callbell hub` reads when its broker URL has no user. */
 void cb_registry_hub_credentials_path(const cb_registry *r, char *out, size_t cap);
-/* Makes sure the registry has the hub's credential: if not, a new password, hashed
- * into the registry (saved) and written plain to the hub's credentials file. 0 or -1. */
+/* Makes sure the registry has the hub's and the admin's credentials: for each missing,
+ * a new password, hashed into the registry (saved) and written plain to
+ * "<registry>.hub" / "<registry>.admin" (0600). 0 or -1. */
 int cb_registry_ensure_hub(cb_registry *r, char *err, size_t err_cap);
 /* The role's name ("device", ...). */
 const char *cb_role_name(cb_role role);

@@ -83,7 +83,7 @@ static int roles_apply(cb_common *c, roles *r, bool first, char *err, size_t err
         rc = cb_registry_write_broker_files(&reg, r->passwd, r->acl, err, err_cap);
     if (rc == 0) {
         r->seen = st;
-        size_t count[4] = {0};
+        size_t count[CB_ROLE_ADMIN + 1] = {0};
         for (size_t i = 0; i < reg.n; i++)
             count[reg.e[i].role]++;
         printf("roles: %zu devices, %zu staff, %zu displays, the hub (%s)\n", count[CB_ROLE_DEVICE],

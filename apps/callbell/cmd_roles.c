@@ -12,6 +12,8 @@
 #include "paths.h"
 #include "registry.h"
 
+#include <sqlite3.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -26,6 +28,7 @@ typedef struct roles_opts {
     const char *action; /* add, list, remove */
     const char *id;
     const char *tables;
+    const char *db; /* list: the hub's database, for each device's last press */
 } roles_opts;
 
 static void help(cb_role role)
@@ -40,7 +43,9 @@ static void help(cb_role role)
                "status and info, and read its tables' state and the hub's answers to it. ID is the\n"
                "device id (the firmware's, from `callbell device show`), which is also its MQTT user.\n\n"
                "  --tables LIST  the tables it presses for (ids of the site file's tables)\n"
-               "  list           id, tables, online, firmware, battery (from the broker, when reachable)\n"
+               "  list           id, tables, online, firmware, battery, uptime (from the broker, when\n"
+               "                 reachable) and the last press the hub stored (from its database:\n"
+               "                 --db PATH, default that of `callbell hub`)\n"
                "  remove         retires it: its credential stops working at once and its retained\n"
                "                 status and info are cleared\n");
     else if (role == CB_ROLE_STAFF)
@@ -56,7 +61,8 @@ static void help(cb_role role)
 
 static int parse(cb_common *c, roles_opts *o, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"tables", required_argument, 0, 't'}, CB_COMMON_OPTIONS, {0, 0, 0, 0}};
+    static const struct option longopts[] = {
+        {"tables", required_argument, 0, 't'}, {"db", required_argument, 0, 'D'}, CB_COMMON_OPTIONS, {0, 0, 0, 0}};
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -66,6 +72,10 @@ static int parse(cb_common *c, roles_opts *o, int argc, char **argv)
         }
         if (opt == 't' && o->role == CB_ROLE_DEVICE) {
             o->tables = optarg;
+            continue;
+        }
+        if (opt == 'D') {
+            o->db = optarg;
             continue;
         }
         if (opt == 't' || cb_common_option(c, opt, optarg) != 0)
@@ -82,8 +92,11 @@ static int parse(cb_common *c, roles_opts *o, int argc, char **argv)
         return cb_usage_error(c);
     }
     o->id = wants_id ? argv[optind] : NULL;
-    if (o->id && (cb_id_check(o->id) != CB_OK || strncmp(o->id, CB_HUB_USER_PREFIX, 13) == 0)) {
-        cb_fail(c, "bad %s id '%s': use 1-32 characters of a-z 0-9 _ - (not starting with " CB_HUB_USER_PREFIX ")",
+    if (o->id && (cb_id_check(o->id) != CB_OK || strncmp(o->id, CB_HUB_USER_PREFIX, 13) == 0 ||
+                  strncmp(o->id, CB_ADMIN_USER_PREFIX, 15) == 0)) {
+        cb_fail(c,
+                "bad %s id '%s': use 1-32 characters of a-z 0-9 _ - (not starting with " CB_HUB_USER_PREFIX
+                " or " CB_ADMIN_USER_PREFIX ")",
                 cb_role_name(o->role), o->id);
         return 2;
     }
@@ -246,6 +259,49 @@ static void info_field(const char *info, const char *key, char *out, size_t cap)
     }
 }
 
+/* When the hub last stored a press of `id` (its devices table; read-only, so a running
+ * hub is not disturbed), as "3 min ago"; "-" when never, "?" without a database. */
+static void last_press(sqlite3 *db, const char *id, char *out, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    snprintf(out, cap, "%s", db ? "-" : "?");
+    if (!db || sqlite3_prepare_v2(db, "SELECT last_seen FROM devices WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
+        uint64_t at = (uint64_t)sqlite3_column_int64(st, 0), now = cb_wall_ms();
+        uint64_t ago = now > at ? (now - at) / 1000u : 0;
+        if (ago < 120)
+            snprintf(out, cap, "%llu s ago", (unsigned long long)ago);
+        else if (ago < 7200)
+            snprintf(out, cap, "%llu min ago", (unsigned long long)(ago / 60));
+        else if (ago < 172800)
+            snprintf(out, cap, "%llu h ago", (unsigned long long)(ago / 3600));
+        else
+            snprintf(out, cap, "%llu days ago", (unsigned long long)(ago / 86400));
+    }
+    sqlite3_finalize(st);
+}
+
+static sqlite3 *open_hub_db(const cb_common *c, const char *given)
+{
+    char path[4200], err[600], name[64];
+    snprintf(name, sizeof name, "hub-%s.db", c->site);
+    if (given)
+        snprintf(path, sizeof path, "%s", given);
+    else if (cb_state_path(name, path, sizeof path, err, sizeof err) != 0)
+        return NULL;
+    sqlite3 *db = NULL;
+    if (access(path, R_OK) != 0 || sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        if (given)
+            fprintf(stderr, "callbell device list: cannot read the hub's database %s: last press unknown\n", path);
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 2000);
+    return db;
+}
+
 static int list(cb_common *c, const roles_opts *o)
 {
     cb_registry r;
@@ -255,7 +311,7 @@ static int list(cb_common *c, const roles_opts *o)
     l.status = calloc(r.n + 1, sizeof *l.status);
     l.info = calloc(r.n + 1, sizeof *l.info);
     bool live = false;
-    if (o->role == CB_ROLE_DEVICE && l.status && l.info && cb_common_hub_credentials(c) == 0) {
+    if (o->role == CB_ROLE_DEVICE && l.status && l.info && cb_common_site_credentials(c, "admin") == 0) {
         snprintf(l.prefix, sizeof l.prefix, "callbell/%s/device/", c->site);
         cb_mqtt_handlers h = {.ctx = &l, .on_message = on_device_message};
         char err[600], filter[CB_TOPIC_SIZE + 8];
@@ -277,8 +333,10 @@ static int list(cb_common *c, const roles_opts *o)
         if (m)
             cb_mqtt_close(m, NULL);
     }
+    sqlite3 *db = o->role == CB_ROLE_DEVICE ? open_hub_db(c, o->db) : NULL;
     if (o->role == CB_ROLE_DEVICE)
-        printf("%-20s %-12s %-8s %-10s %-8s %s\n", "DEVICE", "TABLES", "ONLINE", "FIRMWARE", "BATTERY", "UPTIME");
+        printf("%-20s %-12s %-8s %-10s %-8s %-10s %s\n", "DEVICE", "TABLES", "ONLINE", "FIRMWARE", "BATTERY", "UPTIME",
+               "LAST PRESS");
     else
         printf("%s\n", o->role == CB_ROLE_STAFF ? "STAFF" : "DISPLAY");
     for (size_t i = 0; i < r.n; i++) {
@@ -297,24 +355,28 @@ static int list(cb_common *c, const roles_opts *o)
             strncat(mv, " mV", sizeof mv - strlen(mv) - 1);
         if (strcmp(up, "-") != 0)
             strncat(up, " s", sizeof up - strlen(up) - 1);
-        printf("%-20s %-12s %-8s %-10s %-8s %s\n", e->user, e->tables,
+        char pressed[32];
+        last_press(db, e->user, pressed, sizeof pressed);
+        printf("%-20s %-12s %-8s %-10s %-8s %-10s %s\n", e->user, e->tables,
                !live            ? "?"
                : l.status[i][0] ? l.status[i]
                                 : "never",
-               fw, mv, up);
+               fw, mv, up, pressed);
     }
+    sqlite3_close(db);
     free(l.status);
     free(l.info);
     cb_registry_free(&r);
     return 0;
 }
 
-/* Clears a retired device's retained status and info, as the hub (the only role
- * that may). The registry change already took its credential away. */
+/* Clears a retired device's retained status and info, as the site's admin (which may;
+ * never as the hub: that would take the hub's client id and session). The registry change already took its credential
+ * away. */
 static void clear_device(cb_common *c, const char *id)
 {
     char err[600], topic[CB_TOPIC_SIZE];
-    if (cb_common_hub_credentials(c) != 0)
+    if (cb_common_site_credentials(c, "admin") != 0)
         return;
     cb_mqtt_options mo = {.id_prefix = "cb-remove", .clean_session = true, .quiet = true};
     cb_mqtt *m = cb_mqtt_open(&c->broker, &mo, NULL, err, sizeof err);

@@ -149,6 +149,11 @@ int cb_common_finish(cb_common *c)
 
 int cb_common_hub_credentials(cb_common *c)
 {
+    return cb_common_site_credentials(c, "hub");
+}
+
+int cb_common_site_credentials(cb_common *c, const char *which)
+{
     if (c->broker.user[0])
         return 0;
     char path[4096], err[600];
@@ -156,7 +161,7 @@ int cb_common_hub_credentials(cb_common *c)
         0)
         return 0;
     char creds[4200];
-    snprintf(creds, sizeof creds, "%s.hub", path); /* cb_registry_hub_credentials_path */
+    snprintf(creds, sizeof creds, "%s.%s", path, which); /* written by cb_registry_ensure_hub */
     if (access(creds, F_OK) != 0)
         return 0;
     return read_credentials(c, creds, "the site's registry", &c->broker) == 0 ? 0 : 2;

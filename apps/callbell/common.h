@@ -71,6 +71,9 @@ int cb_common_end_table(cb_common *c, int argc, char **argv, const char *example
  * user, the hub's credential from beside the site's registry (`<site>.users.hub`,
  * written by `callbell broker` when it enforces roles), if there is one. 0 or 2. */
 int cb_common_hub_credentials(cb_common *c);
+/* The same for `which` ("hub" or "admin": `<site>.users.admin`, what `device list`
+ * and `device remove` use, so they never take the hub's client id). */
+int cb_common_site_credentials(cb_common *c, const char *which);
 /* Prints "callbell <command>: <message>" to stderr. */
 void cb_fail(const cb_common *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reports an unknown option / missing argument the getopt way and returns 2. */

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(r.e == NULL && r.n == 0);
         return 0;
     }
-    size_t hubs = 0;
+    size_t hubs = 0, admins = 0;
     for (size_t i = 0; i < r.n; i++) {
         const cb_registry_entry *e = &r.e[i];
         CHECK(e->hash[0] == '$');
@@ -33,12 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (e->role == CB_ROLE_HUB) {
             hubs++;
             CHECK(strcmp(e->user, CB_HUB_USER_PREFIX "demo") == 0);
+        } else if (e->role == CB_ROLE_ADMIN) {
+            admins++;
+            CHECK(strcmp(e->user, CB_ADMIN_USER_PREFIX "demo") == 0);
         } else {
             CHECK(cb_id_check(e->user) == CB_OK);
         }
         CHECK((e->role == CB_ROLE_DEVICE) == (e->tables[0] != '\0'));
     }
-    CHECK(hubs <= 1);
+    CHECK(hubs <= 1 && admins <= 1);
     cb_registry_free(&r);
     return 0;
 }

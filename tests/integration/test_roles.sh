@@ -78,6 +78,12 @@ echo b >&3
 wait_for "the table's bill press stored" '[ "$(req_field 3 bill count)" = "$((${before_count:-0} + 1))" ]'
 grep -q "table 3: bill request .* by dev3" "$TEST_TMP/hub.log" || fail "hub did not log dev3's press"
 
+log "device list: from the registry, the broker (as the site's admin) and the hub's database"
+"$CALLBELL" device list --db "$TEST_TMP/hub.db" >"$TEST_TMP/list.out" || fail "device list"
+grep -qE "^dev3 +3 +online +sim-[0-9.]+ .* s ago$" "$TEST_TMP/list.out" || fail "device list: $(cat "$TEST_TMP/list.out")"
+grep -qE "^dev4 +4 +never .* -$" "$TEST_TMP/list.out" || fail "device list dev4: $(cat "$TEST_TMP/list.out")"
+assert_eq "$(grep -c "connected to the broker as callbell-hub-$S" "$TEST_TMP/hub.log")" 2 "hub connections after list"
+
 log "a device cannot publish cmd, state, hub/status nor clear a retained state"
 before=$(state 3)
 as dev3 -t "callbell/$S/table/3/cmd" -m '{"v":1,"action":"done","by":"guest"}'

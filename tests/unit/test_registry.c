@@ -43,11 +43,13 @@ static void test_parse_ok(void **state)
     (void)state;
     cb_registry r;
     char err[600] = "";
-    const char *text = "# comment\n[hub]\nuser = callbell-hub-demo\npassword = " HASH "\n\n[device dev3]\n"
-                       "tables = 3,patio-2\npassword = " HASH "\n[staff anna]\npassword = " HASH
-                       "\n[display wall]\npassword = " HASH "\n";
+    const char *text =
+        "# comment\n[hub]\nuser = callbell-hub-demo\npassword = " HASH "\n\n[device dev3]\n"
+        "tables = 3,patio-2\npassword = " HASH "\n[staff anna]\npassword = " HASH "\n[display wall]\npassword = " HASH
+        "\n[admin]\nuser = callbell-admin-demo\npassword = " HASH "\n";
     assert_int_equal(parse(text, &r, err, sizeof err), 0);
-    assert_int_equal(r.n, 4);
+    assert_int_equal(r.n, 5);
+    assert_int_equal(cb_registry_find(&r, "callbell-admin-demo")->role, CB_ROLE_ADMIN);
     const cb_registry_entry *d = cb_registry_find(&r, "dev3");
     assert_non_null(d);
     assert_int_equal(d->role, CB_ROLE_DEVICE);
@@ -79,7 +81,9 @@ static void test_parse_errors(void **state)
                                                                              "given twice");
     expect_error("[hub]\nuser = callbell-hub-other\npassword = " HASH "\n", "[hub] user: want callbell-hub-demo");
     expect_error("[hub]\npassword = " HASH "\n", "[hub] has no user");
-    expect_error("[staff callbell-hub-x]\npassword = " HASH "\n", "names starting with callbell-hub- are the hub's");
+    expect_error("[admin]\nuser = callbell-hub-demo\npassword = " HASH "\n", "[admin] user: want callbell-admin-demo");
+    expect_error("[staff callbell-admin-x]\npassword = " HASH "\n", "are the site's own");
+    expect_error("[staff callbell-hub-x]\npassword = " HASH "\n", "are the site's own");
     expect_error("[staff anna]\ngarbage\n", "s.users:2: not a [section] or a key = value line");
     static const char nul[] = "[staff anna]\npassword = $7$101$a\0b\n";
     cb_registry r;
