@@ -54,7 +54,7 @@ expect 1 "$REG:$line:" "$CALLBELL" device add d2 --tables 3
 cp "$TEST_TMP/good.users" "$REG"
 echo "[kitchen printer]" >>"$REG"
 echo "password = x" >>"$REG"
-expect 2 "unknown section (want [hub], [device ID], [staff ID] or [display ID])" \
+expect 2 "unknown section (want [hub], [admin], [device ID], [staff ID] or [display ID])" \
     "$CALLBELL" broker --port "$(free_port)" --ws-port 0 --data-dir "$TEST_TMP/b3"
 cp "$TEST_TMP/good.users" "$REG"
 echo "garbage" >>"$REG"
