@@ -35,9 +35,9 @@ static void help(cb_role role)
 {
     const char *r = cb_role_name(role);
     printf("usage: callbell %s add ID%s [--site ID] [--config FILE]\n"
-           "       callbell %s list\n"
+           "       callbell %s list%s\n"
            "       callbell %s remove ID\n\n",
-           r, role == CB_ROLE_DEVICE ? " --tables 3,4" : "", r, r);
+           r, role == CB_ROLE_DEVICE ? " --tables 3,4" : "", r, role == CB_ROLE_DEVICE ? " [--db PATH]" : "", r);
     if (role == CB_ROLE_DEVICE)
         printf("A table device's own credential: it may press only for its tables, publish its own\n"
                "status and info, and read its tables' state and the hub's answers to it. ID is the\n"
