@@ -470,6 +470,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
         if (cb_mono_ms() >= next_tick) {
             next_tick = cb_mono_ms() + 1000;
             escalate(hub);
+            cb_hub_registry_watch(hub);
             reject_window(hub, false); /* report what a flood suppressed */
         }
         if (hub->opt->reload && *hub->opt->reload) {
@@ -540,6 +541,10 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
         rc = 0;
         goto out;
     }
+    if (cb_hub_registry_open(&hub, err, sizeof err) != 0) {
+        cb_table_list_free(opt->tables);
+        goto err;
+    }
     if (open_store(&hub, err, sizeof err) == -1) {
         cb_log("cannot open the database: %s", err);
         if (while_degraded(&hub, stop, reopen_store, "the database cannot be opened for writing") != 0) {
@@ -584,5 +589,6 @@ out:
     cb_db_unlock(hub.db_lock);
     cb_table_index_free(&hub.tables);
     free(hub.devices);
+    cb_hub_registry_close(&hub);
     return rc;
 }

@@ -40,7 +40,9 @@ typedef struct cb_hub_options {
     /* the table's section (site file [sections]) or NULL; NULL function: no sections */
     const char *(*section_of)(void *ctx, const char *table);
     void *section_ctx;
-    uint32_t signin_ttl_s; /* 0: the engine's default */
+    uint32_t signin_ttl_s;      /* 0: the engine's default */
+    const char *registry_path;  /* the site's registry of devices (pc/registry.h); NULL = any device presses */
+    const cb_url *claim_broker; /* who asks "is another hub online?" (roles: the admin credential); NULL: the hub's */
 } cb_hub_options;
 
 /* Runs until *stop becomes non-zero. Returns the process exit code. */

@@ -38,7 +38,8 @@ int cb_hub_claim(cb_hub *hub, bool reconnect, char *err, size_t err_cap)
     cb_site_claim c;
     const char *mine = reconnect ? hub->info.instance : "";
     int timeout_ms = hub->opt->claim_timeout_ms > 0 ? hub->opt->claim_timeout_ms : CB_HUB_CLAIM_TIMEOUT_MS;
-    if (cb_site_claim_check(hub->broker, hub->opt->site, mine, reconnect, timeout_ms, &c, err, err_cap) != 0)
+    const cb_url *asker = hub->opt->claim_broker ? hub->opt->claim_broker : hub->broker;
+    if (cb_site_claim_check(asker, hub->opt->site, mine, reconnect, timeout_ms, &c, err, err_cap) != 0)
         return -1;
     char who[400];
     cb_site_claim_describe(&c, who, sizeof who);

@@ -7,9 +7,11 @@
 #include "callbell/hub_engine.h"
 #include "hub.h"
 #include "mqtt_client.h"
+#include "registry.h"
 #include "table_index.h"
 
 #include <mosquitto.h>
+#include <sys/stat.h>
 
 /* A device as the shell keeps it: the engine's record first (the ports hand out a
  * pointer to it and get the slot back by a cast). */
@@ -49,6 +51,9 @@ typedef struct cb_hub {
     bool site_dirty;               /* the site message must be (re)published */
     bool retire_pending;           /* a retiring table may have closed its last request */
     bool pressing;                 /* handling a press (retiring tables refuse new presses) */
+    cb_registry registry;          /* the site's devices, when opt->registry_path names one */
+    bool registry_on;              /* presses are checked against it (engine's permit port) */
+    struct stat registry_seen;     /* the file when last read, to notice changes */
 } cb_hub;
 
 /* hub.c: counts nothing, logs "rejected <fmt...>" (rate-limited) */
@@ -87,6 +92,12 @@ void cb_hub_reload(cb_hub *hub);
 /* Drops the retiring tables whose requests are all closed (store, then their retained
  * state is cleared by the next publish). 0 or -1 (database) with err. */
 int cb_hub_retire_idle(cb_hub *hub, char *err, size_t err_cap);
+/* hub_registry.c: the site's registry of devices, read at start and again when the
+ * file changes (checked every second); a broken file keeps the last good one. */
+int cb_hub_registry_open(cb_hub *hub, char *err, size_t err_cap);
+void cb_hub_registry_watch(cb_hub *hub);
+void cb_hub_registry_close(cb_hub *hub);
+cb_hub_permit cb_hub_registry_permit(void *ctx, const char *device, const char *table, const char **tables);
 
 /* hub_reports.c */
 void cb_hub_publish_stats(cb_hub *hub);

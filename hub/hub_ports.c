@@ -281,4 +281,5 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *p)
     p->cmd_reply = port_cmd_reply;
     p->reject = port_reject;
     p->signin = port_signin;
+    p->permit = hub->registry_on ? cb_hub_registry_permit : NULL;
 }

@@ -4,6 +4,7 @@
 #include "random.h"
 
 #include "callbell/backoff.h"
+#include "callbell/protocol.h"
 #include "clock.h"
 #include "log.h"
 
@@ -114,6 +115,13 @@ static void make_client_id(cb_mqtt *m)
 {
     if (m->opt.client_id) {
         snprintf(m->client_id, sizeof m->client_id, "%s", m->opt.client_id);
+        return;
+    }
+    /* A broker that enforces roles makes the user name the client id
+     * (use_username_as_clientid): use it, so our answer topic reply/<id> is the one
+     * the broker lets us read. */
+    if (m->url.user[0] && cb_id_check(m->url.user) == CB_OK) {
+        memcpy(m->client_id, m->url.user, strlen(m->url.user) + 1); /* an id: at most 32 bytes */
         return;
     }
     uint32_t r = cb_random_u32();

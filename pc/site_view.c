@@ -231,6 +231,18 @@ static cb_view_device *device_get(cb_site_view *v, const char *id)
     return d;
 }
 
+static bool device_forget(cb_site_view *v, const char *id)
+{
+    for (size_t i = 0; i < v->device_count; i++) {
+        if (strcmp(v->devices[i].id, id) == 0) {
+            memmove(&v->devices[i], &v->devices[i + 1], (v->device_count - i - 1) * sizeof v->devices[0]);
+            v->device_count--;
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool is_text(const void *payload, size_t len, const char *word)
 {
     return len == strlen(word) && memcmp(payload, word, len) == 0;
@@ -246,6 +258,8 @@ cb_view_change cb_site_view_message(cb_site_view *v, const char *topic, const vo
     case CB_TOPIC_STATE:
         return apply_state(v, &t, payload, len);
     case CB_TOPIC_DEVICE_STATUS: {
+        if (len == 0) /* cleared: the device was retired (`callbell device remove`), no warning */
+            return device_forget(v, t.id) ? CB_VIEW_CHANGED : CB_VIEW_NOTHING;
         cb_view_device *d = device_get(v, t.id);
         if (!d)
             return CB_VIEW_NOTHING;

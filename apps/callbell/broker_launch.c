@@ -134,6 +134,11 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
                  cfg->password_file, strerror(errno), cfg->password_file);
         return -1;
     }
+    char acl[4096] = "";
+    if (cfg->acl_file && !realpath(cfg->acl_file, acl)) {
+        snprintf(err, err_cap, "cannot read ACL file %s: %s", cfg->acl_file, strerror(errno));
+        return -1;
+    }
     b->web_served = cfg->ws_port > 0 && http && is_dir(http);
     if (b->web_served)
         snprintf(b->http_dir, sizeof b->http_dir, "%s", http);
@@ -166,7 +171,7 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
             "set_tcp_nodelay true\n"
             "log_type error\nlog_type warning\nlog_type notice\n"
             "listener %d %s\n",
-            cfg->data_dir, cfg->port, bind);
+            cfg->data_dir, cfg->port, cfg->tls_port > 0 ? "127.0.0.1" : bind); /* with TLS, plain stays local */
     /* under systemd the journal keeps (and bounds) the log, and stamps its time */
     if (cb_log_to_journal())
         fprintf(f, "log_dest stderr\nlog_timestamp false\n");
@@ -177,6 +182,21 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
         fprintf(f, "allow_anonymous false\npassword_file %s\n", users);
     else
         fprintf(f, "allow_anonymous true\n");
+    if (acl[0])
+        fprintf(f, "acl_file %s\n", acl);
+    /* the hub's persistent session is callbell-hub-<site>: only its credential may use it */
+    if (cfg->username_is_clientid)
+        fprintf(f, "use_username_as_clientid true\n");
+    /* TLS listeners: certfile/keyfile are per listener even with per_listener_settings false */
+    if (cfg->tls_port > 0 && cfg->tls_cert)
+        fprintf(f, "listener %d %s\ncafile %s\ncertfile %s\nkeyfile %s\n", cfg->tls_port, bind, cfg->tls_ca,
+                cfg->tls_cert, cfg->tls_key);
+    /* WSS without http_dir: over TLS, Debian's libwebsockets (built with HTTP/2) offers
+     * h2 by ALPN and Mosquitto 2.0's file server fails on it in Chromium
+     * (ERR_HTTP2_PROTOCOL_ERROR, mosquitto issue #2251); a WebSocket asks for HTTP/1.1 */
+    if (cfg->wss_port > 0 && cfg->tls_cert)
+        fprintf(f, "listener %d %s\nprotocol websockets\ncafile %s\ncertfile %s\nkeyfile %s\n", cfg->wss_port, bind,
+                cfg->tls_ca, cfg->tls_cert, cfg->tls_key);
     if (cfg->ws_port > 0) {
         fprintf(f, "listener %d %s\nprotocol websockets\n", cfg->ws_port, bind);
         if (b->web_served)
@@ -209,7 +229,8 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
     while (cb_mono_ms() < deadline) {
         if (cb_broker_exited(b, err, err_cap))
             return -1;
-        if (port_accepts(bind, cfg->port) && (cfg->ws_port <= 0 || port_accepts(bind, cfg->ws_port)))
+        if (port_accepts(bind, cfg->port) && (cfg->ws_port <= 0 || port_accepts(bind, cfg->ws_port)) &&
+            (cfg->tls_port <= 0 || port_accepts(bind, cfg->tls_port)))
             return 0;
         cb_sleep_ms(50);
     }
@@ -250,4 +271,9 @@ void cb_broker_stop(cb_broker *b)
     kill(b->pid, SIGKILL);
     waitpid(b->pid, NULL, 0);
     b->pid = 0;
+}
+
+int cb_broker_reload(const cb_broker *b)
+{
+    return b->pid > 0 ? kill(b->pid, SIGHUP) : -1;
 }

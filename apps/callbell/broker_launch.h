@@ -15,6 +15,12 @@ typedef struct cb_broker_config {
     const char *data_dir;      /* persistence, config and log */
     const char *http_dir;      /* web board files; NULL = built-in location */
     const char *password_file; /* mosquitto_passwd file: only its users may connect; NULL = anyone */
+    const char *acl_file;      /* Mosquitto acl_file: what each user may read and write; NULL = all */
+    bool username_is_clientid; /* use_username_as_clientid: a client id belongs to its credential */
+    /* TLS (`--tls`): MQTT over TLS on tls_port, and a second WebSockets listener over
+     * TLS (WSS) on wss_port, both with this certificate; 0 = none */
+    int tls_port, wss_port;
+    const char *tls_ca, *tls_cert, *tls_key;
 } cb_broker_config;
 
 typedef struct cb_broker {
@@ -33,6 +39,9 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
 bool cb_broker_exited(cb_broker *b, char *err, size_t err_cap);
 /* SIGTERM and wait (mosquitto saves its persistence file on the way out). */
 void cb_broker_stop(cb_broker *b);
+/* Makes the running broker re-read its password and ACL files (SIGHUP): connected
+ * clients stay connected; one whose credential is gone is disconnected. 0 or -1. */
+int cb_broker_reload(const cb_broker *b);
 /* The default web board directory (build tree), or NULL. */
 const char *cb_broker_default_http_dir(void);
 

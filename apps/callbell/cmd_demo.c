@@ -8,6 +8,7 @@
 #include "common.h"
 #include "demo_supervisor.h"
 #include "paths.h"
+#include "registry.h"
 #include "signals.h"
 
 #include <arpa/inet.h>
@@ -87,6 +88,88 @@ static int read_first_line(int fd, char *buf, size_t cap)
     return n > 0 ? 0 : -1;
 }
 
+/* The demo's roles, new at every start: the hub, a device credential per simulated
+ * table, staff for the terminal board and the web board. Their passwords live only in
+ * this process and its children; the registry (data dir, 0600) holds hashes. */
+typedef struct demo_roles {
+    char registry[4200], passwd[4300], acl[4300];
+    char board_creds[4200], cli_creds[4200];
+    char web_pass[32];
+} demo_roles;
+
+/* A credentials file (CALLBELL_CREDENTIALS): one line user:password, mode 0600. */
+static int write_credentials(const char *path, const char *user, const char *password, char *err, size_t err_cap)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        snprintf(err, err_cap, "cannot write %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    fprintf(f, "%s:%s\n", user, password);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int demo_add(cb_registry *r, cb_registry_role role, const char *user, const char *tables, char *password,
+                    size_t cap, char *err, size_t err_cap)
+{
+    char hash[CB_REGISTRY_HASH];
+    cb_registry_new_password(password, cap);
+    return cb_registry_hash(user, password, hash, sizeof hash, err, err_cap) != 0 ||
+                   cb_registry_add(r, role, user, tables, hash, err, err_cap) != 0
+               ? -1
+               : 0;
+}
+
+static int demo_credentials(const char *data_dir, cb_demo_setup *s, demo_roles *dr, char *err, size_t err_cap)
+{
+    snprintf(dr->registry, sizeof dr->registry, "%s/demo.users", data_dir);
+    snprintf(dr->passwd, sizeof dr->passwd, "%s/passwd", s->broker.data_dir);
+    snprintf(dr->acl, sizeof dr->acl, "%s/acl", s->broker.data_dir);
+    setenv("CALLBELL_REGISTRY", dr->registry, 1); /* the hub finds its credential and checks presses */
+    unlink(dr->registry);
+    cb_registry r;
+    if (cb_registry_load(dr->registry, "demo", &r, err, err_cap) != 0)
+        return -1;
+    int rc = cb_registry_ensure_hub(&r, err, err_cap);
+    char pass[32];
+    for (int i = 0; i < CB_DEMO_TABLES && rc == 0; i++) {
+        char user[16], table[8];
+        snprintf(user, sizeof user, "sim-%d", i + 1);
+        snprintf(table, sizeof table, "%d", i + 1);
+        snprintf(s->table_creds[i], sizeof s->table_creds[i], "%s/%s.credentials", data_dir, user);
+        rc = demo_add(&r, CB_REG_DEVICE, user, table, pass, sizeof pass, err, err_cap) ||
+             write_credentials(s->table_creds[i], user, pass, err, err_cap);
+    }
+    snprintf(dr->board_creds, sizeof dr->board_creds, "%s/board.credentials", data_dir);
+    snprintf(dr->cli_creds, sizeof dr->cli_creds, "%s/cli.credentials", data_dir);
+    if (rc == 0)
+        rc = demo_add(&r, CB_REG_STAFF, "board", NULL, pass, sizeof pass, err, err_cap) ||
+             write_credentials(dr->board_creds, "board", pass, err, err_cap);
+    if (rc == 0) /* for `callbell ack/calls` against the demo, printed in the banner */
+        rc = demo_add(&r, CB_REG_STAFF, "cli", NULL, pass, sizeof pass, err, err_cap) ||
+             write_credentials(dr->cli_creds, "cli", pass, err, err_cap);
+    if (rc == 0)
+        rc = demo_add(&r, CB_REG_STAFF, "web", NULL, dr->web_pass, sizeof dr->web_pass, err, err_cap);
+    if (rc == 0)
+        rc = cb_registry_save(&r, err, err_cap);
+    if (rc == 0 && cb_mkdir_p(s->broker.data_dir, 0700) != 0) {
+        snprintf(err, err_cap, "cannot create %s: %s", s->broker.data_dir, strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = cb_registry_write_broker_files(&r, dr->passwd, dr->acl, err, err_cap);
+    cb_registry_free(&r);
+    if (rc != 0)
+        return -1;
+    s->broker.password_file = dr->passwd;
+    s->broker.acl_file = dr->acl;
+    s->broker.username_is_clientid = true;
+    return 0;
+}
+
 int cb_cmd_demo(int argc, char **argv)
 {
     cb_common c;
@@ -159,6 +242,11 @@ int cb_cmd_demo(int argc, char **argv)
         return 1;
     }
     snprintf(setup.url, sizeof setup.url, "mqtt://127.0.0.1:%d", setup.broker.port);
+    static demo_roles roles;
+    if (demo_credentials(data_dir, &setup, &roles, err, sizeof err) != 0) {
+        cb_fail(&c, "cannot make the demo's credentials: %s", err);
+        return 1;
+    }
 
     /* The supervisor runs broker, hub and tables in a process of its own and restarts
      * whichever dies; the board here sends it keys (ctl) and shows its notes. */
@@ -190,18 +278,22 @@ int cb_cmd_demo(int argc, char **argv)
         cb_fail(&c, "log: %s", logs);
         goto stop;
     }
-    char web[128];
-    if (strcmp(first, "ready 1") == 0)
-        snprintf(web, sizeof web, "web board: http://127.0.0.1:%d/", setup.broker.ws_port);
+    char web[160];
+    if (strcmp(first, "ready 1") == 0) /* signs in as the demo's staff "web" (settings.js reads user, pass) */
+        snprintf(web, sizeof web, "web board: http://127.0.0.1:%d/?user=web&pass=%s", setup.broker.ws_port,
+                 roles.web_pass);
     else
         snprintf(web, sizeof web, "web board not built (cmake --build build)");
-    printf("callbell demo\n  broker: %s\n  %s\n  logs: %s\n", setup.url, web, logs);
+    printf("callbell demo\n  broker: %s (roles: %s)\n  %s\n  staff commands: CALLBELL_CREDENTIALS=%s callbell "
+           "ack 2 --site demo --broker %s\n  logs: %s\n",
+           setup.url, roles.registry, web, roles.cli_creds, setup.url, logs);
     fflush(stdout);
 
     cb_sleep_ms(300); /* let the hub publish the tables before the board draws */
     char guest_fd[16], notes_fd[16];
     snprintf(guest_fd, sizeof guest_fd, "%d", ctl[1]);
     snprintf(notes_fd, sizeof notes_fd, "%d", notes[0]);
+    setenv("CALLBELL_CREDENTIALS", roles.board_creds, 1); /* the board signs in as staff "board" */
     char *board_args[] = {"callbell board", "--broker", setup.url, "--site",     "demo",   "--guest-fd",
                           guest_fd,         "--note",   web,       "--notes-fd", notes_fd, NULL};
     optind = 0; /* the board parses its own options with getopt again */

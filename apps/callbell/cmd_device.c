@@ -171,7 +171,8 @@ static const char *last_line(char *reply)
 static void help(void)
 {
     printf("usage: callbell device setup --port PATH [settings] [--no-reboot]\n"
-           "       callbell device show --port PATH\n\n"
+           "       callbell device show --port PATH\n"
+           "       callbell device add|list|remove ...  its credential (callbell device add --help)\n\n"
            "Sets a table device up over its USB serial console (a Pico W running the callbell\n"
            "firmware: /dev/ttyACM0; or `callbell table --console PATH`): each setting is\n"
            "checked, sent with `set`, saved to the device's flash with `save`; then the device\n"
@@ -404,6 +405,8 @@ int cb_cmd_device(int argc, char **argv)
     static cb_common common;
     cb_common_init(&common, "device");
     who = &common;
+    if (argc >= 2 && (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "list") == 0 || strcmp(argv[1], "remove") == 0))
+        return cb_cmd_device_roles(argc, argv); /* cmd_roles.c: its credential */
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         help();
         return argc < 2 ? 2 : 0;
@@ -417,7 +420,7 @@ int cb_cmd_device(int argc, char **argv)
     } else if (strcmp(argv[1], "setup") == 0) {
         common.command = "device setup";
     } else {
-        cb_fail(&common, "unknown subcommand '%s' (setup, show)", argv[1]);
+        cb_fail(&common, "unknown subcommand '%s' (add, list, remove, setup, show)", argv[1]);
         return 2;
     }
     int rc = parse(&o, argc - 1, argv + 1);

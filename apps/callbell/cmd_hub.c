@@ -1,8 +1,10 @@
 /* cmd_hub.c - `callbell hub`: options, then the hub's loop (hub/hub.c). */
+#define _POSIX_C_SOURCE 200809L
 #include "commands.h"
 #include "common.h"
 #include "hub.h"
 #include "paths.h"
+#include "registry.h"
 #include "signals.h"
 #include "table_list.h"
 
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 static const char help[] = "usage: callbell hub [options]\n\n"
                            "The authority on call state: takes presses and staff commands, keeps every call in\n"
@@ -168,9 +171,23 @@ int cb_cmd_hub(int argc, char **argv)
                 return 2;
         }
     }
-    if (cb_common_end(&c, argc, argv) != 0)
+    if (cb_common_end(&c, argc, argv) != 0 || cb_common_hub_credentials(&c) != 0)
         return 2;
     o.site = c.site;
+    /* the site's registry, when it has one: presses are checked against it */
+    static char registry[4096];
+    char why[600];
+    if (cb_registry_path(c.site, c.site_config ? c.site_config->path : NULL, registry, sizeof registry, why,
+                         sizeof why) == 0 &&
+        access(registry, F_OK) == 0)
+        o.registry_path = registry;
+    /* With roles, the broker makes a credential's user name its client id: a check made
+     * with the hub's own credential would take (and, clean, wipe) the hub's session.
+     * The site's admin credential asks instead. */
+    static cb_url claim_broker;
+    claim_broker = c.broker;
+    if (o.registry_path && cb_common_site_credentials_into(&c, "admin", &claim_broker) == 0)
+        o.claim_broker = &claim_broker;
     cb_table_list tables;
     char err[512];
     if (c.site_config && !tables_spec) {

@@ -143,6 +143,11 @@ int cb_cmd_press(int argc, char **argv)
         cb_mqtt_run(m, 50);
     if (!w.answered) {
         printf("%s: held by the broker; the hub did not answer within %lu s\n", p.text, wait_s);
+        /* MQTT 3.1.1 acknowledges a publish its ACL drops: the silence is all we see */
+        if (c.broker.user[0])
+            printf("(a broker that enforces roles drops a press for a table this credential, %s, is not "
+                   "registered for: see `callbell device list`)\n",
+                   c.broker.user);
         rc = 0;
     } else if (!w.answer.ok) {
         cb_fail(&c, "%s (%s)", w.answer.reason, w.answer.error);

@@ -207,7 +207,14 @@ static int run(int argc, char **argv, cb_action action)
         goto out;
     }
     if (!confirmed(&w, &t)) {
-        cb_fail(&c, "the hub did not confirm within %d s", CB_CLI_TIMEOUT_MS / 1000);
+        /* MQTT 3.1.1 acknowledges a publish its ACL drops: the silence is all we see */
+        if (c.broker.user[0])
+            cb_fail(&c,
+                    "the hub did not confirm within %d s: not allowed? a broker that enforces roles drops "
+                    "commands from a credential that is not staff (%s)",
+                    CB_CLI_TIMEOUT_MS / 1000, c.broker.user);
+        else
+            cb_fail(&c, "the hub did not confirm within %d s", CB_CLI_TIMEOUT_MS / 1000);
         goto out;
     }
     report(table, &cmd, &t, false);

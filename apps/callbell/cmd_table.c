@@ -290,7 +290,8 @@ static void help(void)
            "                     w water, x cancel\n"
            "  --seed             the seed's board instead: one device, tables 1-4, kind\n"
            "                     call, keys 1-4 (buttons GP16-GP19)\n"
-           "  --device ID        device id (default sim-<table>, or sim-seed)\n"
+           "  --device ID        device id (default: the broker user, i.e. its credential\n"
+           "                     from `callbell device add`; else sim-<table>, or sim-seed)\n"
            "  --debounce-ms N    debounce quiet time, 1-1000 (default %d)\n"
            "  --exit-when-empty  with keys from a pipe: exit once input ended and every\n"
            "                     press was acknowledged by the broker\n"
@@ -463,6 +464,9 @@ static int configure(sim *s, const table_opts *o, cb_device_config *cfg)
     cb_settings_device_config(&s->settings, cfg);
     if (o->device)
         snprintf(cfg->device, sizeof cfg->device, "%s", o->device);
+    else if (s->common.broker.user[0] && cb_id_check(s->common.broker.user) == CB_OK)
+        /* a device credential's user is its device id (`callbell device add ID`) */
+        memcpy(cfg->device, s->common.broker.user, strlen(s->common.broker.user) + 1);
     else if (snprintf(cfg->device, sizeof cfg->device, "sim-%s", o->seed ? "seed" : o->table) >=
              (int)sizeof cfg->device) {
         cb_fail(&s->common, "device id 'sim-%s' is too long; give --device ID", o->table);

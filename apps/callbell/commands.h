@@ -13,4 +13,8 @@ int cb_cmd_stats(int argc, char **argv);
 int cb_cmd_demo(int argc, char **argv);
 int cb_cmd_config(int argc, char **argv);
 int cb_cmd_device(int argc, char **argv);
+/* cmd_roles.c: the site's credentials (`device add|list|remove`, `staff ...`, `display ...`) */
+int cb_cmd_device_roles(int argc, char **argv);
+int cb_cmd_staff_roles(int argc, char **argv);
+int cb_cmd_display(int argc, char **argv);
 #endif

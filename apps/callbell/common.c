@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "common.h"
 
+#include "registry.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,11 +91,11 @@ static bool config_wanted(cb_common *c, char *path, size_t cap)
 }
 
 /* "user:password" on the first line of the file, into the URL (no %XX escapes). */
-static int read_credentials(const cb_common *c, const char *path, cb_url *url)
+static int read_credentials(const cb_common *c, const char *path, const char *from, cb_url *url)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        cb_fail(c, "cannot read credentials file %s (from %s): %s", path, c->site_config->path, strerror(errno));
+        cb_fail(c, "cannot read credentials file %s (from %s): %s", path, from, strerror(errno));
         return -1;
     }
     char line[300] = "";
@@ -145,14 +147,52 @@ int cb_common_finish(cb_common *c)
         return 2;
     }
     c->broker.mqtt = c->mqtt;
+    /* the URL's user, else CALLBELL_CREDENTIALS, else the site file's credentials */
+    const char *env_creds = getenv("CALLBELL_CREDENTIALS");
+    if (env_creds && env_creds[0] && !c->broker.user[0] &&
+        read_credentials(c, env_creds, "CALLBELL_CREDENTIALS", &c->broker) != 0)
+        return 2;
     if (c->site_config && c->site_config->credentials_file[0] && !c->broker.user[0] &&
-        read_credentials(c, c->site_config->credentials_file, &c->broker) != 0)
+        read_credentials(c, c->site_config->credentials_file, c->site_config->path, &c->broker) != 0)
         return 2;
     if (cb_id_check(c->site) != CB_OK) {
         cb_fail(c, "bad site '%s' (CALLBELL_SITE): use 1-32 characters of a-z 0-9 _ -", c->site);
         return 2;
     }
     return 0;
+}
+
+int cb_common_hub_credentials(cb_common *c)
+{
+    return cb_common_site_credentials(c, "hub");
+}
+
+int cb_common_site_credentials(cb_common *c, const char *which)
+{
+    if (c->broker.user[0])
+        return 0;
+    char path[4096], err[600];
+    if (cb_registry_path(c->site, c->site_config ? c->site_config->path : NULL, path, sizeof path, err, sizeof err) !=
+        0)
+        return 0;
+    char creds[4200];
+    snprintf(creds, sizeof creds, "%s.%s", path, which); /* written by cb_registry_ensure_hub */
+    if (access(creds, F_OK) != 0)
+        return 0;
+    return read_credentials(c, creds, "the site's registry", &c->broker) == 0 ? 0 : 2;
+}
+
+int cb_common_site_credentials_into(const cb_common *c, const char *which, cb_url *url)
+{
+    char path[4096], err[600];
+    if (cb_registry_path(c->site, c->site_config ? c->site_config->path : NULL, path, sizeof path, err, sizeof err) !=
+        0)
+        return 1;
+    char creds[4200];
+    snprintf(creds, sizeof creds, "%s.%s", path, which);
+    if (access(creds, F_OK) != 0)
+        return 1;
+    return read_credentials(c, creds, "the site's registry", url) == 0 ? 0 : 2;
 }
 
 int cb_usage_error(const cb_common *c)

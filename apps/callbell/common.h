@@ -72,6 +72,17 @@ int cb_common_end(cb_common *c, int argc, char **argv);
 /* The same for a command taking exactly one TABLE argument (validated), stored in
  * *table; `example` is shown when it is missing (e.g. "callbell press 3"). */
 int cb_common_end_table(cb_common *c, int argc, char **argv, const char *example, const char **table);
+/* For the hub and the commands that manage the site: when the broker URL names no
+ * user, the hub's credential from beside the site's registry (`<site>.users.hub`,
+ * written by `callbell broker` when it enforces roles), if there is one. 0 or 2. */
+int cb_common_hub_credentials(cb_common *c);
+/* The same for `which` ("hub" or "admin": `<site>.users.admin`, what `device list`
+ * and `device remove` use, so they never take the hub's client id). */
+int cb_common_site_credentials(cb_common *c, const char *which);
+/* Reads the site's own credential `which` ("admin", "hub"; written by the broker
+ * beside the registry) into a copy of the broker URL. 0 done, 1 none there, 2 after
+ * printing why it could not be read. */
+int cb_common_site_credentials_into(const cb_common *c, const char *which, cb_url *url);
 /* Prints "callbell <command>: <message>" to stderr. */
 void cb_fail(const cb_common *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reports an unknown option / missing argument the getopt way and returns 2. */

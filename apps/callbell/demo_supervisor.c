@@ -70,12 +70,18 @@ static void describe_exit(int status, char *buf, size_t cap)
         snprintf(buf, cap, "exit status %d", WEXITSTATUS(status));
 }
 
-/* fork + exec this binary with args; stdin from in_fd (or /dev/null); output to the log. */
-static pid_t spawn(char *const args[], int in_fd, const char *log_path)
+/* fork + exec this binary with args; stdin from in_fd (or /dev/null); output to the
+ * log; its broker credential from the file `creds` (NULL: none; the hub finds its own
+ * beside the registry) -- by file, so no password shows in a process list. */
+static pid_t spawn(char *const args[], int in_fd, const char *log_path, const char *creds)
 {
     pid_t pid = fork();
     if (pid != 0)
         return pid;
+    if (creds && creds[0])
+        setenv("CALLBELL_CREDENTIALS", creds, 1);
+    else
+        unsetenv("CALLBELL_CREDENTIALS");
     int in = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
     int out = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
     dup2(in, 0);
@@ -97,7 +103,7 @@ static int start_child(supervisor *sv, int i)
     if (i == 0) {
         char *args[] = {"callbell", "hub", "--broker",  url,  "--site",        "demo", "--db", (char *)s->db,
                         "--tables", "1-4", "--realert", "30", "--ack-timeout", "120",  NULL};
-        c->pid = spawn(args, -1, s->log_path);
+        c->pid = spawn(args, -1, s->log_path, NULL);
     } else {
         int p[2];
         if (pipe(p) != 0)
@@ -107,7 +113,7 @@ static int start_child(supervisor *sv, int i)
         char table[4];
         snprintf(table, sizeof table, "%d", i);
         char *args[] = {"callbell", "table", "--table", table, "--broker", url, "--site", "demo", NULL};
-        c->pid = spawn(args, p[0], s->log_path);
+        c->pid = spawn(args, p[0], s->log_path, s->table_creds[i - 1]);
         close(p[0]);
         if (c->in_fd >= 0)
             close(c->in_fd);

@@ -11,13 +11,14 @@
 
 typedef struct cb_demo_setup {
     cb_broker_config broker;
-    char url[64];          /* mqtt://127.0.0.1:<broker.port> */
-    const char *db;        /* the hub's database */
-    const char *log_path;  /* every child's output, and the supervisor's own lines */
-    unsigned long log_max; /* bytes: beyond it the log moves to <log>.1 and starts again */
-    unsigned guest_mean_s; /* a simulated guest presses every ~S seconds; 0 = never */
-    int ctl_fd;            /* from the board: '1'..'4' press that table; EOF = stop */
-    int notes_fd;          /* to the board: first "ready\n" or "failed: WHY\n", then a line per event */
+    char url[64]; /* mqtt://127.0.0.1:<broker.port> (the hub: its credential beside the registry) */
+    char table_creds[CB_DEMO_TABLES][4200]; /* each simulated table's credentials file (user:password) */
+    const char *db;                         /* the hub's database */
+    const char *log_path;                   /* every child's output, and the supervisor's own lines */
+    unsigned long log_max;                  /* bytes: beyond it the log moves to <log>.1 and starts again */
+    unsigned guest_mean_s;                  /* a simulated guest presses every ~S seconds; 0 = never */
+    int ctl_fd;                             /* from the board: '1'..'4' press that table; EOF = stop */
+    int notes_fd; /* to the board: first "ready\n" or "failed: WHY\n", then a line per event */
 } cb_demo_setup;
 
 /* Runs the demo's processes until ctl_fd closes or SIGTERM/SIGINT, then stops them

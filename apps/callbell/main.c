@@ -20,7 +20,9 @@ static const struct {
     {"calls", cb_cmd_calls, "list open calls (--json)"},
     {"stats", cb_cmd_stats, "response times from the hub's history"},
     {"config", cb_cmd_config, "check a site file and print the site as understood"},
-    {"device", cb_cmd_device, "set up a table device over its USB serial console"},
+    {"device", cb_cmd_device, "table devices: add/list/remove credentials, set one up over USB"},
+    {"staff", cb_cmd_staff_roles, "staff credentials: add, list, remove"},
+    {"display", cb_cmd_display, "read-only display credentials: add, list, remove"},
 };
 
 static void usage(FILE *out)

@@ -7,6 +7,9 @@
  *   connection, and the device keeps a press until it hears one.
  * - A press for a table the hub does not serve is refused and answered; its device's
  *   window is not touched (the press never happened as far as storage goes).
+ * - A press the site's registry does not allow (permit port) is refused like one for
+ *   an unknown table, before the dedup window; its log line names the check
+ *   ("registry") so an operator knows the broker let it through.
  * - Eviction: when max_devices windows are kept and a new device speaks, the least
  *   recently heard half is forgotten, so a flood of made-up ids costs one sort per
  *   max_devices/2 new ids, not one per press. */
@@ -248,6 +251,23 @@ cb_status cb_hub_on_press(cb_hub_engine *e, const char *table, const char *paylo
         words(reason, sizeof reason, 5, "table ", table, " is not one of this site's tables: ", e->cfg.tables_text, "");
         refuse(e, reason);
         return answer(e, &p, table, 0, "unknown_table", reason);
+    }
+    if (e->port.permit != NULL) {
+        const char *tables = NULL;
+        cb_hub_permit permit = e->port.permit(e->port.ctx, p.device, table, &tables);
+        if (permit != CB_PERMIT_OK) {
+            if (permit == CB_PERMIT_UNKNOWN) {
+                words(reason, sizeof reason, 5, "press for table ", table,
+                      " refused by the hub's registry check: device ", p.device, " is not registered");
+            } else {
+                words(reason, sizeof reason, 8, "press for table ", table,
+                      " refused by the hub's registry check: device ", p.device, " is registered for table(s) ",
+                      tables != NULL ? tables : "?", " only", "");
+            }
+            e->count.not_allowed++;
+            refuse(e, reason);
+            return answer(e, &p, table, 0, "not_allowed", reason);
+        }
     }
     if (!offers(e, t, p.kind, reason, sizeof reason)) {
         refuse(e, reason);

@@ -10,8 +10,10 @@ demo=$TEST_TMP/demo
 tmux -L "$TMUX_SOCK" new-session -d -x 140 -y 30 \
     "XDG_STATE_HOME='$TEST_TMP/state' '$CALLBELL' demo --guests 0 --log-max 8192 --port $(free_port) --ws-port $(free_port) --data-dir '$demo' 2>'$TEST_TMP/demo-stderr.log'; echo DEMO-EXIT=\$? >'$TEST_TMP/exit'; sleep 60"
 screen() { tmux -L "$TMUX_SOCK" capture-pane -p; }
+# the demo's broker enforces roles: the CLI signs in with the staff credential it made
+export CALLBELL_CREDENTIALS=$demo/cli.credentials
 wait_for "board with hub online" 'screen | grep -q "hub online"' 20
-url=$(screen | grep -o "mqtt://127.0.0.1:[0-9]*" | head -1)
+url=mqtt://$(screen | grep -o "mqtt://board@127.0.0.1:[0-9]*" | head -1 | cut -d@ -f2)
 sup=$(pgrep -f "callbell demo --guests 0 --log-max 8192" | sort -n | tail -1)
 [ -n "$sup" ] || fail "no supervisor process"
 pid_of() { pgrep -f "$1" | head -1; }

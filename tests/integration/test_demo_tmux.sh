@@ -6,12 +6,16 @@ TMUX_SOCK="cb-$TEST_NAME-$$"
 tmux -L "$TMUX_SOCK" new-session -d -x 120 -y 30 \
     "XDG_STATE_HOME='$TEST_TMP/state' '$CALLBELL' demo --guests 0 --data-dir '$TEST_TMP/demo' 2>'$TEST_TMP/demo.log'; echo DEMO-EXIT=\$? >'$TEST_TMP/exit'; sleep 60"
 screen() { tmux -L "$TMUX_SOCK" capture-pane -p; }
+# the demo's broker enforces roles: the CLI signs in with the staff credential it made
+export CALLBELL_CREDENTIALS=$TEST_TMP/demo/cli.credentials
 wait_for "board with hub online" 'screen | grep -q "hub online"' 20
 wait_for "tables drawn" 'screen | grep -qE "^ *1 +2 +3 +4"' 10
 tmux -L "$TMUX_SOCK" send-keys 2
 wait_for "call from table 2 on the board" 'screen | grep -qE "^[> ] *2 +call +calling"' 10
-url=$(screen | grep -o "mqtt://127.0.0.1:[0-9]*" | head -1)
+url=mqtt://$(screen | grep -o "mqtt://board@127.0.0.1:[0-9]*" | head -1 | cut -d@ -f2)
 calls=$("$CALLBELL" calls --json --site demo --broker "$url")
+# its broker enforces the roles it made: anonymous is refused
+expect 1 "Not authorized" env -u CALLBELL_CREDENTIALS "$CALLBELL" calls --site demo --broker "$url"
 assert_eq "$(json_get "$calls" "[(c['table'], c['status']) for c in d]")" "[('2', 'calling')]" "calls"
 tmux -L "$TMUX_SOCK" send-keys a
 wait_for "acknowledged on the board" 'screen | grep -qE "2 +call +acknowledged"' 10

@@ -206,6 +206,22 @@ static cb_hub_ports ports(void)
     return p;
 }
 
+/* The registry of the permit tests: dev3 may press for table 3, dev34 for 3 and 4. */
+static cb_hub_permit port_permit(void *ctx, const char *device, const char *table, const char **tables)
+{
+    assert_ptr_equal(ctx, &F);
+    trace('p');
+    if (strcmp(device, "dev3") == 0) {
+        *tables = "3";
+        return strcmp(table, "3") == 0 ? CB_PERMIT_OK : CB_PERMIT_OTHER_TABLE;
+    }
+    if (strcmp(device, "dev34") == 0) {
+        *tables = "3,4";
+        return strcmp(table, "3") == 0 || strcmp(table, "4") == 0 ? CB_PERMIT_OK : CB_PERMIT_OTHER_TABLE;
+    }
+    return CB_PERMIT_UNKNOWN;
+}
+
 static cb_hub_config config(void)
 {
     cb_hub_config cfg;
@@ -326,6 +342,71 @@ static void assert_ok_reply(const char *dev, uint32_t boot, uint32_t seq, const 
     assert_int_equal(rec->r.call, call);
     assert_string_equal(rec->r.error, "");
     assert_string_equal(rec->r.reason, "");
+}
+
+/* ---- the registry check ------------------------------------------------------ */
+
+static void with_registry(void)
+{
+    cb_hub_config cfg = config();
+    cb_hub_ports p = ports();
+    p.permit = port_permit;
+    assert_int_equal(cb_hub_engine_init(&E, &cfg, &p, 10), CB_OK);
+}
+
+static void test_permit_other_table(void **state)
+{
+    (void)state;
+    with_registry();
+    /* dev3 pressing for table 4: refused and answered, nothing stored, no window */
+    on_press("4", "dev3", 1, 1, CB_KIND_CALL, T0);
+    assert_string_equal(F.trace, "pxr");
+    assert_int_equal(E.count.rejected, 1);
+    assert_int_equal(E.count.not_allowed, 1);
+    assert_int_equal(F.nchanged, 0);
+    assert_null(device("dev3"));
+    assert_string_equal(F.rejects[0], "press for table 4 refused by the hub's registry check: device dev3 is "
+                                      "registered for table(s) 3 only");
+    const reply_rec *rec = last_reply();
+    assert_false(rec->r.ok);
+    assert_string_equal(rec->device, "dev3");
+    assert_string_equal(rec->r.error, "not_allowed");
+    assert_string_equal(rec->r.table, "4");
+    assert_int_equal(table("4")->state.n_requests, 0);
+    /* for its own table it is stored, and the same seq then is not a duplicate */
+    clear_records();
+    on_press("3", "dev3", 1, 1, CB_KIND_CALL, T0);
+    assert_string_equal(F.trace, "pndcr");
+    assert_ok_reply("dev3", 1, 1, "3", CB_KIND_CALL, 11);
+    /* a device with two tables presses for both */
+    on_press("4", "dev34", 1, 1, CB_KIND_BILL, T0);
+    assert_ok_reply("dev34", 1, 1, "4", CB_KIND_BILL, 12);
+}
+
+static void test_permit_unknown_device(void **state)
+{
+    (void)state;
+    with_registry();
+    on_press("3", "stranger", 1, 1, CB_KIND_CALL, T0);
+    assert_string_equal(F.trace, "pxr");
+    assert_string_equal(F.rejects[0],
+                        "press for table 3 refused by the hub's registry check: device stranger is not registered");
+    assert_string_equal(last_reply()->r.error, "not_allowed");
+    assert_int_equal(table("3")->state.n_requests, 0);
+    /* an unknown table is named first: the registry is not asked */
+    clear_records();
+    on_press("9", "stranger", 1, 1, CB_KIND_CALL, T0);
+    assert_string_equal(F.trace, "xr");
+    assert_string_equal(last_reply()->r.error, "unknown_table");
+}
+
+static void test_permit_absent(void **state)
+{
+    (void)state;
+    /* without a registry (permit NULL) any device presses, as before */
+    on_press("4", "stranger", 1, 1, CB_KIND_CALL, T0);
+    assert_ok_reply("stranger", 1, 1, "4", CB_KIND_CALL, 11);
+    assert_int_equal(E.count.not_allowed, 0);
 }
 
 /* ---- set-up ---------------------------------------------------------------- */
@@ -1210,6 +1291,9 @@ int main(void)
         cmocka_unit_test_setup(test_escalation_configurable, setup),
         cmocka_unit_test_setup(test_signin_expiry_and_signout, setup),
         cmocka_unit_test_setup(test_signin_refused_and_full, setup),
+        cmocka_unit_test_setup(test_permit_other_table, setup),
+        cmocka_unit_test_setup(test_permit_unknown_device, setup),
+        cmocka_unit_test_setup(test_permit_absent, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -347,6 +347,19 @@ static void test_bell_by_section(void **state)
     v->signed_in = false;
 }
 
+/* A device's cleared retained status (`callbell device remove`) takes it off the
+ * board: no "offline" warning for a retired device. */
+static void test_device_retired(void **state)
+{
+    cb_site_view *v = *state;
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/device/d1/status", "offline", 7), CB_VIEW_CHANGED);
+    assert_int_equal(v->device_count, 1);
+    assert_false(v->devices[0].online);
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/device/d1/status", "", 0), CB_VIEW_CHANGED);
+    assert_int_equal(v->device_count, 0);
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/device/d1/status", "", 0), CB_VIEW_NOTHING);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +373,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_site_message, setup, teardown),
         cmocka_unit_test(test_table_id_order),
         cmocka_unit_test_setup_teardown(test_retired_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_device_retired, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

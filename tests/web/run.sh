@@ -124,6 +124,33 @@ start_broker auth-broker "$auth_mqtt_port" "$auth_ws_port" --password-file "$tmp
 start_hub auth-hub "mqtt://staff:night%20shift@127.0.0.1:$auth_mqtt_port"
 export CB_AUTH_BOARD_URL="http://127.0.0.1:$auth_ws_port/" CB_AUTH_USER=staff CB_AUTH_PASS='night shift'
 
+# a third broker that enforces the site's roles (README "Who may do what"): a staff
+# and a display credential, a device for table 1, and a hub with its own credential
+roles_mqtt_port="$(free_port)"
+roles_ws_port="$(free_port)"
+export CALLBELL_REGISTRY="$tmp/roles.users"
+"$CALLBELL_BIN" staff add anna --site "$CB_SITE" >"$tmp/anna.add"
+"$CALLBELL_BIN" display add wall --site "$CB_SITE" >"$tmp/wall.add"
+"$CALLBELL_BIN" device add dev1 --tables 1 --site "$CB_SITE" >"$tmp/dev1.add"
+pw() { sed -n 's/^password: //p' "$tmp/$1.add"; }
+start_broker roles-broker "$roles_mqtt_port" "$roles_ws_port" --site "$CB_SITE"
+start_hub roles-hub "mqtt://127.0.0.1:$roles_mqtt_port"
+unset CALLBELL_REGISTRY
+export CB_ROLES_BOARD_URL="http://127.0.0.1:$roles_ws_port/" CB_ROLES_STAFF_PASS="$(pw anna)"
+export CB_ROLES_DISPLAY_PASS="$(pw wall)" CB_ROLES_DEVICE_URL="mqtt://dev1:$(pw dev1)@127.0.0.1:$roles_mqtt_port"
+
+# a fourth: `callbell broker --tls`, the page from its plain listener, MQTT over WSS
+# with its own CA; Chromium trusts exactly that server key (SPKI pin)
+tls_ws_port="$(free_port)"; tls_port="$(free_port)"; wss_port="$(free_port)"
+start_broker tls-broker "$(free_port)" "$tls_ws_port" --tls --tls-port "$tls_port" --wss-port "$wss_port"
+CALLBELL_CA_FILE="$tmp/tls-broker/tls/ca.pem" start_hub tls-hub "mqtts://localhost:$tls_port"
+export CB_TLS_BOARD_URL="http://127.0.0.1:$tls_ws_port/?broker=wss://localhost:$wss_port/"
+# Chromium trusts the broker's CA as a phone would: in the NSS store of a home of its own
+export CB_TLS_HOME="$tmp/chromium-home"
+mkdir -p "$CB_TLS_HOME/.pki/nssdb"
+certutil -N -d "sql:$CB_TLS_HOME/.pki/nssdb" --empty-password
+certutil -A -d "sql:$CB_TLS_HOME/.pki/nssdb" -t "C,," -n "callbell local CA" -i "$tmp/tls-broker/tls/ca.pem"
+
 start_hub hub "mqtt://127.0.0.1:$mqtt_port" # last: its pid is the one the board tests stop
 hub_db="$tmp/hub.db"
 

@@ -246,7 +246,10 @@
     }
     setConn('connecting', 'Connecting…');
     /* kept across mqtt.js's reconnects, so answers to commands sent before a blip arrive */
-    clientId = 'board-' + Math.random().toString(16).slice(2, 10).padEnd(8, '0');
+    /* a broker that enforces roles makes the user name the client id (README "Who may
+     * do what"): use it, so the hub's answers come on the reply topic we read */
+    clientId = /^[a-z0-9_-]{1,32}$/.test(settings.user || '') ? settings.user
+      : 'board-' + Math.random().toString(16).slice(2, 10).padEnd(8, '0');
     var opts = {
       clientId: clientId,
       clean: true,
@@ -471,8 +474,15 @@
     entry.timer = setTimeout(function () {
       if (pending.get(key) !== entry) return;
       pending.delete(key);
-      toast('No answer from the hub for table ' + tableId + ' (' + V.kindLabel(request.kind).toLowerCase() +
-        '). The command waits in the broker until the hub is back.', 'bad');
+      if (settings.user && hubStatus === 'online') {
+        /* MQTT 3.1.1 acknowledges a publish the broker's ACL drops: silence from an
+         * online hub is how a read-only sign-in shows */
+        toast('Not allowed: table ' + tableId + ' (' + V.kindLabel(request.kind).toLowerCase() + ') got no answer. ' +
+          'Signed in as "' + settings.user + '", which may only read (a display); staff can acknowledge.', 'bad');
+      } else {
+        toast('No answer from the hub for table ' + tableId + ' (' + V.kindLabel(request.kind).toLowerCase() +
+          '). The command waits in the broker until the hub is back.', 'bad');
+      }
       render();
     }, CMD_TIMEOUT_MS);
     pending.set(key, entry);

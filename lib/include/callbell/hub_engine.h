@@ -23,6 +23,12 @@
  *   hears "stored" for a press the hub could still lose).
  * - cmd_reply() (optional, may be NULL): the answer to a command that names a client
  *   ("from"), sent after the commit like reply().
+ * - permit() (optional, may be NULL: no registry, every device may press): may this
+ *   device press for this table, by the site's registry of devices? The engine asks
+ *   for every decoded press for a served table, before its window is touched: a
+ *   press the registry refuses never happened as far as storage goes. Even a broker
+ *   that cannot express the ACL (or one that is misconfigured) cannot then be used
+ *   to press for another table.
  * - reject(): a message was refused; `reason` is a line for the log.
  * - kinds() (optional, may be NULL: every table offers all four): the buttons table
  *   `t` offers, a bit (1u << cb_kind) each (the site file's [kinds]). A press of
@@ -74,6 +80,13 @@ typedef struct cb_hub_config {
     char tables_text[64];  /* the served tables as a person reads them ("1-4,bar") */
 } cb_hub_config;
 
+/* What the site's registry says of a device pressing for a table. */
+typedef enum cb_hub_permit {
+    CB_PERMIT_OK = 0,     /* registered for this table */
+    CB_PERMIT_UNKNOWN,    /* not a registered device */
+    CB_PERMIT_OTHER_TABLE /* registered, but not for this table */
+} cb_hub_permit;
+
 typedef struct cb_hub_ports {
     void *ctx;
     cb_table *(*table)(void *ctx, const char *id);
@@ -88,12 +101,15 @@ typedef struct cb_hub_ports {
     void (*reject)(void *ctx, const char *reason);
     uint8_t (*kinds)(void *ctx, const cb_table *t);
     void (*signin)(void *ctx, const char *client, const cb_signin *s, bool expired);
+    /* `tables` (out, may stay NULL) names the device's tables for the log line */
+    cb_hub_permit (*permit)(void *ctx, const char *device, const char *table, const char **tables);
 } cb_hub_ports;
 
 typedef struct cb_hub_counters {
-    uint64_t accepted;   /* events that changed a table */
-    uint64_t rejected;   /* messages refused */
-    uint64_t duplicates; /* press copies dropped */
+    uint64_t accepted;    /* events that changed a table */
+    uint64_t rejected;    /* messages refused */
+    uint64_t duplicates;  /* press copies dropped */
+    uint64_t not_allowed; /* presses the registry refused (also counted in rejected) */
 } cb_hub_counters;
 
 typedef struct cb_hub_engine {
