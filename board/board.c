@@ -32,6 +32,8 @@ typedef struct board_run {
     bool bell;
     bool dirty;
     int guest_fd;
+    int notes_fd;
+    char base_note[160]; /* the title's note as the demo gave it */
 } board_run;
 
 static void say(cb_board *b, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -254,6 +256,26 @@ static bool handle_keys(board_run *r)
     return true;
 }
 
+/* demo: the supervisor writes whole lines ("restarted the hub ..."); show the last. */
+static void read_notes(board_run *r)
+{
+    char buf[512];
+    ssize_t n = read(r->notes_fd, buf, sizeof buf - 1);
+    if (n <= 0) {
+        r->notes_fd = -1; /* the demo's supervisor is gone */
+        return;
+    }
+    while (n > 0 && buf[n - 1] == '\n')
+        n--;
+    buf[n] = '\0';
+    char *last = strrchr(buf, '\n');
+    last = last ? last + 1 : buf;
+    say(&r->b, true, "%s", last);
+    /* the message line is soon overwritten (a reconnect says so): the title keeps it */
+    snprintf(r->b.note, sizeof r->b.note, "%.60s | %.90s", r->base_note, last);
+    r->dirty = true;
+}
+
 static void loop(board_run *r)
 {
     uint64_t drawn_second = 0;
@@ -273,14 +295,16 @@ static void loop(board_run *r)
             drawn_second = now / 1000;
             r->dirty = false;
         }
-        struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}};
-        nfds_t nfds = 1;
+        struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = r->notes_fd, .events = POLLIN}};
+        nfds_t nfds = 2;
         struct mosquitto *mosq = cb_mqtt_handle(r->mqtt);
         int sock = cb_mqtt_connected(r->mqtt) ? mosquitto_socket(mosq) : -1;
         if (sock >= 0)
             fds[nfds++] = (struct pollfd){.fd = sock, .events = POLLIN | (mosquitto_want_write(mosq) ? POLLOUT : 0)};
         int wait = (int)(1000 - now % 1000);
         poll(fds, nfds, wait < IDLE_WAIT_MS ? wait : IDLE_WAIT_MS);
+        if (r->notes_fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP)))
+            read_notes(r);
         if (!handle_keys(r))
             break;
         bool was = r->b.connected;
@@ -296,7 +320,9 @@ int cb_board_run(const cb_board_options *opt)
     memset(&r, 0, sizeof r);
     r.bell = opt->bell;
     r.guest_fd = opt->guest_fd;
+    r.notes_fd = opt->notes_fd;
     snprintf(r.b.note, sizeof r.b.note, "%s", opt->note ? opt->note : "");
+    snprintf(r.base_note, sizeof r.base_note, "%s", r.b.note);
     if (cb_site_view_init(&r.b.view, opt->site) != 0) {
         fprintf(stderr, "callbell board: bad site '%s'\n", opt->site);
         return 2;

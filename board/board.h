@@ -19,6 +19,7 @@ typedef struct cb_board_options {
     bool bell;
     int guest_fd;     /* demo: digit keys 1-9 are written here (a table's button); -1 = off */
     const char *note; /* demo: shown in the title bar (e.g. the web board URL); may be NULL */
+    int notes_fd;     /* demo: lines read here ("restarted the hub") are shown as messages; -1 = off */
 } cb_board_options;
 
 #define CB_BOARD_SENT_MAX 8             /* commands remembered for the words of their answers */

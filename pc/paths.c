@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int cb_mkdir_p(const char *path, int mode)
 {
@@ -25,6 +26,22 @@ int cb_mkdir_p(const char *path, int mode)
     if (mkdir(tmp, (mode_t)mode) != 0 && errno != EEXIST)
         return -1;
     return 0;
+}
+
+int cb_installed_path(const char *rel, char *buf, size_t cap)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return -1;
+    exe[n] = '\0';
+    for (int up = 0; up < 2; up++) { /* drop "/callbell", then "/bin" */
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return -1;
+        *slash = '\0';
+    }
+    return snprintf(buf, cap, "%s/%s", exe, rel) < (int)cap ? 0 : -1;
 }
 
 int cb_state_path(const char *name, char *buf, size_t cap, char *err, size_t err_cap)

@@ -7,4 +7,8 @@
 int cb_state_path(const char *name, char *buf, size_t cap, char *err, size_t err_cap);
 /* mkdir -p. 0 or -1 (errno set). */
 int cb_mkdir_p(const char *path, int mode);
+/* <prefix>/<rel> where this program is <prefix>/bin/<name> (read from /proc/self/exe),
+ * so an installed callbell finds its files wherever the package was unpacked.
+ * 0, or -1 if the program's path is unknown or too long. */
+int cb_installed_path(const char *rel, char *buf, size_t cap);
 #endif

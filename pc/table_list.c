@@ -49,6 +49,10 @@ int cb_table_list_parse(const char *spec, cb_table_list *out, char *err, size_t 
                 if (push(out, &cap, id) != 0)
                     goto oom;
             }
+        } else if (strspn(item, "0123456789-") == n && strchr(item, '-')) {
+            /* "1-", "-3", "1-2-3": a range gone wrong, not a table called "1-" */
+            snprintf(err, err_cap, "bad table range '%s' (want LOW-HIGH, e.g. 1-12)", item);
+            goto fail;
         } else {
             if (cb_id_check(item) != CB_OK) {
                 snprintf(err, err_cap, "bad table id '%s' (1-32 characters of a-z 0-9 _ -)", item);

@@ -2,6 +2,7 @@
 #include "broker_launch.h"
 
 #include "clock.h"
+#include "log.h"
 #include "paths.h"
 
 #include <arpa/inet.h>
@@ -29,6 +30,9 @@ const char *cb_broker_default_http_dir(void)
     const char *env = getenv("CALLBELL_WEB_DIR");
     if (env && env[0])
         return env;
+    static char installed[4096]; /* <prefix>/share/callbell/web next to <prefix>/bin */
+    if (cb_installed_path("share/callbell/web", installed, sizeof installed) == 0 && is_dir(installed))
+        return installed;
     return is_dir(CALLBELL_WEB_DIR) ? CALLBELL_WEB_DIR : NULL;
 }
 
@@ -138,10 +142,14 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
             "max_queued_messages 100000\n"
             "max_inflight_messages 1000\n"
             "set_tcp_nodelay true\n"
-            "log_dest file %s\n"
             "log_type error\nlog_type warning\nlog_type notice\n"
             "listener %d %s\n",
-            cfg->data_dir, b->log_path, cfg->port, bind);
+            cfg->data_dir, cfg->port, bind);
+    /* under systemd the journal keeps (and bounds) the log, and stamps its time */
+    if (cb_log_to_journal())
+        fprintf(f, "log_dest stderr\nlog_timestamp false\n");
+    else
+        fprintf(f, "log_dest file %s\n", b->log_path);
     /* one password file for both listeners (per_listener_settings false) */
     if (users[0])
         fprintf(f, "allow_anonymous false\npassword_file %s\n", users);

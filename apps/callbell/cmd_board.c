@@ -32,12 +32,13 @@ static bool name_ok(const char *name)
 
 int cb_cmd_board(int argc, char **argv)
 {
-    enum { OPT_NAME = 256, OPT_NO_BELL, OPT_GUEST_FD, OPT_NOTE };
-    /* --guest-fd and --note are for `callbell demo`, not documented in --help */
+    enum { OPT_NAME = 256, OPT_NO_BELL, OPT_GUEST_FD, OPT_NOTE, OPT_NOTES_FD };
+    /* --guest-fd, --note and --notes-fd are for `callbell demo`, not documented in --help */
     static const struct option options[] = {{"name", required_argument, 0, OPT_NAME},
                                             {"no-bell", no_argument, 0, OPT_NO_BELL},
                                             {"guest-fd", required_argument, 0, OPT_GUEST_FD},
                                             {"note", required_argument, 0, OPT_NOTE},
+                                            {"notes-fd", required_argument, 0, OPT_NOTES_FD},
                                             CB_COMMON_OPTIONS,
                                             {0, 0, 0, 0}};
     cb_common common;
@@ -45,7 +46,7 @@ int cb_cmd_board(int argc, char **argv)
     const char *user = getenv("USER");
     const char *name = user && name_ok(user) ? user : "staff";
     bool bell = true;
-    int guest_fd = -1;
+    int guest_fd = -1, notes_fd = -1;
     const char *note = NULL;
     unsigned long n;
     int c, rc;
@@ -71,6 +72,11 @@ int cb_cmd_board(int argc, char **argv)
                 return 2;
             guest_fd = (int)n;
             break;
+        case OPT_NOTES_FD:
+            if (cb_parse_uint(&common, "--notes-fd", optarg, 1024, &n) != 0)
+                return 2;
+            notes_fd = (int)n;
+            break;
         case OPT_NOTE:
             note = optarg;
             break;
@@ -89,7 +95,12 @@ int cb_cmd_board(int argc, char **argv)
         cb_fail(&common, "needs a terminal; for scripts use `callbell calls`");
         return 2;
     }
-    cb_board_options o = {
-        .broker = common.broker, .site = common.site, .name = name, .bell = bell, .guest_fd = guest_fd, .note = note};
+    cb_board_options o = {.broker = common.broker,
+                          .site = common.site,
+                          .name = name,
+                          .bell = bell,
+                          .guest_fd = guest_fd,
+                          .note = note,
+                          .notes_fd = notes_fd};
     return cb_board_run(&o);
 }

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 
 static const char help[] =
     "usage: callbell broker [options]\n\n"
@@ -25,6 +26,9 @@ static const char help[] =
     "                   Passwords cross the network unencrypted: a staff network still.\n"
     "  --data-dir DIR   persistence, config and log (default $XDG_STATE_HOME/callbell/broker-<port>)\n"
     "  --http-dir DIR   web board files to serve (default: the built web board)\n"
+    "  --config FILE    the site file (env CALLBELL_CONFIG; default /etc/callbell/<site>.conf\n"
+    "                   if it exists): its [broker] password_file, unless --password-file\n"
+    "  --site ID        which site's default file to read (env CALLBELL_SITE)\n"
     "  -h, --help       show this help\n";
 
 int cb_cmd_broker(int argc, char **argv)
@@ -37,6 +41,7 @@ int cb_cmd_broker(int argc, char **argv)
         {"port", required_argument, 0, 'p'},     {"ws-port", required_argument, 0, 'w'},
         {"bind", required_argument, 0, 'b'},     {"data-dir", required_argument, 0, 'd'},
         {"http-dir", required_argument, 0, 'H'}, {"password-file", required_argument, 0, 'P'},
+        {"config", required_argument, 0, 'C'},   {"site", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     int opt;
     unsigned long n;
@@ -47,12 +52,10 @@ int cb_cmd_broker(int argc, char **argv)
             return 0;
         case 'p':
         case 'w':
-            if (cb_parse_uint(&c, opt == 'p' ? "--port" : "--ws-port", optarg, 65535, &n) != 0)
+            /* the MQTT port must exist; the WebSockets one may be 0 (none) */
+            if (cb_parse_uint_range(&c, opt == 'p' ? "--port" : "--ws-port", optarg, opt == 'p' ? 1 : 0, 65535, &n) !=
+                0)
                 return 2;
-            if (opt == 'p' && n == 0) {
-                cb_fail(&c, "--port must be 1-65535");
-                return 2;
-            }
             *(opt == 'p' ? &cfg.port : &cfg.ws_port) = (int)n;
             break;
         case 'b':
@@ -67,6 +70,11 @@ int cb_cmd_broker(int argc, char **argv)
         case 'P':
             cfg.password_file = optarg;
             break;
+        case 'C':
+        case 'S':
+            if (cb_common_option(&c, opt, optarg) != 0)
+                return 2;
+            break;
         default:
             return cb_usage_error(&c);
         }
@@ -75,6 +83,10 @@ int cb_cmd_broker(int argc, char **argv)
         cb_fail(&c, "unexpected argument '%s'", argv[optind]);
         return cb_usage_error(&c);
     }
+    if (cb_common_load_config(&c) != 0)
+        return 2;
+    if (c.site_config && !cfg.password_file && c.site_config->password_file[0])
+        cfg.password_file = c.site_config->password_file;
     if (cfg.ws_port == cfg.port) {
         cb_fail(&c, "--port and --ws-port must differ");
         return 2;
@@ -107,6 +119,8 @@ int cb_cmd_broker(int argc, char **argv)
         printf("users: %s (anonymous clients are refused)\n", cfg.password_file);
     printf("data: %s (log: %s)\nCtrl-C stops it.\n", data_dir, b.log_path);
     fflush(stdout);
+    /* callbell-broker.service is Type=notify: ready once Mosquitto accepts connections */
+    sd_notifyf(0, "READY=1\nSTATUS=listening on %s:%d", shown, cfg.port);
     while (!cb_stop_requested) {
         if (cb_broker_exited(&b, err, sizeof err)) {
             cb_fail(&c, "%s", err);
@@ -114,6 +128,7 @@ int cb_cmd_broker(int argc, char **argv)
         }
         cb_sleep_ms(200);
     }
+    sd_notify(0, "STOPPING=1");
     cb_broker_stop(&b);
     return 0;
 }

@@ -1,11 +1,12 @@
 /* cmd_demo.c - `callbell demo`: the whole system in one terminal. A broker, the hub,
  * four simulated tables (the seed's four buttons) with simulated guests pressing them,
- * and the terminal board in front. Keys 1-4 on the board press a table's button. */
+ * run and restarted by a supervisor process (demo_supervisor.c), and the terminal
+ * board in front. Keys 1-4 on the board press a table's button. */
 #define _POSIX_C_SOURCE 200809L
-#include "broker_launch.h"
 #include "clock.h"
 #include "commands.h"
 #include "common.h"
+#include "demo_supervisor.h"
 #include "paths.h"
 #include "signals.h"
 
@@ -21,18 +22,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TABLES 4
-
 static const char help[] = "usage: callbell demo [options]\n\n"
                            "Starts a local broker, the hub, four simulated tables with guests pressing their\n"
                            "buttons now and then, and the terminal board. Keys on the board: 1-4 press table\n"
                            "1-4's call button, arrows select a request, a acknowledges it, d closes it, A / D\n"
                            "do that for every open request of its table, q quits (and stops all).\n"
-                           "The web board is served at the printed URL.\n\n"
+                           "The web board is served at the printed URL. A process that dies (broker, hub,\n"
+                           "a table) is restarted, and the board says so.\n\n"
                            "  --guests S     a simulated guest presses a button every S seconds on average\n"
                            "                 (default 8; 0 = only your key presses)\n"
+                           "  --port N       the broker's MQTT port (default 1883 if free, else any free one)\n"
+                           "  --ws-port N    its WebSockets + web board port (default 9001 if free, else any)\n"
                            "  --data-dir DIR where the demo keeps its broker data and database\n"
                            "                 (default $XDG_STATE_HOME/callbell/demo)\n"
+                           "  --log-max N    demo.log beyond N bytes moves to demo.log.1 and starts\n"
+                           "                 again (default 1048576); so does the broker's log\n"
                            "  -h, --help     show this help\n";
 
 static int port_free(int port)
@@ -64,56 +68,36 @@ static int cloexec_pipe(int fds[2])
     return 0;
 }
 
-/* fork + exec this binary with args; stdin from in_fd (or /dev/null); output to log. */
-static pid_t spawn(char *const args[], int in_fd, const char *log_path)
+/* The supervisor's first line: "ready <web served 0|1>" or "failed: why". */
+static int read_first_line(int fd, char *buf, size_t cap)
 {
-    pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    int in = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
-    int out = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    dup2(in, 0);
-    if (out >= 0) {
-        dup2(out, 1);
-        dup2(out, 2);
+    size_t n = 0;
+    uint64_t deadline = cb_mono_ms() + 20000;
+    while (n + 1 < cap && cb_mono_ms() < deadline) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        if (read(fd, &buf[n], 1) != 1)
+            break;
+        if (buf[n] == '\n')
+            break;
+        n++;
     }
-    setpgid(0, 0); /* the board owns the terminal; Ctrl-C reaches only us */
-    execv("/proc/self/exe", args);
-    _exit(127);
-}
-
-/* The simulated guests: press a random table's button now and then, and forward the
- * board's digit keys (read from ctl_fd) to that table. Runs in its own process. */
-static void guests(int ctl_fd, const int table_fd[TABLES], unsigned mean_s)
-{
-    srand((unsigned)getpid() ^ (unsigned)cb_mono_us());
-    static const char kinds[] = "cccbbwx";
-    for (;;) {
-        struct pollfd p = {.fd = ctl_fd, .events = POLLIN};
-        int wait_ms = mean_s ? (int)(mean_s * 500 + (unsigned)rand() % (mean_s * 1000 + 1)) : -1;
-        int r = poll(&p, 1, wait_ms);
-        if (r > 0) {
-            char key;
-            if (read(ctl_fd, &key, 1) != 1)
-                _exit(0); /* the board is gone */
-            if (key >= '1' && key < '1' + TABLES && write(table_fd[key - '1'], "c", 1) < 0)
-                _exit(0);
-        } else if (r == 0) {
-            char k = kinds[(unsigned)rand() % (sizeof kinds - 1)];
-            if (write(table_fd[(unsigned)rand() % TABLES], &k, 1) < 0)
-                _exit(0);
-        }
-    }
+    buf[n] = '\0';
+    return n > 0 ? 0 : -1;
 }
 
 int cb_cmd_demo(int argc, char **argv)
 {
     cb_common c;
     cb_common_init(&c, "demo");
-    unsigned long guest_s = 8;
+    unsigned long guest_s = 8, log_max = 1024 * 1024, port = 0, ws_port = 0;
     char data_dir[4096] = "";
     static const struct option longopts[] = {{"guests", required_argument, 0, 'g'},
                                              {"data-dir", required_argument, 0, 'd'},
+                                             {"log-max", required_argument, 0, 'L'},
+                                             {"port", required_argument, 0, 'p'},
+                                             {"ws-port", required_argument, 0, 'w'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     int opt;
@@ -123,6 +107,17 @@ int cb_cmd_demo(int argc, char **argv)
             return 0;
         } else if (opt == 'g') {
             if (cb_parse_uint(&c, "--guests", optarg, 3600, &guest_s) != 0)
+                return 2;
+        } else if (opt == 'L') {
+            if (cb_parse_uint(&c, "--log-max", optarg, 1ul << 30, &log_max) != 0)
+                return 2;
+            if (log_max < 1024) {
+                cb_fail(&c, "--log-max must be at least 1024 bytes");
+                return 2;
+            }
+        } else if (opt == 'p' || opt == 'w') {
+            if (cb_parse_uint_range(&c, opt == 'p' ? "--port" : "--ws-port", optarg, 1, 65535,
+                                    opt == 'p' ? &port : &ws_port) != 0)
                 return 2;
         } else if (opt == 'd') {
             snprintf(data_dir, sizeof data_dir, "%s", optarg);
@@ -145,92 +140,78 @@ int cb_cmd_demo(int argc, char **argv)
     }
 
     cb_install_stop_handlers();
-    cb_broker_config bc = {
-        .bind = "127.0.0.1", .port = pick_port(1883), .ws_port = pick_port(9001), .data_dir = broker_dir};
-    cb_broker broker;
-    if (bc.port < 0 || bc.ws_port < 0 || cb_broker_start(&bc, &broker, err, sizeof err) != 0) {
-        cb_fail(&c, "cannot start the broker: %s", bc.port < 0 ? "no free port" : err);
+    cb_demo_setup setup = {.broker = {.bind = "127.0.0.1",
+                                      .port = port ? (int)port : pick_port(1883),
+                                      .ws_port = ws_port ? (int)ws_port : pick_port(9001),
+                                      .data_dir = broker_dir},
+                           .db = db,
+                           .log_path = logs,
+                           .log_max = log_max,
+                           .guest_mean_s = (unsigned)guest_s,
+                           .ctl_fd = -1,
+                           .notes_fd = -1};
+    if (setup.broker.port == setup.broker.ws_port) {
+        cb_fail(&c, "--port and --ws-port must differ");
+        return 2;
+    }
+    if (setup.broker.port < 0 || setup.broker.ws_port < 0) {
+        cb_fail(&c, "cannot start the broker: no free port");
         return 1;
     }
-    char url[64], web[128];
-    snprintf(url, sizeof url, "mqtt://127.0.0.1:%d", bc.port);
-    if (broker.web_served)
-        snprintf(web, sizeof web, "web board: http://127.0.0.1:%d/", bc.ws_port);
-    else
-        snprintf(web, sizeof web, "web board not built (cmake --build build)");
-    printf("callbell demo\n  broker: %s\n  %s\n  logs: %s\n", url, web, logs);
-    fflush(stdout);
+    snprintf(setup.url, sizeof setup.url, "mqtt://127.0.0.1:%d", setup.broker.port);
 
-    /* Every pipe is close-on-exec: a child keeps only the end dup2'ed to its stdin,
-     * so a table sees EOF when the demo goes away. */
-    pid_t pids[TABLES + 2];
-    int npids = 0, rc = 1;
-    pid_t guest_pid = -1;
-    int table_fd[TABLES], ctl[2] = {-1, -1};
-    for (int i = 0; i < TABLES; i++)
-        table_fd[i] = -1;
-    char *hub_args[] = {"callbell", "hub", "--broker",  url,  "--site",        "demo", "--db", db,
-                        "--tables", "1-4", "--realert", "30", "--ack-timeout", "120",  NULL};
-    if ((pids[npids] = spawn(hub_args, -1, logs)) < 0)
-        goto fork_failed;
-    npids++;
-    for (int i = 0; i < TABLES; i++) {
-        int p[2];
-        if (cloexec_pipe(p) != 0)
-            goto pipe_failed;
-        table_fd[i] = p[1];
-        char table[4];
-        snprintf(table, sizeof table, "%d", i + 1);
-        char *args[] = {"callbell", "table", "--table", table, "--broker", url, "--site", "demo", NULL};
-        pids[npids] = spawn(args, p[0], logs);
-        close(p[0]);
-        if (pids[npids] < 0)
-            goto fork_failed;
-        npids++;
+    /* The supervisor runs broker, hub and tables in a process of its own and restarts
+     * whichever dies; the board here sends it keys (ctl) and shows its notes. */
+    int ctl[2], notes[2];
+    if (cloexec_pipe(ctl) != 0 || cloexec_pipe(notes) != 0) {
+        cb_fail(&c, "pipe: %s", strerror(errno));
+        return 1;
     }
-    if (cloexec_pipe(ctl) != 0)
-        goto pipe_failed;
-    guest_pid = fork();
-    if (guest_pid < 0)
-        goto fork_failed;
-    if (guest_pid == 0) {
+    pid_t sup = fork();
+    if (sup < 0) {
+        cb_fail(&c, "cannot start a process: %s", strerror(errno));
+        return 1;
+    }
+    if (sup == 0) {
         close(ctl[1]);
-        guests(ctl[0], table_fd, (unsigned)guest_s);
+        close(notes[0]);
+        fcntl(notes[1], F_SETFL, O_NONBLOCK); /* a board that stopped reading never blocks it */
+        setpgid(0, 0);                        /* Ctrl-C reaches the board; the board stops us */
+        setup.ctl_fd = ctl[0];
+        setup.notes_fd = notes[1];
+        _exit(cb_demo_supervise(&setup));
     }
     close(ctl[0]);
-    for (int i = 0; i < TABLES; i++) {
-        close(table_fd[i]);
-        table_fd[i] = -1;
+    close(notes[1]);
+    char first[2100];
+    int rc = 1;
+    if (read_first_line(notes[0], first, sizeof first) != 0 || strncmp(first, "ready ", 6) != 0) {
+        cb_fail(&c, "%s", first[0] ? first : "the demo's processes did not start (see the log)");
+        cb_fail(&c, "log: %s", logs);
+        goto stop;
     }
+    char web[128];
+    if (strcmp(first, "ready 1") == 0)
+        snprintf(web, sizeof web, "web board: http://127.0.0.1:%d/", setup.broker.ws_port);
+    else
+        snprintf(web, sizeof web, "web board not built (cmake --build build)");
+    printf("callbell demo\n  broker: %s\n  %s\n  logs: %s\n", setup.url, web, logs);
+    fflush(stdout);
 
     cb_sleep_ms(300); /* let the hub publish the tables before the board draws */
-    char fd_text[16];
-    snprintf(fd_text, sizeof fd_text, "%d", ctl[1]);
-    char *board_args[] = {"board", "--broker", url, "--site", "demo", "--guest-fd", fd_text, "--note", web, NULL};
+    char guest_fd[16], notes_fd[16];
+    snprintf(guest_fd, sizeof guest_fd, "%d", ctl[1]);
+    snprintf(notes_fd, sizeof notes_fd, "%d", notes[0]);
+    char *board_args[] = {"callbell board", "--broker", setup.url, "--site",     "demo",   "--guest-fd",
+                          guest_fd,         "--note",   web,       "--notes-fd", notes_fd, NULL};
     optind = 0; /* the board parses its own options with getopt again */
-    rc = cb_cmd_board(9, board_args);
-    goto stop;
+    rc = cb_cmd_board(11, board_args);
 
-pipe_failed:
-    cb_fail(&c, "pipe: %s", strerror(errno));
-    goto stop;
-fork_failed:
-    cb_fail(&c, "cannot start a process: %s", strerror(errno));
 stop:
-    if (ctl[1] >= 0)
-        close(ctl[1]);
-    for (int i = 0; i < TABLES; i++)
-        if (table_fd[i] >= 0)
-            close(table_fd[i]);
-    if (guest_pid > 0) {
-        kill(guest_pid, SIGTERM);
-        waitpid(guest_pid, NULL, 0);
-    }
-    for (int i = npids - 1; i >= 0; i--)
-        kill(pids[i], SIGTERM);
-    for (int i = npids - 1; i >= 0; i--)
-        waitpid(pids[i], NULL, 0);
-    cb_broker_stop(&broker);
+    close(ctl[1]); /* EOF: the supervisor stops everything */
+    kill(sup, SIGTERM);
+    waitpid(sup, NULL, 0);
+    close(notes[0]);
     printf("callbell demo stopped. Data kept in %s\n", data_dir);
     return rc;
 }

@@ -17,10 +17,12 @@ static const char help[] =
     "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
     "                   else ~/.local/state/callbell/hub-<site>.db)\n"
     "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
-    "                   default 1-4, the seed's four buttons). Presses for other tables\n"
-    "                   are rejected and logged.\n"
-    "  --realert S      re-alert a call still waiting after S seconds (default 60)\n"
-    "  --ack-timeout S  an acknowledged call not done after S seconds calls again (default 300)\n"
+    "                   default: the site file's [tables], else 1-4, the seed's four\n"
+    "                   buttons). Presses for other tables are rejected and logged.\n"
+    "  --realert S      re-alert a call still waiting after S seconds (default: the site\n"
+    "                   file's [hub] realert, else 60)\n"
+    "  --ack-timeout S  an acknowledged call not done after S seconds calls again\n"
+    "                   (default: the site file's [hub] ack_timeout, else 300)\n"
     "  --sync MODE      normal (default): every accepted event survives a crash or kill -9\n"
     "                   of the hub; a power cut may lose the last moments. full: every\n"
     "                   commit is fsynced first (survives power loss; costs a disk flush,\n"
@@ -29,12 +31,30 @@ static const char help[] =
     "  --max-devices N  devices whose duplicate windows are kept (default 10000); a new\n"
     "                   device beyond it makes the hub forget the least recently heard half\n" CB_COMMON_HELP;
 
+/* "1,2,bar" for the hub's refusals when the tables come from the site file; a list
+ * too long for buf ends in "...". */
+static const char *tables_as_text(const cb_table_list *t, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < t->count; i++) {
+        size_t k = strlen(t->ids[i]) + (i > 0);
+        if (n + k + 4 > cap) {
+            snprintf(buf + n, cap - n, "...");
+            break;
+        }
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", i > 0 ? "," : "", t->ids[i]);
+    }
+    return buf;
+}
+
 int cb_cmd_hub(int argc, char **argv)
 {
     cb_common c;
     cb_common_init(&c, "hub");
     const char *env_tables = getenv("CALLBELL_TABLES");
-    const char *tables_spec = env_tables && env_tables[0] ? env_tables : "1-4";
+    const char *tables_spec = env_tables && env_tables[0] ? env_tables : NULL;
+    bool realert_given = false, ack_timeout_given = false;
     cb_hub_options o = {.sync = CB_SYNC_NORMAL, .log_events = true, .max_devices = 10000};
     cb_call_config_default(&o.call);
     char db_path[4096] = "";
@@ -68,10 +88,13 @@ int cb_cmd_hub(int argc, char **argv)
                 cb_fail(&c, "%s must be at least 1 second", opt == 'r' ? "--realert" : "--ack-timeout");
                 return 2;
             }
-            if (opt == 'r')
+            if (opt == 'r') {
                 o.call.realert_s = (uint32_t)n;
-            else
+                realert_given = true;
+            } else {
                 o.call.ack_timeout_s = (uint32_t)n;
+                ack_timeout_given = true;
+            }
             break;
         case 'y':
             if (strcmp(optarg, "full") == 0)
@@ -105,12 +128,22 @@ int cb_cmd_hub(int argc, char **argv)
     o.site = c.site;
     cb_table_list tables;
     char err[512];
-    if (cb_table_list_parse(tables_spec, &tables, err, sizeof err) != 0) {
+    if (c.site_config && !tables_spec) {
+        if (cb_site_config_table_list(c.site_config, &tables) != 0) {
+            cb_fail(&c, "out of memory");
+            return 1;
+        }
+    } else if (cb_table_list_parse(tables_spec ? tables_spec : "1-4", &tables, err, sizeof err) != 0) {
         cb_fail(&c, "%s", err);
         return 2;
     }
+    if (c.site_config && !realert_given)
+        o.call.realert_s = c.site_config->realert_s;
+    if (c.site_config && !ack_timeout_given)
+        o.call.ack_timeout_s = c.site_config->ack_timeout_s;
     o.tables = &tables;
-    o.tables_text = tables_spec;
+    char listed[64];
+    o.tables_text = tables_spec ? tables_spec : tables_as_text(&tables, listed, sizeof listed);
     if (!db_path[0]) {
         char name[64];
         snprintf(name, sizeof name, "hub-%s.db", c.site);

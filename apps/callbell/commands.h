@@ -12,4 +12,5 @@ int cb_cmd_calls(int argc, char **argv);
 int cb_cmd_stats(int argc, char **argv);
 int cb_cmd_report(int argc, char **argv);
 int cb_cmd_demo(int argc, char **argv);
+int cb_cmd_config(int argc, char **argv);
 #endif

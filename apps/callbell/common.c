@@ -1,9 +1,12 @@
+#define _POSIX_C_SOURCE 200809L
 #include "common.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cb_common_init(cb_common *c, const char *command)
 {
@@ -11,8 +14,12 @@ void cb_common_init(cb_common *c, const char *command)
     c->command = command;
     const char *b = getenv("CALLBELL_BROKER");
     const char *s = getenv("CALLBELL_SITE");
-    snprintf(c->broker_text, sizeof c->broker_text, "%s", b && b[0] ? b : CB_DEFAULT_BROKER);
-    snprintf(c->site, sizeof c->site, "%s", s && s[0] ? s : CB_DEFAULT_SITE);
+    const char *f = getenv("CALLBELL_CONFIG");
+    c->broker_given = b && b[0];
+    c->site_given = s && s[0];
+    snprintf(c->broker_text, sizeof c->broker_text, "%s", c->broker_given ? b : CB_DEFAULT_BROKER);
+    snprintf(c->site, sizeof c->site, "%s", c->site_given ? s : CB_DEFAULT_SITE);
+    snprintf(c->config_path, sizeof c->config_path, "%s", f && f[0] ? f : "");
 }
 
 void cb_fail(const cb_common *c, const char *fmt, ...)
@@ -33,6 +40,15 @@ int cb_common_option(cb_common *c, int opt, const char *arg)
             return 2;
         }
         snprintf(c->broker_text, sizeof c->broker_text, "%s", arg);
+        c->broker_given = true;
+        return 0;
+    }
+    if (opt == 'C') {
+        if (!arg[0] || strlen(arg) >= sizeof c->config_path) {
+            cb_fail(c, "bad --config '%s': want the path of a site file", arg);
+            return 2;
+        }
+        snprintf(c->config_path, sizeof c->config_path, "%s", arg);
         return 0;
     }
     if (opt == 'S') {
@@ -41,18 +57,82 @@ int cb_common_option(cb_common *c, int opt, const char *arg)
             return 2;
         }
         snprintf(c->site, sizeof c->site, "%s", arg);
+        c->site_given = true;
         return 0;
     }
     return cb_usage_error(c);
 }
 
+/* One site file per process: static, so it lives (and stays reachable) until exit. */
+static cb_site_config loaded_site;
+
+/* The site file to read: the one named, else <dir>/<site>.conf if it exists. */
+static bool config_wanted(cb_common *c, char *path, size_t cap)
+{
+    if (c->config_path[0]) {
+        snprintf(path, cap, "%s", c->config_path);
+        return true;
+    }
+    const char *dir = getenv("CALLBELL_CONFIG_DIR");
+    snprintf(path, cap, "%s/%s.conf", dir && dir[0] ? dir : CB_DEFAULT_CONFIG_DIR, c->site);
+    return access(path, F_OK) == 0;
+}
+
+/* "user:password" on the first line of the file, into the URL (no %XX escapes). */
+static int read_credentials(const cb_common *c, const char *path, cb_url *url)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        cb_fail(c, "cannot read credentials file %s (from %s): %s", path, c->site_config->path, strerror(errno));
+        return -1;
+    }
+    char line[300] = "";
+    bool got = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    line[strcspn(line, "\r\n")] = '\0';
+    char *colon = strchr(line, ':');
+    if (!got || !colon || colon == line || (size_t)(colon - line) >= sizeof url->user ||
+        strlen(colon + 1) >= sizeof url->pass) {
+        cb_fail(c, "credentials file %s: want one line user:password", path);
+        return -1;
+    }
+    *colon = '\0';
+    memcpy(url->user, line, strlen(line) + 1); /* lengths checked above */
+    memcpy(url->pass, colon + 1, strlen(colon + 1) + 1);
+    return 0;
+}
+
+int cb_common_load_config(cb_common *c)
+{
+    char path[4096], err[1024];
+    if (!config_wanted(c, path, sizeof path))
+        return 0;
+    if (loaded_site.path[0])
+        cb_site_config_free(&loaded_site);
+    if (cb_site_config_load(path, &loaded_site, err, sizeof err) != 0) {
+        cb_fail(c, "%s", err);
+        return 2;
+    }
+    c->site_config = &loaded_site;
+    if (!c->site_given)
+        snprintf(c->site, sizeof c->site, "%s", loaded_site.id);
+    if (!c->broker_given && loaded_site.broker_url[0])
+        snprintf(c->broker_text, sizeof c->broker_text, "%s", loaded_site.broker_url);
+    return 0;
+}
+
 int cb_common_finish(cb_common *c)
 {
     char err[600];
+    if (cb_common_load_config(c) != 0)
+        return 2;
     if (cb_url_parse(c->broker_text, &c->broker, err, sizeof err) != 0) {
         cb_fail(c, "%s", err);
         return 2;
     }
+    if (c->site_config && c->site_config->credentials_file[0] && !c->broker.user[0] &&
+        read_credentials(c, c->site_config->credentials_file, &c->broker) != 0)
+        return 2;
     if (cb_id_check(c->site) != CB_OK) {
         cb_fail(c, "bad site '%s' (CALLBELL_SITE): use 1-32 characters of a-z 0-9 _ -", c->site);
         return 2;
@@ -66,16 +146,23 @@ int cb_usage_error(const cb_common *c)
     return 2;
 }
 
-int cb_parse_uint(const cb_common *c, const char *name, const char *arg, unsigned long max, unsigned long *out)
+int cb_parse_uint_range(const cb_common *c, const char *name, const char *arg, unsigned long min, unsigned long max,
+                        unsigned long *out)
 {
     char *end;
+    errno = 0;
     unsigned long v = strtoul(arg, &end, 10);
-    if (end == arg || *end != '\0' || arg[0] == '-' || v > max) {
-        cb_fail(c, "bad %s '%s': want a whole number from 0 to %lu", name, arg, max);
+    if (end == arg || *end != '\0' || arg[0] == '-' || errno || v < min || v > max) {
+        cb_fail(c, "bad %s '%s': want a whole number from %lu to %lu", name, arg, min, max);
         return 2;
     }
     *out = v;
     return 0;
+}
+
+int cb_parse_uint(const cb_common *c, const char *name, const char *arg, unsigned long max, unsigned long *out)
+{
+    return cb_parse_uint_range(c, name, arg, 0, max, out);
 }
 
 int cb_common_end(cb_common *c, int argc, char **argv)

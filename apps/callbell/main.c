@@ -20,6 +20,7 @@ static const struct {
     {"calls", cb_cmd_calls, "list open calls (--json)"},
     {"stats", cb_cmd_stats, "response times from the hub's history"},
     {"report", cb_cmd_report, "requests and response times by table, kind, staff, hour, day (--csv)"},
+    {"config", cb_cmd_config, "check a site file and print the site as understood"},
 };
 
 static void usage(FILE *out)
@@ -29,7 +30,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'callbell <command> --help' describes a command's options.\n"
-                 "Every command takes --broker URL (env CALLBELL_BROKER) and --site ID (env CALLBELL_SITE).\n");
+                 "Most commands take --broker URL (env CALLBELL_BROKER), --site ID (env CALLBELL_SITE)\n"
+                 "and --config FILE, the site file (env CALLBELL_CONFIG; callbell.conf(5)).\n");
 }
 
 int main(int argc, char **argv)
@@ -46,9 +48,15 @@ int main(int argc, char **argv)
         printf("callbell %s\n", CALLBELL_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            /* the command's argv[0], which getopt names in its errors: "callbell press:" */
+            static char name[32];
+            snprintf(name, sizeof name, "callbell %s", commands[i].name);
+            argv[1] = name;
             return commands[i].run(argc - 1, argv + 1);
+        }
+    }
     fprintf(stderr, "callbell: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return 2;

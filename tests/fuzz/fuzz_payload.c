@@ -106,6 +106,16 @@ static void fuzz_payloads(const char *s, size_t len)
         CHECK(cb_cmd_encode(&c, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
         CHECK(cb_cmd_decode(buf, n, &c2) == CB_OK && memcmp(&c, &c2, sizeof c) == 0);
     }
+    cb_cmd_reply cr, cr2;
+    if (cb_cmd_reply_decode(s, len, &cr) == CB_OK) {
+        CHECK(cb_cmd_reply_encode(&cr, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
+        CHECK(cb_cmd_reply_decode(buf, n, &cr2) == CB_OK && memcmp(&cr, &cr2, sizeof cr) == 0);
+    }
+    cb_query q, q2;
+    if (cb_query_decode(s, len, &q) == CB_OK) {
+        CHECK(cb_query_encode(&q, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
+        CHECK(cb_query_decode(buf, n, &q2) == CB_OK && memcmp(&q, &q2, sizeof q) == 0);
+    }
     cb_info in, in2;
     if (cb_info_decode(s, len, &in) == CB_OK) {
         CHECK(cb_info_encode(&in, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
@@ -213,6 +223,16 @@ static cb_status fz_reply(void *ctx, const char *device, const cb_press_reply *r
     return CB_OK;
 }
 
+static cb_status fz_cmd_reply(void *ctx, const char *client, const cb_cmd_reply *r)
+{
+    (void)ctx;
+    CHECK(cb_id_check(client) == CB_OK);
+    char buf[CB_PAYLOAD_SIZE];
+    size_t n = 0;
+    CHECK(cb_cmd_reply_encode(r, buf, sizeof buf, &n) == CB_OK);
+    return CB_OK;
+}
+
 static void fz_reject(void *ctx, const char *reason)
 {
     (void)ctx;
@@ -232,8 +252,15 @@ static void fuzz_engine(const char *s, size_t len)
     CHECK(cb_call_config_default(&cfg.call) == CB_OK);
     cfg.max_devices = 2;
     strcpy(cfg.tables_text, "3-4");
-    cb_hub_ports ports = {NULL,       fz_table,          fz_device, fz_device_count, fz_forget,
-                          fz_changed, fz_device_changed, fz_reply,  fz_reject};
+    cb_hub_ports ports = {.table = fz_table,
+                          .device = fz_device,
+                          .device_count = fz_device_count,
+                          .forget_devices = fz_forget,
+                          .changed = fz_changed,
+                          .device_changed = fz_device_changed,
+                          .reply = fz_reply,
+                          .cmd_reply = fz_cmd_reply,
+                          .reject = fz_reject};
     cb_hub_engine e;
     CHECK(cb_hub_engine_init(&e, &cfg, &ports, 0) == CB_OK);
     uint64_t now = FUZZ_T0;
