@@ -129,6 +129,7 @@ static void on_connect(void *ctx)
     hub->outstanding = 0;
     /* the broker may have lost its retained store while we were away: say it again */
     mark_all_dirty(hub);
+    cb_ha_connected(hub);
 }
 
 /* ---- publishing ------------------------------------------------------------ */
@@ -154,6 +155,7 @@ static void publish_dirty(cb_hub *hub, int window)
             return;
         }
         hub->outstanding++;
+        cb_ha_state(hub, &t.state);
     }
 }
 
@@ -325,6 +327,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
             next_tick = cb_mono_ms() + 1000;
             escalate(hub);
             reject_window(hub, false); /* report what a flood suppressed */
+            cb_ha_tick(hub);
         }
         if (hub->fatal)
             break; /* a half-applied burst is rolled back below, never committed */
@@ -389,6 +392,10 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
 #endif
     cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count, hub.tables.open_count,
            opt->db_path);
+    if (cb_ha_start(&hub) != 0) {
+        snprintf(err, sizeof err, "out of memory");
+        goto err;
+    }
     hub.mqtt = connect_broker(&hub, broker, err, sizeof err);
     if (!hub.mqtt)
         goto err;
@@ -401,6 +408,7 @@ err:
 out:
     cb_store_close(hub.store);
     cb_table_index_free(&hub.tables);
+    cb_ha_stop(&hub);
     free(hub.devices);
     return rc;
 }

@@ -23,8 +23,9 @@ typedef struct cb_hub_options {
     const char *tables_text; /* the same as a person reads it, for refusals ("1-4") */
     cb_call_config call;
     cb_store_sync sync;
-    bool log_events;    /* one log line per accepted event */
-    size_t max_devices; /* duplicate windows kept; beyond it the least recently heard half goes */
+    bool log_events;       /* one log line per accepted event */
+    size_t max_devices;    /* duplicate windows kept; beyond it the least recently heard half goes */
+    const char *ha_prefix; /* Home Assistant discovery prefix ("homeassistant"), NULL: off */
 } cb_hub_options;
 
 /* Runs until *stop becomes non-zero. Returns the process exit code. */

@@ -5,6 +5,7 @@
 #define CALLBELL_HUB_INTERNAL_H
 
 #include "callbell/hub_engine.h"
+#include "callbell/notify.h"
 #include "hub.h"
 #include "mqtt_client.h"
 #include "table_index.h"
@@ -36,6 +37,9 @@ typedef struct cb_hub {
     const char *topic;           /* of the message being handled, for rejection lines */
     uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;
+    cb_notify_memory *ha_memory; /* Home Assistant discovery on: what its events announced */
+    uint64_t ha_waiting_ms;      /* monotonic: the last round of waiting times */
+    bool ha_configs_due;         /* connected since the configs last went out */
 } cb_hub;
 
 /* hub.c: counts nothing, logs "rejected <fmt...>" (rate-limited) */
@@ -47,6 +51,18 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *ports);
 cb_hub_device_slot *cb_hub_device_add(cb_hub *hub, const char *id);
 int cb_hub_forget_devices(cb_hub *hub, size_t keep, char *err, size_t err_cap);
 int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap);
+
+/* ha_discovery.c: Home Assistant MQTT discovery, when opt->ha_prefix is set (else
+ * every call does nothing). start: 0 or -1 (out of memory). connected: on each
+ * connect (the configs go out with the next tick). state: after a table's state went
+ * out (events, waiting time). tick: every second (configs when due, waiting times
+ * every 10 s). */
+#define CB_HA_STAFF_NAME "Home Assistant"
+int cb_ha_start(cb_hub *hub);
+void cb_ha_stop(cb_hub *hub);
+void cb_ha_connected(cb_hub *hub);
+void cb_ha_state(cb_hub *hub, const cb_state *st);
+void cb_ha_tick(cb_hub *hub);
 
 /* hub_reports.c */
 void cb_hub_publish_stats(cb_hub *hub);

@@ -10,26 +10,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char help[] =
-    "usage: callbell hub [options]\n\n"
-    "The authority on call state: takes presses and staff commands, keeps every call in\n"
-    "SQLite, publishes each table's retained state. Runs until Ctrl-C.\n\n"
-    "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
-    "                   else ~/.local/state/callbell/hub-<site>.db)\n"
-    "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
-    "                   default: the site file's [tables], else 1-4, the seed's four\n"
-    "                   buttons). Presses for other tables are rejected and logged.\n"
-    "  --realert S      re-alert a call still waiting after S seconds (default: the site\n"
-    "                   file's [hub] realert, else 60)\n"
-    "  --ack-timeout S  an acknowledged call not done after S seconds calls again\n"
-    "                   (default: the site file's [hub] ack_timeout, else 300)\n"
-    "  --sync MODE      normal (default): every accepted event survives a crash or kill -9\n"
-    "                   of the hub; a power cut may lose the last moments. full: every\n"
-    "                   commit is fsynced first (survives power loss; costs a disk flush,\n"
-    "                   milliseconds on SD cards and virtual disks, per event burst)\n"
-    "  --quiet          log only problems, not every event\n"
-    "  --max-devices N  devices whose duplicate windows are kept (default 10000); a new\n"
-    "                   device beyond it makes the hub forget the least recently heard half\n" CB_COMMON_HELP;
+static const char help[] = "usage: callbell hub [options]\n\n"
+                           "The authority on call state: takes presses and staff commands, keeps every call in\n"
+                           "SQLite, publishes each table's retained state. Runs until Ctrl-C.\n\n"
+                           "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
+                           "                   else ~/.local/state/callbell/hub-<site>.db)\n"
+                           "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
+                           "                   default: the site file's [tables], else 1-4, the seed's four\n"
+                           "                   buttons). Presses for other tables are rejected and logged.\n"
+                           "  --realert S      re-alert a call still waiting after S seconds (default: the site\n"
+                           "                   file's [hub] realert, else 60)\n"
+                           "  --ack-timeout S  an acknowledged call not done after S seconds calls again\n"
+                           "                   (default: the site file's [hub] ack_timeout, else 300)\n"
+                           "  --sync MODE      normal (default): every accepted event survives a crash or kill -9\n"
+                           "                   of the hub; a power cut may lose the last moments. full: every\n"
+                           "                   commit is fsynced first (survives power loss; costs a disk flush,\n"
+                           "                   milliseconds on SD cards and virtual disks, per event burst)\n"
+                           "  --quiet          log only problems, not every event\n"
+                           "  --max-devices N  devices whose duplicate windows are kept (default 10000); a new\n"
+                           "                   device beyond it makes the hub forget the least recently heard half\n"
+                           "  --ha-discovery   publish Home Assistant MQTT discovery configs: per table a\n"
+                           "                   request event, calling, waiting seconds, an acknowledge button\n"
+                           "                   (docs/home-assistant.md)\n" CB_COMMON_HELP;
 
 /* "1,2,bar" for the hub's refusals when the tables come from the site file; a list
  * too long for buf ends in "...". */
@@ -65,6 +67,7 @@ int cb_cmd_hub(int argc, char **argv)
                                              {"sync", required_argument, 0, 'y'},
                                              {"quiet", no_argument, 0, 'q'},
                                              {"max-devices", required_argument, 0, 'm'},
+                                             {"ha-discovery", no_argument, 0, 'H'},
                                              CB_COMMON_OPTIONS,
                                              {0, 0, 0, 0}};
     int opt;
@@ -108,6 +111,9 @@ int cb_cmd_hub(int argc, char **argv)
             break;
         case 'q':
             o.log_events = false;
+            break;
+        case 'H':
+            o.ha_prefix = "homeassistant";
             break;
         case 'm':
             if (cb_parse_uint(&c, "--max-devices", optarg, 1000000, &n) != 0)
