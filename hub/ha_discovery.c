@@ -9,8 +9,12 @@
  *   sensor         "Waiting": seconds the oldest calling request has waited, retained on
  *                  callbell/<site>/ha/<table>/waiting, every 10 s while calling
  *   button         "Acknowledge": publishes an ack cmd for all the table's requests
- * All are available while hub/status says online. Unique ids are built from site and
- * table alone, so they are the same after every restart. */
+ * Per button device: sensor "Battery" (mV, from its info) and binary_sensor
+ * "Connected" (its status), for each device that publishes info. All are available
+ * while hub/status says online. Unique ids are built from site and table or device
+ * alone: the same after every restart. The hub follows its own configs (retained):
+ * one whose table left the site is removed (an empty retained message), and a
+ * device's go when its retained info is cleared. */
 #define _POSIX_C_SOURCE 200809L
 #include "hub_internal.h"
 
@@ -38,35 +42,53 @@ static void ha_topic(cb_hub *hub, const char *table, const char *what, char *buf
     snprintf(buf, cap, "callbell/%s/ha/%s/%s", hub->opt->site, table, what);
 }
 
-/* What every entity of a table shares: unique id, availability, device, origin. */
-static cJSON *entity(cb_hub *hub, const char *table, const char *what, const char *name)
+/* The entities of a table end in these, a device's in the next two: the object id
+ * "<id>_<suffix>" says whose it is (cb_ha_message). */
+static const char *const table_entities[] = {"request", "calling", "waiting", "acknowledge"};
+static const char *const device_entities[] = {"battery", "connectivity"};
+
+static void add_availability(cJSON *o, const char *topic)
+{
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "topic", topic);
+    cJSON_AddStringToObject(a, "payload_available", "online");
+    cJSON_AddStringToObject(a, "payload_not_available", "offline");
+    cJSON_AddItemToArray(cJSON_GetObjectItem(o, "availability"), a);
+}
+
+/* What every entity shares: unique id, availability (the hub's status), device
+ * (a table or a button device: `kind`), origin. */
+static cJSON *entity_of(cb_hub *hub, const char *kind, const char *id, const char *what, const char *name)
 {
     const char *site = hub->opt->site;
+    bool table = strcmp(kind, "table") == 0;
     char buf[160];
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", name);
-    snprintf(buf, sizeof buf, "callbell_%s_%s_%s", site, table, what);
+    snprintf(buf, sizeof buf, "callbell_%s_%s%s_%s", site, table ? "" : "device_", id, what);
     cJSON_AddStringToObject(o, "unique_id", buf);
-    cJSON *avail = cJSON_AddArrayToObject(o, "availability");
-    cJSON *a = cJSON_CreateObject();
+    cJSON_AddArrayToObject(o, "availability");
     cb_topic_build(CB_TOPIC_HUB_STATUS, site, NULL, buf, sizeof buf);
-    cJSON_AddStringToObject(a, "topic", buf);
-    cJSON_AddStringToObject(a, "payload_available", "online");
-    cJSON_AddStringToObject(a, "payload_not_available", "offline");
-    cJSON_AddItemToArray(avail, a);
+    add_availability(o, buf);
     cJSON *dev = cJSON_AddObjectToObject(o, "device");
     cJSON *ids = cJSON_AddArrayToObject(dev, "identifiers");
-    snprintf(buf, sizeof buf, "callbell_%s_table_%s", site, table);
+    snprintf(buf, sizeof buf, "callbell_%s_%s_%s", site, kind, id);
     cJSON_AddItemToArray(ids, cJSON_CreateString(buf));
-    snprintf(buf, sizeof buf, "Table %s (%s)", table, site);
+    snprintf(buf, sizeof buf, "%s %s (%s)", table ? "Table" : "Button device", id, site);
     cJSON_AddStringToObject(dev, "name", buf);
     cJSON_AddStringToObject(dev, "manufacturer", "callbell");
-    cJSON_AddStringToObject(dev, "model", "service-call table");
-    cJSON_AddStringToObject(dev, "sw_version", CALLBELL_VERSION);
+    cJSON_AddStringToObject(dev, "model", table ? "service-call table" : "Pico W table buttons");
+    if (table)
+        cJSON_AddStringToObject(dev, "sw_version", CALLBELL_VERSION);
     cJSON *origin = cJSON_AddObjectToObject(o, "origin");
     cJSON_AddStringToObject(origin, "name", "callbell");
     cJSON_AddStringToObject(origin, "sw_version", CALLBELL_VERSION);
     return o;
+}
+
+static cJSON *entity(cb_hub *hub, const char *table, const char *what, const char *name)
+{
+    return entity_of(hub, "table", table, what, name);
 }
 
 static void publish_config(cb_hub *hub, const char *component, const char *table, const char *what, cJSON *o)
@@ -79,6 +101,32 @@ static void publish_config(cb_hub *hub, const char *component, const char *table
     if (text)
         publish(hub, topic, text, true);
     free(text);
+}
+
+/* A button device: its battery (from its retained info) and whether it is connected
+ * (its retained status, online / offline, its will). */
+static void device_configs(cb_hub *hub, const char *device)
+{
+    char topic[CB_TOPIC_SIZE], obj[CB_ID_SIZE + 16];
+    snprintf(obj, sizeof obj, "%s", device);
+    cJSON *o = entity_of(hub, "device", device, "battery", "Battery");
+    cb_topic_build(CB_TOPIC_DEVICE_INFO, hub->opt->site, device, topic, sizeof topic);
+    cJSON_AddStringToObject(o, "state_topic", topic);
+    cJSON_AddStringToObject(o, "value_template", "{{ value_json.battery_mv }}");
+    cJSON_AddStringToObject(o, "unit_of_measurement", "mV");
+    cJSON_AddStringToObject(o, "device_class", "voltage");
+    cJSON_AddStringToObject(o, "state_class", "measurement");
+    cb_topic_build(CB_TOPIC_DEVICE_STATUS, hub->opt->site, device, topic, sizeof topic);
+    add_availability(o, topic); /* a device away has no battery reading */
+    cJSON_AddStringToObject(o, "availability_mode", "all");
+    publish_config(hub, "sensor", obj, "battery", o);
+
+    o = entity_of(hub, "device", device, "connectivity", "Connected");
+    cJSON_AddStringToObject(o, "state_topic", topic);
+    cJSON_AddStringToObject(o, "payload_on", "online");
+    cJSON_AddStringToObject(o, "payload_off", "offline");
+    cJSON_AddStringToObject(o, "device_class", "connectivity");
+    publish_config(hub, "binary_sensor", obj, "connectivity", o);
 }
 
 static void table_configs(cb_hub *hub, const char *table)
@@ -173,6 +221,85 @@ static void publish_configs(cb_hub *hub)
         if (!hub->tables.heads[i].retiring)
             table_configs(hub, hub->tables.heads[i].id);
     cb_log("Home Assistant discovery: %u tables under %s/", hub->tables.count, hub->opt->ha_prefix);
+}
+
+void cb_ha_subscribe(cb_hub *hub, cb_mqtt *m)
+{
+    if (!hub->ha_memory)
+        return;
+    char filter[256];
+    snprintf(filter, sizeof filter, "%s/+/callbell_%s/+/config", hub->opt->ha_prefix, hub->opt->site);
+    cb_mqtt_subscribe(m, filter, 0);
+    snprintf(filter, sizeof filter, "callbell/%s/device/+/info", hub->opt->site);
+    cb_mqtt_subscribe(m, filter, 0);
+}
+
+static void remove_config(cb_hub *hub, const char *topic)
+{
+    if (hub->mqtt && cb_mqtt_publish(hub->mqtt, topic, "", 0, 1, true, NULL) == 0)
+        hub->outstanding++;
+}
+
+/* A device that publishes info (firmware, simulated tables; not `callbell press`) is a
+ * device in Home Assistant; retired (its info cleared), it leaves. */
+static bool device_info(cb_hub *hub, const struct mosquitto_message *msg)
+{
+    cb_topic t;
+    if (cb_topic_parse(msg->topic, strlen(msg->topic), &t) != CB_OK || t.type != CB_TOPIC_DEVICE_INFO)
+        return false;
+    if (strcmp(t.site, hub->opt->site) != 0 || !hub->mqtt)
+        return true; /* NULL: still connecting; the info comes again on the next connect */
+    if (msg->payloadlen > 0) {
+        device_configs(hub, t.id);
+        return true;
+    }
+    static const char *const components[] = {"sensor", "binary_sensor"};
+    for (int k = 0; k < 2; k++) {
+        char topic[256];
+        snprintf(topic, sizeof topic, "%s/%s/callbell_%s/%s_%s/config", hub->opt->ha_prefix, components[k],
+                 hub->opt->site, t.id, device_entities[k]);
+        remove_config(hub, topic);
+    }
+    cb_log("Home Assistant: removed device %s (its info was cleared)", t.id);
+    return true;
+}
+
+/* The table whose entity `object` ("<table>_<suffix>") is; false for a device's. */
+static bool table_of(const char *object, char *id, size_t cap)
+{
+    const char *us = strrchr(object, '_');
+    if (!us || (size_t)(us - object) >= cap)
+        return false;
+    for (size_t k = 0; k < sizeof table_entities / sizeof table_entities[0]; k++) {
+        if (strcmp(us + 1, table_entities[k]) == 0) {
+            memcpy(id, object, (size_t)(us - object));
+            id[us - object] = '\0';
+            return cb_id_check(id) == CB_OK;
+        }
+    }
+    return false;
+}
+
+bool cb_ha_message(cb_hub *hub, const struct mosquitto_message *msg)
+{
+    const char *prefix = hub->opt->ha_prefix;
+    size_t plen = prefix ? strlen(prefix) : 0;
+    if (!hub->ha_memory)
+        return false;
+    if (strncmp(msg->topic, prefix, plen) != 0 || msg->topic[plen] != '/')
+        return device_info(hub, msg);
+    char component[32], node[64], object[96], id[CB_ID_SIZE], expect_node[64];
+    snprintf(expect_node, sizeof expect_node, "callbell_%s", hub->opt->site);
+    if (msg->payloadlen <= 0 ||
+        sscanf(msg->topic + plen + 1, "%31[^/]/%63[^/]/%95[^/]/config", component, node, object) != 3 ||
+        strcmp(node, expect_node) != 0 || !table_of(object, id, sizeof id))
+        return true; /* already removed, a device's (removed with its info), or not ours */
+    uint32_t i = cb_table_index_find(&hub->tables, id);
+    if ((i == CB_NO_TABLE || hub->tables.heads[i].retiring) && hub->mqtt) {
+        cb_log("Home Assistant: removing %s (table %s left the site)", msg->topic, id);
+        remove_config(hub, msg->topic);
+    }
+    return true;
 }
 
 void cb_ha_state(cb_hub *hub, const cb_state *st)

@@ -73,7 +73,7 @@ void cb_hub_reject(cb_hub *hub, const char *fmt, ...)
 static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
     cb_hub *hub = ctx;
-    if (hub->fatal)
+    if (hub->fatal || cb_ha_message(hub, msg))
         return;
     cb_topic tp;
     cb_status st = cb_topic_parse(msg->topic, strlen(msg->topic), &tp);
@@ -305,6 +305,7 @@ static cb_mqtt *connect_broker(cb_hub *hub, const cb_url *broker, char *err, siz
     cb_mqtt_subscribe(m, filter, 1);
     cb_topic_build(CB_TOPIC_HUB_REQUEST, site, NULL, filter, sizeof filter);
     cb_mqtt_subscribe(m, filter, 1);
+    cb_ha_subscribe(hub, m);
     char why[512];
     if (cb_mqtt_connect(m, 5000, why, sizeof why) != 0)
         cb_log("%s; will keep trying", why); /* the hub outlives broker restarts */

@@ -61,6 +61,13 @@ int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap);
 int cb_ha_start(cb_hub *hub);
 void cb_ha_stop(cb_hub *hub);
 void cb_ha_connected(cb_hub *hub);
+/* Subscribes m to this site's discovery configs and devices' info (QoS 0: not queued
+ * while away). */
+void cb_ha_subscribe(cb_hub *hub, cb_mqtt *m);
+/* A retained config of this site's: removed when its table is gone. A device's info:
+ * its configs (an empty info, a retired device: removed). true if msg was one of
+ * these (the hub does nothing else with them). */
+bool cb_ha_message(cb_hub *hub, const struct mosquitto_message *msg);
 void cb_ha_state(cb_hub *hub, const cb_state *st);
 void cb_ha_tick(cb_hub *hub);
 

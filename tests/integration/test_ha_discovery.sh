@@ -3,7 +3,8 @@
 # against Home Assistant's MQTT discovery schema for its component (required keys and
 # their types, availability, device), the same unique ids after a restart; a press
 # fires the table's event and the waiting sensor counts; the button's payload, sent by
-# a plain MQTT client, acknowledges like a board.
+# a plain MQTT client, acknowledges like a board; a button device's battery and
+# connectivity; a table that leaves the site and a retired device take their configs.
 source "$(dirname "$0")/lib.sh"
 start_broker
 start_hub --tables 1-4 --ha-discovery
@@ -16,10 +17,12 @@ configs() {
 wait_for "16 configs" '[ "$(configs | wc -l)" -eq 16 ]'
 configs >"$TEST_TMP/configs-1"
 
+# check_configs FILE TABLES DEVICES: the schema, and exactly these tables and devices
 check_configs() {
-    python3 - "$1" "$CALLBELL_SITE" <<'PY'
+    python3 - "$1" "$CALLBELL_SITE" "$2" "$3" <<'PY'
 import json, re, sys
 site = sys.argv[2]
+want_tables, want_devices = sys.argv[3].split(), sys.argv[4].split()
 # Home Assistant's MQTT discovery: required keys per component and the type of every
 # key used (https://www.home-assistant.io/integrations/mqtt/ and each platform's page)
 required = {
@@ -32,9 +35,12 @@ types = {
     "name": str, "unique_id": str, "state_topic": str, "command_topic": str, "event_types": list,
     "device_class": str, "value_template": str, "payload_on": str, "payload_off": str,
     "unit_of_measurement": str, "state_class": str, "payload_press": str, "availability": list,
-    "device": dict, "origin": dict,
+    "device": dict, "origin": dict, "availability_mode": str,
 }
-device_classes = {"event": {"button", "doorbell", "motion"}, "sensor": {"duration"}}
+device_classes = {"event": {"button", "doorbell", "motion"}, "sensor": {"duration", "voltage"},
+                  "binary_sensor": {"connectivity"}}
+hub_status = {"topic": f"callbell/{site}/hub/status", "payload_available": "online", "payload_not_available": "offline"}
+per_device = {}
 topic_re = re.compile(r"^homeassistant/(event|binary_sensor|sensor|button)/([a-zA-Z0-9_-]+)/([a-zA-Z0-9_-]+)/config$")
 ids, per_table = [], {}
 for line in open(sys.argv[1]):
@@ -49,18 +55,31 @@ for line in open(sys.argv[1]):
     for k, v in c.items():
         assert k in types, f"{topic}: unexpected key {k}"
         assert isinstance(v, types[k]), f"{topic}: {k} is {type(v).__name__}"
-    if component in device_classes:
+    if component in device_classes and (component != "binary_sensor" or "device_class" in c):
         assert c["device_class"] in device_classes[component], f"{topic}: device_class {c['device_class']}"
     assert re.fullmatch(r"[a-zA-Z0-9_-]+", c["unique_id"]), c["unique_id"]
     ids.append(c["unique_id"])
-    table = obj.rsplit("_", 1)[0]
-    per_table.setdefault(table, set()).add(component)
-    for a in c["availability"]:
-        assert a == {"topic": f"callbell/{site}/hub/status", "payload_available": "online",
-                     "payload_not_available": "offline"}, a
-    d = c["device"]
-    assert d["identifiers"] == [f"callbell_{site}_table_{table}"] and isinstance(d["name"], str), d
+    assert c["availability"][0] == hub_status, c["availability"]
     assert c["origin"]["name"] == "callbell"
+    owner, what = obj.rsplit("_", 1)
+    d = c["device"]
+    assert isinstance(d["name"], str) and isinstance(d["identifiers"], list), d
+    if what in ("battery", "connectivity"):
+        per_device.setdefault(owner, set()).add(what)
+        assert d["identifiers"] == [f"callbell_{site}_device_{owner}"], d
+        status = f"callbell/{site}/device/{owner}/status"
+        if what == "battery":
+            assert component == "sensor" and c["state_topic"] == f"callbell/{site}/device/{owner}/info"
+            assert c["unit_of_measurement"] == "mV" and "battery_mv" in c["value_template"]
+            assert c["availability"][1]["topic"] == status and c["availability_mode"] == "all"
+        else:
+            assert component == "binary_sensor" and c["state_topic"] == status
+            assert (c["payload_on"], c["payload_off"]) == ("online", "offline")
+        continue
+    table = owner
+    per_table.setdefault(table, set()).add(component)
+    assert len(c["availability"]) == 1
+    assert d["identifiers"] == [f"callbell_{site}_table_{table}"], d
     if component == "event":
         assert c["event_types"] == ["call", "bill", "water"], c["event_types"]
         assert c["state_topic"] == f"callbell/{site}/ha/{table}/event"
@@ -74,13 +93,26 @@ for line in open(sys.argv[1]):
         cmd = json.loads(c["payload_press"])
         assert cmd["v"] == 1 and cmd["action"] == "ack" and cmd["by"], cmd
 assert len(ids) == len(set(ids)), "unique ids repeat"
-assert sorted(per_table) == ["1", "2", "3", "4"], sorted(per_table)
+assert sorted(per_table) == want_tables, sorted(per_table)
 assert all(v == {"event", "binary_sensor", "sensor", "button"} for v in per_table.values()), per_table
+assert sorted(per_device) == want_devices, sorted(per_device)
+assert all(v == {"battery", "connectivity"} for v in per_device.values()), per_device
 print("\n".join(sorted(ids)))
 PY
 }
-check_configs "$TEST_TMP/configs-1" >"$TEST_TMP/ids-1" || fail "configs do not follow the schema"
+check_configs "$TEST_TMP/configs-1" "1 2 3 4" "" >"$TEST_TMP/ids-1" || fail "configs do not follow the schema"
 assert_eq "$(wc -l <"$TEST_TMP/ids-1")" 16 "unique ids"
+
+# a button device (it publishes info): its battery and connectivity appear
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -r -t "callbell/$CALLBELL_SITE/device/dev-a/status" -m online
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -r -t "callbell/$CALLBELL_SITE/device/dev-a/info" \
+    -m '{"v":1,"fw":"0.1.0","battery_mv":3900,"uptime_s":5}'
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "callbell/$CALLBELL_SITE/table/1/press" \
+    -m '{"v":1,"device":"dev-a","boot":1,"seq":1,"kind":"call","age_ms":0}'
+wait_for "18 configs" '[ "$(configs | wc -l)" -eq 18 ]'
+configs >"$TEST_TMP/configs-dev"
+check_configs "$TEST_TMP/configs-dev" "1 2 3 4" "dev-a" >/dev/null || fail "device configs"
+"$CALLBELL" done 1 >/dev/null
 
 # a press: the event fires once with the kind as event_type; waiting counts; calling is ON
 mosquitto_sub -h 127.0.0.1 -p "$PORT" -t "callbell/$CALLBELL_SITE/ha/2/event" -v >"$TEST_TMP/events" 2>/dev/null &
@@ -103,17 +135,31 @@ wait_for "acknowledged by the button" '[ "$(req_field 2 water status)" = acknowl
 assert_eq "$(req_field 2 water acked_by)" "Home Assistant" "acked_by"
 wait_for "waiting back to 0" '[ "$(mqtt_get "callbell/$CALLBELL_SITE/ha/2/waiting")" = 0 ]'
 
-# a restart: the same unique ids, and no event again for the request still open
+# a restart: the same unique ids (a config lost meanwhile comes back), and no event
+# again for the request still open
 kill "$HUB_PID"
 wait "$HUB_PID" 2>/dev/null || true
 mosquitto_pub -h 127.0.0.1 -p "$PORT" -r -t "homeassistant/button/callbell_$CALLBELL_SITE/2_acknowledge/config" -n
 start_hub --tables 1-4 --ha-discovery
-wait_for "16 configs again" '[ "$(configs | wc -l)" -eq 16 ]'
+wait_for "18 configs again" '[ "$(configs | wc -l)" -eq 18 ]'
 configs >"$TEST_TMP/configs-2"
-check_configs "$TEST_TMP/configs-2" >"$TEST_TMP/ids-2" || fail "configs after the restart"
-assert_eq "$(cat "$TEST_TMP/ids-2")" "$(cat "$TEST_TMP/ids-1")" "unique ids after a restart"
+check_configs "$TEST_TMP/configs-2" "1 2 3 4" "dev-a" >"$TEST_TMP/ids-2" || fail "configs after the restart"
+assert_eq "$(grep -v dev-a "$TEST_TMP/ids-2")" "$(cat "$TEST_TMP/ids-1")" "unique ids after a restart"
 sleep 1
 assert_eq "$(grep -c event_type "$TEST_TMP/events")" 1 "events after the restart"
+
+# table 4 leaves the site: its four configs are removed, the others stay
+kill "$HUB_PID"
+wait "$HUB_PID" 2>/dev/null || true
+start_hub --tables 1-3 --ha-discovery
+wait_for "14 configs" '[ "$(configs | wc -l)" -eq 14 ]'
+configs >"$TEST_TMP/configs-3"
+check_configs "$TEST_TMP/configs-3" "1 2 3" "dev-a" >/dev/null || fail "configs after table 4 left"
+# the device retired (its retained info cleared): its two configs go
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -r -t "callbell/$CALLBELL_SITE/device/dev-a/info" -n
+wait_for "12 configs" '[ "$(configs | wc -l)" -eq 12 ]'
+configs >"$TEST_TMP/configs-4"
+check_configs "$TEST_TMP/configs-4" "1 2 3" "" >/dev/null || fail "configs after the device left"
 # without the option nothing is published for Home Assistant
 assert_contains "$("$CALLBELL" hub --help)" "--ha-discovery"
 echo ok
