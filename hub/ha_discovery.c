@@ -308,8 +308,7 @@ void cb_ha_state(cb_hub *hub, const cb_state *st)
         return;
     cb_notification out[CB_REQUEST_MAX];
     uint32_t n = 0;
-    if (cb_notify_state(hub->ha_memory, st, out, CB_REQUEST_MAX, &n) == CB_E_FULL)
-        cb_log("Home Assistant: too many open requests remembered; an event was not sent");
+    (void)cb_notify_state(hub->ha_memory, st, out, CB_REQUEST_MAX, &n); /* room for a state's all */
     char topic[CB_TOPIC_SIZE], payload[128];
     ha_topic(hub, st->table, "event", topic, sizeof topic);
     for (uint32_t i = 0; i < n; i++) {

@@ -184,14 +184,14 @@ static void *run(void *arg)
         char why[256];
         outcome o = post(d, &n, why, sizeof why);
         if (o == SENT) {
-            cb_log("%s: sent table %s %s call %llu level %u%s", name, n.table,
+            cb_log("%s: sent table %s %s (request %llu) level %u%s", name, n.table,
                    n.request.kind == CB_KIND_BILL    ? "bill"
                    : n.request.kind == CB_KIND_WATER ? "water"
                                                      : "call",
                    (unsigned long long)n.request.call, n.level, failing ? " (after retries)" : "");
             d->cfg.delivered(d->cfg.ctx, d->cfg.kind, &n);
         } else if (o == GIVE_UP) {
-            cb_log("%s: %s refused table %s call %llu level %u (%s): dropped", name, d->cfg.url, n.table,
+            cb_log("%s: %s refused table %s request %llu level %u (%s): dropped", name, d->cfg.url, n.table,
                    (unsigned long long)n.request.call, n.level, why);
         }
         pthread_mutex_lock(&d->lock);

@@ -28,19 +28,29 @@ static int sink_of(const char *name, cb_sink_kind *kind)
     return 0;
 }
 
+/* Only the newest lines matter: a request delivered LOAD_LINES deliveries ago is
+ * closed (the memory holds open requests; their states prune it on connect). */
+#define LOAD_LINES (2 * CB_NOTIFY_MEMORY)
+#define LINE_SIZE 160
+
 static void load(FILE *in, const char *path, cb_notify_memory mem[2])
 {
-    char line[160], sink[16], table[64];
+    static char ring[LOAD_LINES][LINE_SIZE]; /* the newest lines, oldest overwritten */
+    char sink[16], table[64];
     uint64_t call;
     uint32_t level;
-    unsigned lineno = 0;
+    unsigned long n = 0, bad = 0;
     cb_sink_kind kind;
-    while (fgets(line, sizeof line, in)) {
-        lineno++;
+    while (fgets(ring[n % LOAD_LINES], LINE_SIZE, in))
+        n++;
+    for (unsigned long i = n > LOAD_LINES ? n - LOAD_LINES : 0; i < n; i++) {
+        const char *line = ring[i % LOAD_LINES];
         if (sscanf(line, "%15s %63s %" SCNu64 " %" SCNu32, sink, table, &call, &level) != 4 ||
             sink_of(sink, &kind) != 0 || cb_notify_remember(&mem[kind], table, call, level) != CB_OK)
-            cb_log("%s:%u: skipped a malformed line", path, lineno);
+            bad++;
     }
+    if (bad)
+        cb_log("%s: skipped %lu malformed lines", path, bad);
 }
 
 static int rewrite(const char *path, cb_notify_memory mem[2], char *err, size_t err_cap)

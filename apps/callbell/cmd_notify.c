@@ -33,7 +33,6 @@ typedef struct bridge {
     cb_notify_memory mem[2];
     cb_delivery *out[2];
     cb_sent_file *sent;
-    bool full_logged;
 } bridge;
 
 static void help(void)
@@ -165,11 +164,7 @@ static void on_state(bridge *b, const struct mosquitto_message *msg)
             continue;
         cb_notification notes[CB_REQUEST_MAX];
         uint32_t n = 0;
-        if (cb_notify_state(&b->mem[k], &st, notes, CB_REQUEST_MAX, &n) == CB_E_FULL && !b->full_logged) {
-            cb_log("%s: more than %d open requests remembered: some are not announced", cb_sink_name(k),
-                   CB_NOTIFY_MEMORY);
-            b->full_logged = true;
-        }
+        (void)cb_notify_state(&b->mem[k], &st, notes, CB_REQUEST_MAX, &n); /* room for a state's all */
         for (uint32_t i = 0; i < n; i++)
             cb_delivery_push(b->out[k], &notes[i]);
     }

@@ -9,6 +9,7 @@ cb_status cb_notify_init(cb_notify_memory *m)
         return CB_E_ARG;
     }
     m->n = 0;
+    m->next_added = 0;
     return CB_OK;
 }
 
@@ -20,6 +21,18 @@ static cb_notify_entry *find(cb_notify_memory *m, uint64_t call)
         }
     }
     return NULL;
+}
+
+/* The entry remembered longest ago (insertion order, wrap-around safe). */
+static cb_notify_entry *oldest(cb_notify_memory *m)
+{
+    cb_notify_entry *o = &m->e[0];
+    for (uint32_t i = 1; i < m->n; i++) {
+        if ((uint32_t)(m->next_added - m->e[i].added) > (uint32_t)(m->next_added - o->added)) {
+            o = &m->e[i];
+        }
+    }
+    return o;
 }
 
 cb_status cb_notify_remember(cb_notify_memory *m, const char *table, uint64_t call, uint32_t level)
@@ -35,13 +48,11 @@ cb_status cb_notify_remember(cb_notify_memory *m, const char *table, uint64_t ca
     }
     cb_notify_entry *e = find(m, call);
     if (e == NULL) {
-        if (m->n == CB_NOTIFY_MEMORY) {
-            return CB_E_FULL;
-        }
-        e = &m->e[m->n++];
+        e = m->n < CB_NOTIFY_MEMORY ? &m->e[m->n++] : oldest(m);
         strcpy(e->table, table);
         e->call = call;
         e->level = level;
+        e->added = m->next_added++;
         return CB_OK;
     }
     if (level > e->level) {
@@ -100,14 +111,15 @@ cb_status cb_notify_state(cb_notify_memory *m, const cb_state *st, cb_notificati
         if (!due_level(m, r, &level)) {
             /* first seen acknowledged: remembered at its level, announced only if it
              * comes back calling later */
-            if (!seen && cb_notify_remember(m, st->table, r->call, r->repeats) != CB_OK) {
-                return CB_E_FULL;
+            if (!seen) {
+                (void)cb_notify_remember(m, st->table, r->call, r->repeats); /* ids from a decoded state */
             }
             continue;
         }
-        if (*n == cap || cb_notify_remember(m, st->table, r->call, level) != CB_OK) {
+        if (*n == cap) {
             return CB_E_FULL;
         }
+        (void)cb_notify_remember(m, st->table, r->call, level);
         cb_notification *note = &out[(*n)++];
         memcpy(note->table, st->table, sizeof note->table);
         note->request = *r;

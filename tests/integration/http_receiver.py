@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A one-file HTTP receiver for the notify tests: answers every POST with 200 and
-appends it as a JSON line (method, path, headers, body) to LOG.
+"""A one-file HTTP receiver for the notify tests: answers every POST with 200 (404
+under /gone/) and appends it as a JSON line (method, path, headers, body) to LOG.
 
     http_receiver.py PORT LOG     # listens on 127.0.0.1:PORT only
 """
@@ -16,7 +16,8 @@ class Handler(BaseHTTPRequestHandler):
         record = {"method": "POST", "path": self.path, "headers": dict(self.headers.items()), "body": body}
         with open(sys.argv[2], "a", encoding="utf-8") as log:
             log.write(json.dumps(record) + "\n")
-        self.send_response(200)
+        # a path under /gone/ answers 404, as a wrong ntfy topic URL or webhook would
+        self.send_response(404 if self.path.startswith("/gone/") else 200)
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"ok")

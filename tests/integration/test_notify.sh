@@ -139,6 +139,32 @@ wait_for "notify reconnected" "[ \$(grep -c 'following' '$TEST_TMP/notify.log') 
 sleep 2
 assert_eq "$(received "True")" "$total" "requests after the broker's restart"
 
+# a destination that refuses (404: a wrong URL) gets it once, not again and again
+bg notify-gone "$CALLBELL" notify --webhook "http://127.0.0.1:$RPORT/gone/hook" --state "$TEST_TMP/gone.sent"
+PIDS+=("$LAST_PID")
+"$CALLBELL" press 4 --kind call >/dev/null
+wait_for "the refusal logged" "grep -q 'refused table 4 request' '$TEST_TMP/notify-gone.log'"
+sleep 2
+assert_eq "$(received "r['path'] == '/gone/hook'")" 1 "requests to a destination that refuses"
+assert_contains "$(cat "$TEST_TMP/notify-gone.log")" "(HTTP 404): dropped" "the log"
+"$CALLBELL" done 4 >/dev/null # no more re-alerts from here
+
+# a state file grown long (old deliveries, a table no longer served, a broken line):
+# the newest lines are read, the oldest entries give way, it is rewritten short
+stop_pid "$NOTIFY_PID"
+{
+    for i in $(seq 1 3000); do echo "ntfy 9 $((100000 + i)) 0"; done
+    echo "nonsense"
+    cat "$TEST_TMP/notify.sent"
+} >"$TEST_TMP/long.sent"
+mv "$TEST_TMP/long.sent" "$TEST_TMP/notify.sent"
+start_notify
+assert_contains "$(cat "$TEST_TMP/notify.log")" "skipped 1 malformed lines" "the log of a long state file"
+total=$(received "True")
+sleep 2
+assert_eq "$(received "True")" "$total" "requests after reading a long state file"
+[ "$(wc -l <"$TEST_TMP/notify.sent")" -le 2048 ] || fail "the state file was not rewritten short"
+
 # bad usage
 expect 2 "nowhere to send" "$CALLBELL" notify
 expect 2 "bad --ntfy 'ftp://x'" "$CALLBELL" notify --ntfy ftp://x

@@ -148,13 +148,19 @@ static void test_bounds(void **state)
     cb_notification out[CB_REQUEST_MAX];
     cb_notify_init(&m);
     for (uint64_t c = 1; c <= CB_NOTIFY_MEMORY; c++)
-        assert_int_equal(cb_notify_remember(&m, "1", c, 0), CB_OK);
-    assert_int_equal(cb_notify_remember(&m, "1", CB_NOTIFY_MEMORY + 1, 0), CB_E_FULL);
-    cb_state st = table_state("2");
-    add(&st, CB_KIND_CALL, 5000, CB_CALLING, 0);
+        assert_int_equal(cb_notify_remember(&m, "9", c, 0), CB_OK);
+    /* full: the one remembered longest ago (call 1) makes room; the others stay */
+    assert_int_equal(cb_notify_remember(&m, "1", CB_NOTIFY_MEMORY + 1, 0), CB_OK);
+    assert_int_equal(m.n, CB_NOTIFY_MEMORY);
+    cb_state st = table_state("9");
+    add(&st, CB_KIND_CALL, 1, CB_CALLING, 0);
+    add(&st, CB_KIND_BILL, 2, CB_CALLING, 0);
     uint32_t n = 0;
-    assert_int_equal(cb_notify_state(&m, &st, out, CB_REQUEST_MAX, &n), CB_E_FULL);
-    assert_int_equal(n, 0);
+    assert_int_equal(cb_notify_state(&m, &st, out, CB_REQUEST_MAX, &n), CB_OK);
+    assert_int_equal(n, 1); /* call 1 was forgotten: announced again; call 2 was not */
+    assert_int_equal(out[0].request.call, 1);
+    st = table_state("2");
+    add(&st, CB_KIND_CALL, 5000, CB_CALLING, 0);
     /* no room in out: full, and not remembered (announced once there is room) */
     cb_notify_init(&m);
     assert_int_equal(cb_notify_state(&m, &st, out, 0, &n), CB_E_FULL);

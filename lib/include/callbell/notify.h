@@ -8,7 +8,9 @@
  * restart with its memory reloaded -- announces nothing already announced: no storm.
  *
  * The memory is a fixed table of (table, call, level) for the open requests; a
- * request leaves it when its table's state no longer holds it. */
+ * request leaves it when its table's state no longer holds it, or, when the table is
+ * full, as the one remembered longest ago (a table no longer served never sends the
+ * state that would prune its requests). */
 #ifndef CALLBELL_NOTIFY_H
 #define CALLBELL_NOTIFY_H
 
@@ -23,11 +25,13 @@ typedef struct cb_notify_entry {
     char table[CB_ID_SIZE];
     uint64_t call;
     uint32_t level; /* the highest level announced */
+    uint32_t added; /* order of insertion: the smallest goes first when full */
 } cb_notify_entry;
 
 typedef struct cb_notify_memory {
     cb_notify_entry e[CB_NOTIFY_MEMORY];
     uint32_t n;
+    uint32_t next_added;
 } cb_notify_memory;
 
 typedef struct cb_notification {
@@ -40,14 +44,16 @@ typedef struct cb_notification {
 cb_status cb_notify_init(cb_notify_memory *m);
 
 /* Puts back what was announced before (the bridge's state file): level `level` of
- * request `call` at `table`. A lower level than remembered changes nothing. CB_OK,
- * CB_E_BAD_ID (table), CB_E_RANGE (call 0) or CB_E_FULL. */
+ * request `call` at `table`. A lower level than remembered changes nothing; a full
+ * memory forgets the entry remembered longest ago. CB_OK, CB_E_BAD_ID (table) or
+ * CB_E_RANGE (call 0). */
 cb_status cb_notify_remember(cb_notify_memory *m, const char *table, uint64_t call, uint32_t level);
 
 /* A table's new state: writes the notifications it calls for into out[0..cap) (at most
  * CB_REQUEST_MAX), *n their number, and remembers them as announced; forgets the
- * table's requests the state no longer holds. CB_OK; CB_E_ARG; CB_E_FULL when the
- * memory is full (what fitted is in out). */
+ * table's requests the state no longer holds. CB_OK; CB_E_ARG; CB_E_FULL when out
+ * has no room for one (what fitted is in out; the rest is announced by a later
+ * state). */
 cb_status cb_notify_state(cb_notify_memory *m, const cb_state *st, cb_notification *out, uint32_t cap, uint32_t *n);
 
 #endif
