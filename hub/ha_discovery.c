@@ -103,13 +103,21 @@ static void publish_config(cb_hub *hub, const char *component, const char *table
     free(text);
 }
 
+/* The device registry's firmware version, from the device's info ("" unknown). */
+static cJSON *with_firmware(cJSON *o, const char *fw)
+{
+    if (fw[0])
+        cJSON_AddStringToObject(cJSON_GetObjectItem(o, "device"), "sw_version", fw);
+    return o;
+}
+
 /* A button device: its battery (from its retained info) and whether it is connected
  * (its retained status, online / offline, its will). */
-static void device_configs(cb_hub *hub, const char *device)
+static void device_configs(cb_hub *hub, const char *device, const char *fw)
 {
     char topic[CB_TOPIC_SIZE], obj[CB_ID_SIZE + 16];
     snprintf(obj, sizeof obj, "%s", device);
-    cJSON *o = entity_of(hub, "device", device, "battery", "Battery");
+    cJSON *o = with_firmware(entity_of(hub, "device", device, "battery", "Battery"), fw);
     cb_topic_build(CB_TOPIC_DEVICE_INFO, hub->opt->site, device, topic, sizeof topic);
     cJSON_AddStringToObject(o, "state_topic", topic);
     cJSON_AddStringToObject(o, "value_template", "{{ value_json.battery_mv }}");
@@ -121,7 +129,7 @@ static void device_configs(cb_hub *hub, const char *device)
     cJSON_AddStringToObject(o, "availability_mode", "all");
     publish_config(hub, "sensor", obj, "battery", o);
 
-    o = entity_of(hub, "device", device, "connectivity", "Connected");
+    o = with_firmware(entity_of(hub, "device", device, "connectivity", "Connected"), fw);
     cJSON_AddStringToObject(o, "state_topic", topic);
     cJSON_AddStringToObject(o, "payload_on", "online");
     cJSON_AddStringToObject(o, "payload_off", "offline");
@@ -250,7 +258,10 @@ static bool device_info(cb_hub *hub, const struct mosquitto_message *msg)
     if (strcmp(t.site, hub->opt->site) != 0 || !hub->mqtt)
         return true; /* NULL: still connecting; the info comes again on the next connect */
     if (msg->payloadlen > 0) {
-        device_configs(hub, t.id);
+        cb_info info;
+        if (cb_info_decode(msg->payload, (size_t)msg->payloadlen, &info) != CB_OK)
+            info.fw[0] = '\0'; /* the hub does not judge a device's info: no version then */
+        device_configs(hub, t.id, info.fw);
         return true;
     }
     static const char *const components[] = {"sensor", "binary_sensor"};

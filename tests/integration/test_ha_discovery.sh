@@ -66,7 +66,7 @@ for line in open(sys.argv[1]):
     assert isinstance(d["name"], str) and isinstance(d["identifiers"], list), d
     if what in ("battery", "connectivity"):
         per_device.setdefault(owner, set()).add(what)
-        assert d["identifiers"] == [f"callbell_{site}_device_{owner}"], d
+        assert d["identifiers"] == [f"callbell_{site}_device_{owner}"] and d["sw_version"] == "0.1.0", d
         status = f"callbell/{site}/device/{owner}/status"
         if what == "battery":
             assert component == "sensor" and c["state_topic"] == f"callbell/{site}/device/{owner}/info"
