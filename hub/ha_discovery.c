@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "site_config.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -56,6 +57,12 @@ static void add_availability(cJSON *o, const char *topic)
     cJSON_AddItemToArray(cJSON_GetObjectItem(o, "availability"), a);
 }
 
+/* The table's entry in the site file, NULL without one. */
+static const cb_site_table *site_table(cb_hub *hub, const char *id)
+{
+    return hub->opt->site_config ? cb_site_config_table(hub->opt->site_config, id) : NULL;
+}
+
 /* What every entity shares: unique id, availability (the hub's status), device
  * (a table or a button device: `kind`), origin. */
 static cJSON *entity_of(cb_hub *hub, const char *kind, const char *id, const char *what, const char *name)
@@ -74,7 +81,11 @@ static cJSON *entity_of(cb_hub *hub, const char *kind, const char *id, const cha
     cJSON *ids = cJSON_AddArrayToObject(dev, "identifiers");
     snprintf(buf, sizeof buf, "callbell_%s_%s_%s", site, kind, id);
     cJSON_AddItemToArray(ids, cJSON_CreateString(buf));
-    snprintf(buf, sizeof buf, "%s %s (%s)", table ? "Table" : "Button device", id, site);
+    const cb_site_table *st = table ? site_table(hub, id) : NULL;
+    if (st) /* what the staff call it, in the site they call it */
+        snprintf(buf, sizeof buf, "%s (%s)", st->name, hub->opt->site_config->name);
+    else
+        snprintf(buf, sizeof buf, "%s %s (%s)", table ? "Table" : "Button device", id, site);
     cJSON_AddStringToObject(dev, "name", buf);
     cJSON_AddStringToObject(dev, "manufacturer", "callbell");
     cJSON_AddStringToObject(dev, "model", table ? "service-call table" : "Pico W table buttons");
@@ -143,7 +154,16 @@ static void table_configs(cb_hub *hub, const char *table)
     cJSON *o = entity(hub, table, "request", "Request");
     ha_topic(hub, table, "event", topic, sizeof topic);
     cJSON_AddStringToObject(o, "state_topic", topic);
-    cJSON_AddItemToObject(o, "event_types", cJSON_CreateStringArray(kind_names, 3));
+    /* the kinds the table offers (the site file), call, bill and water without one */
+    const cb_site_table *st = site_table(hub, table);
+    const char *kinds[3];
+    int n = 0;
+    for (int k = CB_KIND_CALL; k <= CB_KIND_WATER; k++)
+        if (!st || (st->kinds & (1u << k)))
+            kinds[n++] = kind_names[k];
+    if (n == 0) /* a table with only a cancel button: keep the list valid */
+        kinds[n++] = kind_names[CB_KIND_CALL];
+    cJSON_AddItemToObject(o, "event_types", cJSON_CreateStringArray(kinds, n));
     cJSON_AddStringToObject(o, "device_class", "button");
     publish_config(hub, "event", table, "request", o);
 

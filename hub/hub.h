@@ -23,9 +23,10 @@ typedef struct cb_hub_options {
     const char *tables_text; /* the same as a person reads it, for refusals ("1-4") */
     cb_call_config call;
     cb_store_sync sync;
-    bool log_events;       /* one log line per accepted event */
-    size_t max_devices;    /* duplicate windows kept; beyond it the least recently heard half goes */
-    const char *ha_prefix; /* Home Assistant discovery prefix ("homeassistant"), NULL: off */
+    bool log_events;                          /* one log line per accepted event */
+    size_t max_devices;                       /* duplicate windows kept; beyond it the least recently heard half goes */
+    const char *ha_prefix;                    /* Home Assistant discovery prefix ("homeassistant"), NULL: off */
+    const struct cb_site_config *site_config; /* the site file, NULL without: table names and kinds */
 } cb_hub_options;
 
 /* Runs until *stop becomes non-zero. Returns the process exit code. */

@@ -148,6 +148,7 @@ int cb_cmd_hub(int argc, char **argv)
     if (c.site_config && !ack_timeout_given)
         o.call.ack_timeout_s = c.site_config->ack_timeout_s;
     o.tables = &tables;
+    o.site_config = c.site_config;
     char listed[64];
     o.tables_text = tables_spec ? tables_spec : tables_as_text(&tables, listed, sizeof listed);
     if (!db_path[0]) {

@@ -160,6 +160,28 @@ mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -r -t "callbell/$CALLBELL_SITE/device
 wait_for "12 configs" '[ "$(configs | wc -l)" -eq 12 ]'
 configs >"$TEST_TMP/configs-4"
 check_configs "$TEST_TMP/configs-4" "1 2 3" "" >/dev/null || fail "configs after the device left"
+# with a site file: the table's name and its kinds
+kill "$HUB_PID"
+wait "$HUB_PID" 2>/dev/null || true
+cat >"$TEST_TMP/site.conf" <<CONF
+[site]
+id = $CALLBELL_SITE
+name = Trattoria Sole
+[tables]
+1 = Window 1
+2 = Table 2
+3 = Bar
+[kinds]
+1 = call, bill, cancel
+CONF
+start_hub --config "$TEST_TMP/site.conf" --ha-discovery
+wait_for "12 configs from the site file" '[ "$(configs | grep -c "/config {")" -eq 12 ]'
+event=$(configs | grep "^homeassistant/event/callbell_$CALLBELL_SITE/1_request/config " | cut -d' ' -f2-)
+assert_eq "$(json_get "$event" "d['event_types'], d['device']['name']")" "(['call', 'bill'], 'Window 1 (Trattoria Sole)')" \
+    "table 1 from the site file"
+event=$(configs | grep "^homeassistant/event/callbell_$CALLBELL_SITE/2_request/config " | cut -d' ' -f2-)
+assert_eq "$(json_get "$event" "d['event_types'], d['device']['name']")" \
+    "(['call', 'bill', 'water'], 'Table 2 (Trattoria Sole)')" "table 2 from the site file"
 # without the option nothing is published for Home Assistant
 assert_contains "$("$CALLBELL" hub --help)" "--ha-discovery"
 echo ok
