@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/run.sh - the hub against the raw one-hop Mosquitto path, side by side.
+# bench/run.sh - the hub against the raw one-hop Mosquitto path, side by side; and
+# the battery model of a table device, sleepy mode against always-on.
 #
 #   bench/run.sh                      # uses build/callbell
 #   CALLBELL=/tmp/bench-build/callbell bench/run.sh
@@ -58,6 +59,14 @@ trap 'exit 3' INT TERM
 cc -O2 -Wall -Wextra -Werror -o "$TMP/cb_bench" "$ROOT/bench/cb_bench.c" $(pkg-config --cflags --libs libmosquitto) \
     || die "cannot compile bench/cb_bench.c"
 B=$TMP/cb_bench
+
+# ---- battery model: the device engine over a simulated service day -------------
+# (no broker: bench/battery_model.c runs the core's sleepy-mode decisions and
+# multiplies its awake and asleep time by published currents; see docs/firmware.md)
+cc -O2 -std=c11 -Wall -Wextra -Werror -I"$ROOT/lib/include" -o "$TMP/battery_model" "$ROOT/bench/battery_model.c" \
+    "$ROOT"/lib/src/*.c || die "cannot compile bench/battery_model.c"
+"$TMP/battery_model" >"$TMP/battery" || die "the battery model did not deliver every press"
+cat "$TMP/battery"
 cd "$TMP" # nothing the bench writes lands anywhere else
 
 # ---- broker ---------------------------------------------------------------------
@@ -295,6 +304,9 @@ verdict throughput_ratio "$(val throughput_ratio "$TMP/ratios-$PRIMARY")" ">=" 0
 if [ "$RSS_TABLES" -gt 2 ]; then
     verdict hub_rss_per_table "$(fmt "$big_l * 1024 / $RSS_TABLES" 0)" "<=" 256
 fi
+echo "# battery (a model with published currents, not a measurement): sleepy vs the always-on baseline"
+verdict battery_days_sleepy "$(val battery_days_sleepy "$TMP/battery")" ">=" 90
+echo "# (baseline) battery_days_connected: $(val battery_days_connected "$TMP/battery") days"
 echo "# the throughput targets on the other streams (docs/performance.md)"
 verdict alone_hub_events_per_s "$(val alone_hub_events_per_s "$R")" ">=" 20000
 verdict alone_throughput_ratio "$(val alone_throughput_ratio "$TMP/ratios-$PRIMARY")" ">=" 0.9

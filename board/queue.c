@@ -183,7 +183,11 @@ void cb_board_news_text(const cb_site_view *v, char *buf, size_t cap)
     buf[0] = '\0';
     if (v->news_count == 0)
         return;
-    append(buf, cap, &used, "table %s:", v->news_table);
+    const char *name = cb_site_view_table_name(v, v->news_table);
+    if (strcmp(name, v->news_table) != 0)
+        append(buf, cap, &used, "%s:", name); /* "Patio 2: water requested" */
+    else
+        append(buf, cap, &used, "table %s:", v->news_table);
     for (size_t i = 0; i < v->news_count; i++) {
         const cb_view_news *e = &v->news[i];
         append(buf, cap, &used, "%s %s ", i ? "," : "", cb_board_kind_word(e->req.kind));

@@ -14,8 +14,12 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
+
+#define TILE_NAME_COLS 18 /* a tile shows this much of a long display name, then "…" */
 
 enum {
     PAIR_NEW = 1, /* text pairs, one per age class (cb_age_class + 1) */
@@ -52,6 +56,8 @@ static attr_t pair(int p)
 }
 
 /* Writes s at (y, x), clipped to the window; returns the column after it. */
+static int fit_text(const char *s, int cols, bool pad, char *out, size_t cap);
+
 static int put(int y, int x, attr_t attr, const char *s)
 {
     if (y < 0 || y >= LINES || x < 0 || x >= COLS)
@@ -59,14 +65,69 @@ static int put(int y, int x, attr_t attr, const char *s)
     int room = COLS - x;
     if (y == LINES - 1)
         room--; /* the bottom-right cell would scroll some terminals */
-    int len = (int)strlen(s);
-    int n = len < room ? len : room;
-    if (n <= 0)
+    if (room <= 0)
         return x;
+    char fitted[1024]; /* cut by columns, never in half a UTF-8 character */
+    int n = fit_text(s, room, false, fitted, sizeof fitted);
     attron(attr);
-    mvaddnstr(y, x, s, n);
+    mvaddstr(y, x, fitted);
     attroff(attr);
     return x + n;
+}
+
+/* ---- display names: UTF-8, measured in terminal columns, not bytes ---------- */
+
+/* Copies the UTF-8 text s into out[cap], at most `cols` columns wide; a name cut
+ * short ends in "…" (or "." where the locale has no UTF-8), never in half a
+ * character. With pad, fills up to `cols` with spaces. Returns the columns used. */
+static int fit_text(const char *s, int cols, bool pad, char *out, size_t cap)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = 0, len = strlen(s);
+    int used = 0;
+    const char *ellipsis = MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : ".";
+    for (size_t i = 0; i < len;) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s + i, len - i, &st);
+        int w = 1;
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+            k = 1; /* a byte this locale cannot read: one column, as the terminal shows it */
+            memset(&st, 0, sizeof st);
+        } else if (wcwidth(wc) >= 0) {
+            w = wcwidth(wc);
+        }
+        /* room for the ellipsis unless this is the last character */
+        int need = used + w + (i + k < len ? 1 : 0);
+        if (need > cols && !(i + k == len && used + w <= cols)) {
+            size_t e = strlen(ellipsis);
+            if (used < cols && n + e < cap) {
+                memcpy(out + n, ellipsis, e);
+                n += e;
+                used++;
+            }
+            break;
+        }
+        if (n + k >= cap)
+            break;
+        memcpy(out + n, s + i, k);
+        n += k;
+        used += w;
+        i += k;
+    }
+    while (pad && used < cols && n + 1 < cap) {
+        out[n++] = ' ';
+        used++;
+    }
+    out[n] = '\0';
+    return used;
+}
+
+/* Columns the UTF-8 text s takes (bytes when the locale cannot tell). */
+static int text_cols(const char *s)
+{
+    char buf[512];
+    return fit_text(s, 1000, false, buf, sizeof buf);
 }
 
 static void bar(int y, attr_t attr)
@@ -117,8 +178,16 @@ static void draw_title(const cb_board *b, uint64_t now)
 {
     bar(0, A_REVERSE);
     char line[800];
-    const char *hub = !b->view.hub_known ? "hub ?" : b->view.hub_online ? "hub online" : "hub OFFLINE";
-    snprintf(line, sizeof line, " callbell board | site %s | %s | %s%s%s", b->view.site, b->broker_shown,
+    const char *hub = !b->view.hub_known     ? "hub ?"
+                      : b->view.hub_online   ? "hub online"
+                      : b->view.hub_degraded ? "hub CANNOT STORE CALLS"
+                                             : "hub OFFLINE";
+    char site[CB_DISPLAY_NAME_MAX + CB_ID_SIZE + 8];
+    if (b->view.has_site && strcmp(b->view.site_name, b->view.site) != 0)
+        snprintf(site, sizeof site, "%s (%s)", b->view.site_name, b->view.site);
+    else
+        snprintf(site, sizeof site, "%s", b->view.site);
+    snprintf(line, sizeof line, " callbell board | site %s | %s | %s%s%s", site, b->broker_shown,
              b->connected ? hub : "not connected", b->note[0] ? " | " : "", b->note);
     put(0, 0, A_REVERSE | A_BOLD, line);
     time_t secs = (time_t)(now / 1000);
@@ -126,7 +195,7 @@ static void draw_title(const cb_board *b, uint64_t now)
     localtime_r(&secs, &tm);
     char clock[16];
     strftime(clock, sizeof clock, " %H:%M:%S ", &tm);
-    if (COLS > (int)strlen(line) + (int)strlen(clock))
+    if (COLS > text_cols(line) + (int)strlen(clock))
         put(0, COLS - (int)strlen(clock), A_REVERSE, clock);
 }
 
@@ -144,9 +213,12 @@ static int draw_warnings(const cb_board *b, int y, int last)
         return y + 1;
     }
     if (b->synced && (!b->view.hub_known || !b->view.hub_online)) {
-        const char *big = b->view.hub_known ? "!!  HUB OFFLINE  !!" : "!!  NO HUB SEEN  !!";
-        const char *why = b->view.hub_known ? "presses are not becoming calls and ack/done are not applied"
-                                            : "no hub has announced itself on this site - is `callbell hub` running?";
+        const char *big = b->view.hub_degraded ? "!!  HUB CANNOT STORE CALLS  !!"
+                          : b->view.hub_known  ? "!!  HUB OFFLINE  !!"
+                                               : "!!  NO HUB SEEN  !!";
+        const char *why = b->view.hub_degraded ? "its disk is full or read-only: calls wait at the broker until it can"
+                          : b->view.hub_known  ? "presses are not becoming calls and ack/done are not applied"
+                                              : "no hub has announced itself on this site - is `callbell hub` running?";
         if (last - y >= 8) {
             for (int i = 0; i < 3; i++)
                 bar(y + i, pair(PAIR_BANNER) | A_BOLD);
@@ -194,12 +266,13 @@ static int draw_warnings(const cb_board *b, int y, int last)
  * then each open request's kind in its own colour. Returns the width drawn. */
 static int draw_tile(const cb_board *b, const cb_state *s, int y, int x, uint64_t now)
 {
-    char id[CB_ID_SIZE + 4];
-    snprintf(id, sizeof id, " %s ", s->table);
+    char name[4 * TILE_NAME_COLS + 8], id[sizeof name + 2];
+    int cols = fit_text(cb_site_view_table_name(&b->view, s->table), TILE_NAME_COLS, false, name, sizeof name);
+    snprintf(id, sizeof id, " %s ", name);
     cb_age_class c = CB_AGE_LATE;
     if (s->n_requests == 0) {
         put(y, x, A_DIM | A_REVERSE, id);
-        return (int)strlen(id);
+        return cols + 2;
     }
     cb_site_view_table_age(&b->view, s, now, &c);
     attr_t bold = has_colors() ? A_BOLD : A_BOLD | A_REVERSE;
@@ -212,9 +285,10 @@ static int draw_tile(const cb_board *b, const cb_state *s, int y, int x, uint64_
     return end - x;
 }
 
-static int tile_width(const cb_state *s)
+static int tile_width(const cb_board *b, const cb_state *s)
 {
-    int w = (int)strlen(s->table) + 2;
+    char name[4 * TILE_NAME_COLS + 8];
+    int w = fit_text(cb_site_view_table_name(&b->view, s->table), TILE_NAME_COLS, false, name, sizeof name) + 2;
     for (uint32_t i = 0; i < s->n_requests; i++)
         w += (int)strlen(cb_board_kind_word(s->requests[i].kind)) + 1;
     return w;
@@ -229,7 +303,7 @@ static int draw_tiles(const cb_board *b, int y, int max_rows, uint64_t now)
     size_t drawn = 0;
     for (size_t i = 0; i < b->view.table_count; i++) {
         const cb_state *s = &b->view.tables[i];
-        int w = tile_width(s);
+        int w = tile_width(b, s);
         if (x > 0 && x + w > COLS - 8) { /* keep room for "+N" */
             if (++row >= max_rows)
                 break;
@@ -274,10 +348,12 @@ static void draw_queue(cb_board *b, int y, int last, uint64_t now)
     if (y > last)
         return;
     int tw = 5;
-    for (size_t i = 0; i < n; i++)
-        if ((int)strlen(q[i].table) > tw)
-            tw = (int)strlen(q[i].table);
-    int tw_max = COLS >= 100 ? CB_ID_MAX : 12; /* long ids only where they fit */
+    for (size_t i = 0; i < n; i++) {
+        int w = text_cols(cb_site_view_table_name(&b->view, q[i].table));
+        if (w > tw)
+            tw = w;
+    }
+    int tw_max = COLS >= 100 ? CB_ID_MAX : 12; /* long names only where they fit */
     if (tw > tw_max)
         tw = tw_max;
     char line[512];
@@ -309,8 +385,10 @@ static void draw_queue(cb_board *b, int y, int last, uint64_t now)
         else
             snprintf(kind, sizeof kind, "%s", cb_board_kind_word(r->kind));
         format_wait(r->pressed_at, now, wait, sizeof wait);
-        snprintf(line, sizeof line, "%c %-*.*s  %-10s %-13s %7s  %-16.16s %u", i == sel ? '>' : ' ', tw, tw, q[i].table,
-                 kind, status, wait, r->status == CB_ACKNOWLEDGED ? r->acked_by : "-", (unsigned)r->repeats);
+        char name[4 * CB_ID_MAX + 8];
+        fit_text(cb_site_view_table_name(&b->view, q[i].table), tw, true, name, sizeof name);
+        snprintf(line, sizeof line, "%c %s  %-10s %-13s %7s  %-16.16s %u", i == sel ? '>' : ' ', name, kind, status,
+                 wait, r->status == CB_ACKNOWLEDGED ? r->acked_by : "-", (unsigned)r->repeats);
         attr_t a = request_attr(b, r, now, false) | (r->status == CB_CALLING ? A_BOLD : A_NORMAL);
         if (i == sel) {
             a |= A_REVERSE;

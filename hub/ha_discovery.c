@@ -60,7 +60,7 @@ static void add_availability(cJSON *o, const char *topic)
 /* The table's entry in the site file, NULL without one. */
 static const cb_site_table *site_table(cb_hub *hub, const char *id)
 {
-    return hub->opt->site_config ? cb_site_config_table(hub->opt->site_config, id) : NULL;
+    return hub->site ? cb_site_config_table(hub->site, id) : NULL;
 }
 
 /* What every entity shares: unique id, availability (the hub's status), device
@@ -83,7 +83,7 @@ static cJSON *entity_of(cb_hub *hub, const char *kind, const char *id, const cha
     cJSON_AddItemToArray(ids, cJSON_CreateString(buf));
     const cb_site_table *st = table ? site_table(hub, id) : NULL;
     if (st) /* what the staff call it, in the site they call it */
-        snprintf(buf, sizeof buf, "%s (%s)", st->name, hub->opt->site_config->name);
+        snprintf(buf, sizeof buf, "%s (%s)", st->name, hub->site->name);
     else
         snprintf(buf, sizeof buf, "%s %s (%s)", table ? "Table" : "Button device", id, site);
     cJSON_AddStringToObject(dev, "name", buf);
@@ -245,8 +245,9 @@ void cb_ha_connected(cb_hub *hub)
 static void publish_configs(cb_hub *hub)
 {
     hub->ha_configs_due = false;
+    hub->ha_site = hub->site;
     for (uint32_t i = 0; i < hub->tables.count; i++)
-        if (!hub->tables.heads[i].retiring)
+        if (!hub->tables.heads[i].retiring && !hub->tables.heads[i].gone)
             table_configs(hub, hub->tables.heads[i].id);
     cb_log("Home Assistant discovery: %u tables under %s/", hub->tables.count, hub->opt->ha_prefix);
 }
@@ -326,7 +327,7 @@ bool cb_ha_message(cb_hub *hub, const struct mosquitto_message *msg)
         strcmp(node, expect_node) != 0 || !table_of(object, id, sizeof id))
         return true; /* already removed, a device's (removed with its info), or not ours */
     uint32_t i = cb_table_index_find(&hub->tables, id);
-    if ((i == CB_NO_TABLE || hub->tables.heads[i].retiring) && hub->mqtt) {
+    if ((i == CB_NO_TABLE || hub->tables.heads[i].retiring || hub->tables.heads[i].gone) && hub->mqtt) {
         cb_log("Home Assistant: removing %s (table %s left the site)", msg->topic, id);
         remove_config(hub, msg->topic);
     }
@@ -357,7 +358,7 @@ void cb_ha_tick(cb_hub *hub)
     uint64_t now = cb_mono_ms();
     if (!hub->ha_memory || !cb_mqtt_connected(hub->mqtt))
         return;
-    if (hub->ha_configs_due)
+    if (hub->ha_configs_due || hub->ha_site != hub->site) /* a reload: names, kinds, tables */
         publish_configs(hub);
     if (now - hub->ha_waiting_ms < WAITING_EVERY_MS)
         return;

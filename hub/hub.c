@@ -11,6 +11,7 @@
 #include "hub_internal.h"
 
 #include "clock.h"
+#include "db_lock.h"
 #include "log.h"
 
 #include <stdarg.h>
@@ -24,13 +25,14 @@
 #define PUBLISH_WINDOW 1000 /* QoS 1 states in flight at once; bounds the client's memory */
 #define BURST_PACKETS 512   /* messages handled in one transaction at most */
 #define REJECT_LOG_PER_S 20 /* rejection log lines a second at most */
+#define STORE_RETRY_MS 2000 /* how often a hub that cannot store tries the disk again */
 
 static void fail_db(cb_hub *hub, const char *err)
 {
-    cb_log("FATAL %s; stopping so that no state is published that the database does not hold", err);
-    hub->fatal = true;
+    cb_log("cannot store: %s; acknowledging and publishing nothing until the database takes writes again", err);
+    hub->store_failed = true;
     /* nothing read from here on can be kept: leave it unacknowledged with the broker,
-     * which delivers it to the next hub */
+     * which delivers it again once the hub can store it */
     if (hub->mqtt)
         cb_mqtt_stop_reading(hub->mqtt);
 }
@@ -73,7 +75,7 @@ void cb_hub_reject(cb_hub *hub, const char *fmt, ...)
 static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
     cb_hub *hub = ctx;
-    if (hub->fatal || cb_ha_message(hub, msg))
+    if (hub->store_failed || cb_ha_message(hub, msg))
         return;
     cb_topic tp;
     cb_status st = cb_topic_parse(msg->topic, strlen(msg->topic), &tp);
@@ -90,7 +92,9 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     hub->topic = msg->topic;
     switch (tp.type) {
     case CB_TOPIC_PRESS:
+        hub->pressing = true;
         st = cb_hub_on_press(&hub->engine, tp.id, payload, len, now);
+        hub->pressing = false;
         break;
     case CB_TOPIC_CMD:
         st = cb_hub_on_cmd(&hub->engine, tp.id, payload, len, now);
@@ -102,8 +106,8 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
         break;
     }
     hub->topic = NULL;
-    if (hub->fatal)
-        fail_db(hub, hub->db_error);
+    if (hub->store_failed)
+        fail_db(hub, hub->store_error);
     else if (st != CB_OK)
         fail_db(hub, "out of memory for the device table");
 }
@@ -127,9 +131,12 @@ static void on_connect(void *ctx)
 {
     cb_hub *hub = ctx;
     hub->outstanding = 0;
+    hub->connected_once = true;
+    cb_hub_publish_info(hub); /* right behind "online": who is online */
     /* the broker may have lost its retained store while we were away: say it again */
     mark_all_dirty(hub);
     cb_ha_connected(hub);
+    hub->site_dirty = true;
 }
 
 /* ---- publishing ------------------------------------------------------------ */
@@ -144,9 +151,10 @@ static void publish_dirty(cb_hub *hub, int window)
         cb_table t;
         cb_table_index_get(&hub->tables, i, &t);
         char topic[CB_TOPIC_SIZE], payload[CB_STATE_PAYLOAD_SIZE];
-        size_t len;
+        size_t len = 0;
+        bool gone = hub->tables.heads[i].gone; /* left the site: an empty retained message clears it */
         if (cb_topic_build(CB_TOPIC_STATE, hub->opt->site, t.state.table, topic, sizeof topic) != CB_OK ||
-            cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK) {
+            (!gone && cb_state_encode(&t.state, payload, sizeof payload, &len) != CB_OK)) {
             cb_log("cannot encode state of table %s (bug)", t.state.table);
             continue;
         }
@@ -163,12 +171,12 @@ static void publish_dirty(cb_hub *hub, int window)
 static void escalate(cb_hub *hub)
 {
     uint64_t now = cb_wall_ms();
-    for (uint32_t k = 0; k < hub->tables.open_count && !hub->fatal; k++) {
-        if (cb_hub_tick(&hub->engine, &hub->tables.open[k], now) != CB_OK && !hub->fatal)
+    for (uint32_t k = 0; k < hub->tables.open_count && !hub->store_failed; k++) {
+        if (cb_hub_tick(&hub->engine, &hub->tables.open[k], now) != CB_OK && !hub->store_failed)
             fail_db(hub, "escalation failed (bug)");
     }
-    if (hub->fatal)
-        fail_db(hub, hub->db_error);
+    if (hub->store_failed)
+        fail_db(hub, hub->store_error);
 }
 
 /* ---- start-up ------------------------------------------------------------ */
@@ -209,8 +217,10 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         cb_log("table %s is not in --tables but has open requests; serving it until they are closed", id);
         break;
     case CB_RECONCILE_DROP:
-        cb_log("table %s is no longer configured: forgotten", id);
-        return cb_store_drop_table(hub->store, id, err, err_cap);
+        cb_log("table %s is no longer configured: forgotten, its retained state cleared", id);
+        if (cb_store_drop_table(hub->store, id, err, err_cap) != 0)
+            return -1;
+        break; /* kept as a gone head: every connect clears its retained state */
     }
     if (cb_table_index_find(&hub->tables, id) != CB_NO_TABLE)
         return 0; /* listed twice */
@@ -220,6 +230,7 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         return -1;
     }
     hub->tables.heads[i].retiring = what == CB_RECONCILE_RETIRING;
+    hub->tables.heads[i].gone = what == CB_RECONCILE_DROP;
     return 0;
 }
 
@@ -278,13 +289,17 @@ static int load(cb_hub *hub, char *err, size_t err_cap)
 
 /* ---- the loop --------------------------------------------------------------- */
 
-static cb_mqtt *connect_broker(cb_hub *hub, const cb_url *broker, char *err, size_t err_cap)
+/* The hub's own session: a fixed id and a persistent session, so presses sent while
+ * the hub is down (or cannot store) wait in the broker's queue for it. NULL with err
+ * if it cannot be made. */
+static cb_mqtt *connect_broker(cb_hub *hub, char *err, size_t err_cap)
 {
     const char *site = hub->opt->site;
     static char status_topic[CB_TOPIC_SIZE], client_id[64];
     cb_topic_build(CB_TOPIC_HUB_STATUS, site, NULL, status_topic, sizeof status_topic);
     /* a fixed id and a persistent session: presses sent while the hub is down wait in
-     * the broker's queue for it. A second hub for the same site takes over the session. */
+     * the broker's queue for it. A second hub would take that session over: every
+     * connect is preceded by the check of hub_authority.c (before_connect). */
     snprintf(client_id, sizeof client_id, "callbell-hub-%s", site);
     cb_mqtt_options mo = {.client_id = client_id,
                           .clean_session = false,
@@ -294,10 +309,15 @@ static cb_mqtt *connect_broker(cb_hub *hub, const cb_url *broker, char *err, siz
                           .birth_payload = "online",
                           /* a press is acknowledged to the broker only once it is committed */
                           .hold_writes = true};
-    cb_mqtt_handlers mh = {.ctx = hub, .on_message = on_message, .on_publish = on_publish, .on_connect = on_connect};
-    cb_mqtt *m = cb_mqtt_open(broker, &mo, &mh, err, err_cap);
+    cb_mqtt_handlers mh = {.ctx = hub,
+                           .on_message = on_message,
+                           .on_publish = on_publish,
+                           .on_connect = on_connect,
+                           .before_connect = cb_hub_before_connect};
+    cb_mqtt *m = cb_mqtt_open(hub->broker, &mo, &mh, err, err_cap);
     if (!m)
         return NULL;
+    hub->mqtt = m; /* on_connect publishes with it */
     char filter[CB_TOPIC_SIZE];
     snprintf(filter, sizeof filter, "callbell/%s/table/+/press", site);
     cb_mqtt_subscribe(m, filter, 1);
@@ -314,11 +334,120 @@ static cb_mqtt *connect_broker(cb_hub *hub, const cb_url *broker, char *err, siz
     return m;
 }
 
+/* ---- a database that takes no writes --------------------------------------------
+ * A full or read-only disk must not stop call handling for good, nor make the hub
+ * restart in a loop. The hub leaves its session (nothing it could not store is
+ * acknowledged: the broker keeps it, and with it every press made meanwhile), says
+ * "degraded" on hub/status from a connection of its own, tries the disk again every
+ * STORE_RETRY_MS and, once a write goes through, takes its session back and catches up
+ * on what the broker kept. */
+
+typedef int (*cb_store_retry)(cb_hub *hub, char *err, size_t err_cap); /* 0 = storing again */
+
+static int while_degraded(cb_hub *hub, volatile sig_atomic_t *stop, cb_store_retry retry, const char *why)
+{
+    char topic[CB_TOPIC_SIZE], client_id[64], err[600];
+    cb_topic_build(CB_TOPIC_HUB_STATUS, hub->opt->site, NULL, topic, sizeof topic);
+    snprintf(client_id, sizeof client_id, "callbell-hub-%s-degraded", hub->opt->site);
+    cb_mqtt_options mo = {.client_id = client_id,
+                          .clean_session = true,
+                          .keepalive_s = 30,
+                          .will_topic = topic,
+                          .will_payload = "offline",
+                          .birth_payload = "degraded",
+                          .quiet = true};
+    cb_mqtt *status = cb_mqtt_open(hub->broker, &mo, NULL, err, sizeof err);
+    if (!status)
+        cb_log("cannot report the degraded state: %s", err);
+    cb_log("degraded (%s): calls wait at the broker; trying the database again every %d s", why, STORE_RETRY_MS / 1000);
+    uint64_t next_try = cb_mono_ms() + STORE_RETRY_MS;
+    while (!*stop) {
+        if (status)
+            cb_mqtt_run(status, 200);
+        else
+            cb_sleep_ms(200);
+        if (cb_mono_ms() < next_try)
+            continue;
+        next_try = cb_mono_ms() + STORE_RETRY_MS;
+        if (retry(hub, err, sizeof err) == 0) {
+            cb_mqtt_close(status, NULL);
+            return 0;
+        }
+        /* again: the will of the session we left may have landed after our "degraded" */
+        if (status)
+            cb_mqtt_publish(status, topic, "degraded", 8, 1, true, NULL);
+    }
+    cb_mqtt_close(status, "offline");
+    return -1;
+}
+
+static void reload_table(void *ctx, const cb_table *t)
+{
+    cb_hub *hub = ctx;
+    uint32_t i = cb_table_index_find(&hub->tables, t->state.table);
+    if (i != CB_NO_TABLE && cb_table_index_put(&hub->tables, i, t) == 0)
+        cb_table_index_mark_dirty(&hub->tables, i);
+}
+
+/* Back to what the database holds: the rolled-back burst had changed tables, windows
+ * and the request counter in memory only. */
+static int reload(cb_hub *hub, char *err, size_t err_cap)
+{
+    if (hub->devices)
+        memset(hub->devices, 0, hub->device_slots * sizeof *hub->devices);
+    hub->device_count = hub->devices_unsaved = 0;
+    uint64_t last_call_id = 0;
+    if (cb_store_load_tables(hub->store, reload_table, hub, err, err_cap) != 0 ||
+        cb_store_load_devices(hub->store, load_device, hub, err, err_cap) != 0 ||
+        cb_store_max_call_id(hub->store, &last_call_id, err, err_cap) != 0)
+        return -1;
+    hub->engine.next_call_id = last_call_id + 1;
+    return 0;
+}
+
+static int resume_storing(cb_hub *hub, char *err, size_t err_cap)
+{
+    if (cb_store_check_writable(hub->store, err, err_cap) != 0 || reload(hub, err, err_cap) != 0)
+        return -1;
+    cb_log("the database takes writes again: catching up on what the broker kept");
+    hub->mqtt = connect_broker(hub, err, err_cap);
+    if (!hub->mqtt)
+        return -1;
+    hub->store_failed = false;
+    return 0;
+}
+
+/* After fail_db: drops the burst (its PUBACKs never leave), then waits for the disk. */
+static int ride_out_store_failure(cb_hub *hub, volatile sig_atomic_t *stop)
+{
+    cb_store_rollback(hub->store);
+    cb_mqtt_abort(hub->mqtt);
+    hub->mqtt = NULL;
+    return while_degraded(hub, stop, resume_storing, "the database takes no writes");
+}
+
+static int open_store(cb_hub *hub, char *err, size_t err_cap)
+{
+    bool disk;
+    hub->store = cb_store_open(hub->opt->db_path, hub->opt->site, hub->opt->sync, &disk, err, err_cap);
+    return hub->store ? 0 : disk ? -1 : -2;
+}
+
+static int reopen_store(cb_hub *hub, char *err, size_t err_cap)
+{
+    int rc = open_store(hub, err, err_cap);
+    if (rc == 0)
+        cb_log("the database opens for writing again");
+    return rc == -2 ? 0 : rc; /* not the disk's fault: stop waiting, the caller reports it */
+}
+
 static void run(cb_hub *hub, volatile sig_atomic_t *stop)
 {
     char err[600];
     uint64_t next_tick = cb_mono_ms() + 1000;
-    while (!*stop && !hub->fatal) {
+    while (!*stop && !hub->taken_over) {
+        if (hub->store_failed && ride_out_store_failure(hub, stop) != 0)
+            break; /* stopped while degraded: what it could not store waits at the broker */
         uint64_t now = cb_mono_ms();
         int wait = next_tick > now ? (int)(next_tick - now) : 0;
         if (hub->tables.dirty_count && hub->outstanding < PUBLISH_WINDOW && cb_mqtt_connected(hub->mqtt))
@@ -330,13 +459,20 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
             reject_window(hub, false); /* report what a flood suppressed */
             cb_ha_tick(hub);
         }
-        if (hub->fatal)
-            break; /* a half-applied burst is rolled back below, never committed */
+        if (hub->opt->reload && *hub->opt->reload) {
+            *hub->opt->reload = 0;
+            cb_hub_reload(hub); /* its writes join this burst's transaction */
+        }
+        if (!hub->store_failed && cb_hub_retire_idle(hub, err, sizeof err) != 0)
+            fail_db(hub, err);
+        if (hub->store_failed)
+            continue; /* a half-applied burst is rolled back, never committed */
         /* commit before publishing: a board never sees a state the hub could forget */
         if (cb_hub_save_devices(hub, err, sizeof err) != 0 || cb_store_commit(hub->store, err, sizeof err) != 0) {
             fail_db(hub, err);
-            break;
+            continue;
         }
+        cb_hub_publish_site(hub);
         publish_dirty(hub, PUBLISH_WINDOW);
         if (hub->stats_changed && cb_mono_ms() - hub->stats_published_ms >= 10000 && cb_mqtt_connected(hub->mqtt))
             cb_hub_publish_stats(hub);
@@ -348,7 +484,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
 static void shut_down(cb_hub *hub)
 {
     char err[600];
-    if (!hub->fatal) {
+    if (!hub->store_failed) {
         /* every committed state the window held back: boards keep the last word */
         publish_dirty(hub, INT32_MAX);
         if (hub->stats_changed && cb_mqtt_connected(hub->mqtt))
@@ -358,7 +494,7 @@ static void shut_down(cb_hub *hub)
     const cb_hub_counters *c = &hub->engine.count;
     cb_log("stopping: %llu events accepted, %llu messages rejected, %llu duplicates dropped",
            (unsigned long long)c->accepted, (unsigned long long)c->rejected, (unsigned long long)c->duplicates);
-    if (hub->fatal) {
+    if (hub->store_failed) {
         cb_store_rollback(hub->store);
         /* no PUBACK for the rolled-back burst may leave: drop the connection, the broker
          * publishes the will ("offline") and keeps those presses for the next hub */
@@ -375,13 +511,34 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     cb_hub hub;
     memset(&hub, 0, sizeof hub);
     hub.opt = opt;
+    hub.broker = broker;
     hub.scratch_i = CB_NO_TABLE;
     cb_log_set_prefix("hub");
-    char err[600];
+    char err[800];
     int rc = 1;
-    hub.store = cb_store_open(opt->db_path, opt->site, opt->sync, err, sizeof err);
-    if (!hub.store)
+    hub.db_lock = -1;
+    /* one hub per database, then one per site (a standby waits for both): a refusal
+     * leaves the other hub and its database untouched */
+    if (cb_hub_take_authority(&hub, stop, err, sizeof err) != 0) {
+        cb_table_list_free(opt->tables);
+        if (!*stop)
+            goto err;
+        cb_log("stopped while standing by"); /* asked to: not a failure */
+        rc = 0;
+        goto out;
+    }
+    if (open_store(&hub, err, sizeof err) == -1) {
+        cb_log("cannot open the database: %s", err);
+        if (while_degraded(&hub, stop, reopen_store, "the database cannot be opened for writing") != 0) {
+            rc = 0; /* stopped while waiting: nothing was taken, nothing is lost */
+            cb_table_list_free(opt->tables);
+            goto out;
+        }
+    }
+    if (!hub.store) {
+        cb_table_list_free(opt->tables);
         goto err;
+    }
     int loaded = load(&hub, err, sizeof err);
     cb_table_list_free(opt->tables); /* the index has the tables now */
     if (loaded != 0)
@@ -391,23 +548,31 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
      * stored-table index, SQLite's scratch for the first big transaction): give them back */
     malloc_trim(0);
 #endif
-    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count, hub.tables.open_count,
-           opt->db_path);
+    uint32_t gone = 0;
+    for (uint32_t i = 0; i < hub.tables.count; i++)
+        gone += hub.tables.heads[i].gone;
+    cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count - gone,
+           hub.tables.open_count, opt->db_path);
+    cb_hub_site_init(&hub);
     if (cb_ha_start(&hub) != 0) {
         snprintf(err, sizeof err, "out of memory");
         goto err;
     }
-    hub.mqtt = connect_broker(&hub, broker, err, sizeof err);
+    hub.mqtt = connect_broker(&hub, err, sizeof err);
     if (!hub.mqtt)
         goto err;
+    if (opt->notify)
+        opt->notify("READY=1"); /* loaded, and trying the broker: presses wait there meanwhile */
     run(&hub, stop);
     shut_down(&hub);
-    rc = hub.fatal ? 1 : 0;
+    rc = hub.taken_over ? 1 : 0;
     goto out;
 err:
     fprintf(stderr, "callbell hub: %s\n", err);
 out:
+    cb_hub_site_free(&hub);
     cb_store_close(hub.store);
+    cb_db_unlock(hub.db_lock);
     cb_table_index_free(&hub.tables);
     cb_ha_stop(&hub);
     free(hub.devices);

@@ -21,6 +21,7 @@ typedef struct cb_hub_device_slot {
 
 typedef struct cb_hub {
     const cb_hub_options *opt;
+    const cb_url *broker;
     cb_hub_engine engine;
     cb_store *store;
     cb_mqtt *mqtt;
@@ -32,14 +33,27 @@ typedef struct cb_hub {
     int outstanding; /* publishes not yet acknowledged by the broker */
     bool stats_changed;
     uint64_t stats_published_ms; /* monotonic */
-    bool fatal;                  /* the database failed: stop, don't publish */
-    char db_error[512];          /* why, for the log */
+    bool store_failed;           /* the database took no write: acknowledge and publish nothing
+                                  * more until it does again (ride_out_store_failure) */
+    char store_error[512];       /* why, for the log */
     const char *topic;           /* of the message being handled, for rejection lines */
     uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;
-    cb_notify_memory *ha_memory; /* Home Assistant discovery on: what its events announced */
-    uint64_t ha_waiting_ms;      /* monotonic: the last round of waiting times */
-    bool ha_configs_due;         /* connected since the configs last went out */
+    cb_notify_memory *ha_memory;   /* Home Assistant discovery on: what its events announced */
+    uint64_t ha_waiting_ms;        /* monotonic: the last round of waiting times */
+    bool ha_configs_due;           /* connected since the configs last went out */
+    const cb_site_config *ha_site; /* the site the configs last went out for (a reload changes it) */
+    /* one active hub per site (hub_authority.c) */
+    cb_hub_info info;    /* who this hub is: retained hub/info, the "info" answer */
+    bool connected_once; /* a later connect is a reconnect: the session may have been taken */
+    bool taken_over;     /* another hub serves the site now: stop, never take it back */
+    int db_lock;         /* flock on <db>.lock, -1 when not held */
+    /* the site file (hub_site.c) */
+    const cb_site_config *site;    /* as running: opt->site_config, or site_reloaded */
+    cb_site_config *site_reloaded; /* the last file a reload read (hub_site.c frees it) */
+    bool site_dirty;               /* the site message must be (re)published */
+    bool retire_pending;           /* a retiring table may have closed its last request */
+    bool pressing;                 /* handling a press (retiring tables refuse new presses) */
 } cb_hub;
 
 /* hub.c: counts nothing, logs "rejected <fmt...>" (rate-limited) */
@@ -52,6 +66,32 @@ cb_hub_device_slot *cb_hub_device_add(cb_hub *hub, const char *id);
 int cb_hub_forget_devices(cb_hub *hub, size_t keep, char *err, size_t err_cap);
 int cb_hub_save_devices(cb_hub *hub, char *err, size_t err_cap);
 
+/* hub_authority.c: exactly one active hub per site (docs/protocol.md "hub info").
+ * cb_hub_identity_init fills hub->info. cb_hub_claim asks whether another hub serves
+ * the site: 0 go ahead (none, or a stale one), 1 another hub is active (err says
+ * which), -1 the broker could not be asked (err). cb_hub_before_connect is the MQTT
+ * client's reconnect hook: it stops the hub (taken_over) when another hub serves.
+ * cb_hub_publish_info announces the hub (retained), on every connect. */
+void cb_hub_identity_init(cb_hub *hub);
+/* Start-up: fills hub->info, takes the database lock, then checks the site. 0: go
+ * ahead; -1 with err: refused (or, for a standby, stopped while waiting). */
+int cb_hub_take_authority(cb_hub *hub, volatile sig_atomic_t *stop, char *err, size_t err_cap);
+int cb_hub_claim(cb_hub *hub, bool reconnect, char *err, size_t err_cap);
+int cb_hub_before_connect(void *ctx, char *why, size_t why_cap);
+void cb_hub_publish_info(cb_hub *hub);
+/* The info object as cJSON (the "info" query's result); NULL when out of memory. */
+struct cJSON *cb_hub_info_json(const cb_hub *hub);
+/* hub_site.c: the site message, reloading the site file, retiring removed tables */
+void cb_hub_site_init(cb_hub *hub);
+void cb_hub_site_free(cb_hub *hub);
+/* Publishes the retained site message when it is due (after start, reconnect, reload). */
+void cb_hub_publish_site(cb_hub *hub);
+/* Re-reads the site file: applies a good one, logs what changed; refuses a bad one
+ * (logged) and keeps the running site. Writes go to the open transaction. */
+void cb_hub_reload(cb_hub *hub);
+/* Drops the retiring tables whose requests are all closed (store, then their retained
+ * state is cleared by the next publish). 0 or -1 (database) with err. */
+int cb_hub_retire_idle(cb_hub *hub, char *err, size_t err_cap);
 /* ha_discovery.c: Home Assistant MQTT discovery, when opt->ha_prefix is set (else
  * every call does nothing). start: 0 or -1 (out of memory). connected: on each
  * connect (the configs go out with the next tick). state: after a table's state went

@@ -1,7 +1,7 @@
 /* hub_ports.c - the hub engine's ports (callbell/hub_engine.h) over the shell's
  * memory (table index, device map), SQLite and MQTT. They only move bytes: every
- * decision is the engine's. A port that fails marks the hub fatal; the main loop then
- * rolls the burst back and leaves it with the broker (hub.c). */
+ * decision is the engine's. A port that fails marks the store failed; the main loop
+ * then rolls the burst back, leaves it with the broker and waits for the disk (hub.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "hub_internal.h"
 
@@ -14,8 +14,8 @@
 
 static cb_status fail(cb_hub *hub, const char *err)
 {
-    snprintf(hub->db_error, sizeof hub->db_error, "%s", err);
-    hub->fatal = true;
+    snprintf(hub->store_error, sizeof hub->store_error, "%s", err);
+    hub->store_failed = true;
     return CB_E_FULL;
 }
 
@@ -122,11 +122,22 @@ static cb_table *port_table(void *ctx, const char *id)
 {
     cb_hub *hub = ctx;
     uint32_t i = cb_table_index_find(&hub->tables, id);
+    /* a table that left the site file takes no new presses; staff may still close
+     * its open requests, after which it goes (hub_site.c) */
+    if (i != CB_NO_TABLE && (hub->tables.heads[i].gone || (hub->tables.heads[i].retiring && hub->pressing)))
+        i = CB_NO_TABLE;
     hub->scratch_i = i;
     if (i == CB_NO_TABLE)
         return NULL;
     cb_table_index_get(&hub->tables, i, &hub->scratch);
     return &hub->scratch;
+}
+
+static uint8_t port_kinds(void *ctx, const cb_table *t)
+{
+    cb_hub *hub = ctx;
+    uint32_t i = t == &hub->scratch ? hub->scratch_i : cb_table_index_find(&hub->tables, t->state.table);
+    return i == CB_NO_TABLE ? 0 : hub->tables.heads[i].kinds;
 }
 
 static cb_hub_device *port_device(void *ctx, const char *id, bool create)
@@ -179,6 +190,8 @@ static cb_status port_changed(void *ctx, const cb_table *t, const cb_changes *ch
         return fail(hub, "out of memory for open requests");
     cb_table_index_mark_changed(&hub->tables, i);
     hub->stats_changed = true;
+    if (hub->tables.heads[i].retiring && t->state.n_requests == 0)
+        hub->retire_pending = true; /* its last request closed: it leaves before the commit */
     return CB_OK;
 }
 
@@ -244,6 +257,7 @@ void cb_hub_ports_init(cb_hub *hub, cb_hub_ports *p)
     p->device_count = port_device_count;
     p->forget_devices = port_forget_devices;
     p->changed = port_changed;
+    p->kinds = port_kinds;
     p->device_changed = port_device_changed;
     p->reply = port_reply;
     p->cmd_reply = port_cmd_reply;

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#define CB_CORRELATION_MAX 64 /* bytes of MQTT 5 correlation data echoed; longer: not answered */
+
 static uint64_t local_midnight_ms(char *day, size_t day_cap)
 {
     time_t now = time(NULL);
@@ -206,7 +208,15 @@ static cJSON *calls_result(cb_hub *hub)
     return a;
 }
 
-static void reply(cb_hub *hub, const char *topic, const char *id, cJSON *result, const char *error)
+/* Where a request is answered: its reply_to, else (MQTT 5) its response topic with
+ * its correlation data. */
+typedef struct reply_to {
+    char topic[CB_TOPIC_SIZE];
+    unsigned char corr[CB_CORRELATION_MAX];
+    size_t corr_len;
+} reply_to;
+
+static void reply(cb_hub *hub, const reply_to *to, const char *id, cJSON *result, const char *error)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "v", 1);
@@ -218,45 +228,61 @@ static void reply(cb_hub *hub, const char *topic, const char *id, cJSON *result,
         cJSON_AddStringToObject(o, "error", error);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
-    if (text && cb_mqtt_publish(hub->mqtt, topic, text, strlen(text), 1, false, NULL) == 0)
+    if (text && cb_mqtt_publish_correlated(hub->mqtt, to->topic, text, strlen(text), 1, to->corr, to->corr_len) == 0)
         hub->outstanding++;
     free(text);
+}
+
+/* The answer goes only to a reply topic of this site, whichever way it was named: a
+ * request must not make the hub publish anywhere else. */
+static bool answerable(const cb_hub *hub, const cb_query *q, reply_to *to)
+{
+    memset(to, 0, sizeof *to);
+    if (q->reply_to[0])
+        snprintf(to->topic, sizeof to->topic, "%s", q->reply_to);
+    else if (cb_mqtt_message_response(hub->mqtt, to->topic, sizeof to->topic, to->corr, sizeof to->corr,
+                                      &to->corr_len) != 0)
+        return false;
+    cb_topic rt;
+    return cb_topic_parse(to->topic, strlen(to->topic), &rt) == CB_OK && rt.type == CB_TOPIC_REPLY &&
+           strcmp(rt.site, hub->opt->site) == 0;
 }
 
 void cb_hub_handle_request(cb_hub *hub, const char *payload, size_t len)
 {
     cb_query q;
     cb_status st = cb_query_decode(payload, len, &q);
-    cb_topic rt;
-    bool can_answer = q.reply_to[0] && cb_topic_parse(q.reply_to, strlen(q.reply_to), &rt) == CB_OK &&
-                      rt.type == CB_TOPIC_REPLY && strcmp(rt.site, hub->opt->site) == 0;
+    reply_to to;
+    bool can_answer = answerable(hub, &q, &to);
     if (st != CB_OK) {
         cb_hub_reject(hub, "request: %s", cb_status_str(st));
         if (can_answer) {
             char err[64];
             snprintf(err, sizeof err, "bad request: %s", cb_status_str(st));
-            reply(hub, q.reply_to, q.id, NULL, err);
+            reply(hub, &to, q.id, NULL, err);
         }
         return;
     }
     if (!can_answer) {
-        cb_hub_reject(hub, "request: reply_to '%.128s' is not callbell/%s/reply/<id>", q.reply_to, hub->opt->site);
+        cb_hub_reject(hub, "request: reply topic '%.128s' is not callbell/%s/reply/<id>", to.topic, hub->opt->site);
         return;
     }
     if (q.kind == CB_QUERY_STATS) {
         char err[512];
         cJSON *r = stats_result(hub, q.has_since ? q.since : 0, err, sizeof err);
-        reply(hub, q.reply_to, q.id, r, err);
+        reply(hub, &to, q.id, r, err);
     } else if (q.kind == CB_QUERY_CALLS) {
         cJSON *calls = calls_result(hub);
-        reply(hub, q.reply_to, q.id, calls, "out of memory");
+        reply(hub, &to, q.id, calls, "out of memory");
+    } else if (q.kind == CB_QUERY_INFO) {
+        reply(hub, &to, q.id, cb_hub_info_json(hub), "cannot encode this hub's info");
     } else if (q.kind == CB_QUERY_REPORT) {
         char err[512];
         cJSON *r = report_result(hub, &q, err, sizeof err);
-        reply(hub, q.reply_to, q.id, r, err);
+        reply(hub, &to, q.id, r, err);
     } else {
         char err[128];
-        snprintf(err, sizeof err, "unknown query '%.16s' (want stats, calls or report)", q.name);
-        reply(hub, q.reply_to, q.id, NULL, err);
+        snprintf(err, sizeof err, "unknown query '%.16s' (want stats, calls, info or report)", q.name);
+        reply(hub, &to, q.id, NULL, err);
     }
 }

@@ -2,16 +2,27 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* 2: one open request per kind: the open ones are the calls rows with outcome 'open'
  * (which now carry their live status, current ack and escalation clock), devices
  * know their boot time. A version 1 file is migrated in place at open (migrate_v1). */
 #define SCHEMA_VERSION 2
+/* The log's bounds, in frames of a 4 KB page (see after_commit): past
+ * CHECKPOINT_WAKE_FRAMES (1 MB) the checkpointer runs at once rather than at its next
+ * second; past CHECKPOINT_RESTART_FRAMES (4 MB) the hub restarts the log itself.
+ * WAL_SIZE_LIMIT_BYTES is what the file is cut back to when the log starts again. */
+#define CHECKPOINT_WAKE_FRAMES 256
+#define CHECKPOINT_RESTART_FRAMES 1024
+#define WAL_SIZE_LIMIT_BYTES (1024 * 1024)
+#define BUSY_TIMEOUT_MS 5000
+#define RESTART_WAIT_MS 1000
 
 enum { ST_BEGIN, ST_COMMIT, ST_PUT_TABLE, ST_PUT_DEVICE, ST_FORGET_DEVICE, ST_EVENT, ST_CALL, ST_DROP_TABLE, ST_COUNT };
 
@@ -52,9 +63,48 @@ struct cb_store {
     bool checkpointer_running;
     pthread_mutex_t lock;
     pthread_cond_t wake;
+    /* held through a checkpoint: SQLite answers a second one at the same time with
+     * SQLITE_BUSY at once, without waiting */
+    pthread_mutex_t checkpointing;
+    bool wanted; /* a commit left a long log: checkpoint now */
     bool stopping;
     char *path;
 };
+
+/* Is the database's directory on a read-only file system? (SQLite reports only that
+ * it could not open a file, with the errno of its last attempt.) */
+static bool read_only_dir(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    return access(dir, W_OK) != 0 && errno == EROFS;
+}
+
+/* Does this failure pass by itself -- a full, read-only or failing disk, which space,
+ * a remount or a replaced card ends -- rather than need a person (another site's file,
+ * a newer schema, a path that names nothing)? */
+static bool disk_trouble(sqlite3 *db, const char *path)
+{
+    if (!db)
+        return false;
+    switch (sqlite3_errcode(db)) {
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+        return true;
+    case SQLITE_CANTOPEN: {
+        int e = sqlite3_system_errno(db);
+        return e == EROFS || e == ENOSPC || e == EDQUOT || e == EIO || read_only_dir(path);
+    }
+    default:
+        return false;
+    }
+}
 
 static int db_fail(cb_store *s, const char *what, char *err, size_t cap)
 {
@@ -139,40 +189,100 @@ static int check_meta(cb_store *s, const char *site, char *err, size_t cap)
     return 0;
 }
 
+/* A connection that has never read has not yet found the WAL (SQLite opens its view of
+ * the log on the first read), and a checkpoint on it returns SQLITE_OK having copied
+ * nothing: the log then grew without end. One read opens the log for good. */
+static int open_checkpoint_connection(const char *path, sqlite3 **out)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+        goto err;
+    sqlite3_busy_timeout(db, 1000);
+    if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK)
+        goto err;
+    *out = db;
+    return 0;
+err:
+    sqlite3_close(db);
+    return -1;
+}
+
+/* One pass. PASSIVE never blocks the hub's writes and copies what it can; the hub's
+ * next commit then starts the log again from its beginning (and cuts the file back to
+ * journal_size_limit). */
+static void checkpoint_once(sqlite3 *db)
+{
+    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
 static void *checkpoint_loop(void *arg)
 {
     cb_store *s = arg;
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        sqlite3_busy_timeout(db, 1000);
-        pthread_mutex_lock(&s->lock);
-        while (!s->stopping) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 1;
+    if (open_checkpoint_connection(s->path, &db) != 0)
+        return NULL;
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        if (!s->wanted)
             pthread_cond_timedwait(&s->wake, &s->lock, &until);
-            if (s->stopping)
-                break;
-            pthread_mutex_unlock(&s->lock);
-            /* PASSIVE never blocks the hub's writes; it copies what it can */
-            sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-            pthread_mutex_lock(&s->lock);
-        }
+        if (s->stopping)
+            break;
+        s->wanted = false;
         pthread_mutex_unlock(&s->lock);
+        pthread_mutex_lock(&s->checkpointing);
+        checkpoint_once(db);
+        pthread_mutex_unlock(&s->checkpointing);
+        pthread_mutex_lock(&s->lock);
     }
+    pthread_mutex_unlock(&s->lock);
     sqlite3_close(db);
     return NULL;
+}
+
+/* Called by SQLite after each of the hub's commits, on the hub's connection, with the
+ * frames now in the log. Past CHECKPOINT_WAKE_FRAMES the thread checkpoints at once.
+ * Under a stream without a pause the log never starts again by itself (the hub always
+ * has frames a pass did not see): past CHECKPOINT_RESTART_FRAMES the hub restarts it
+ * here, copying the few frames the thread left -- a stall of a commit now and then in a
+ * flood, never at a restaurant's pace. It waits for the thread's pass to end, and up
+ * to RESTART_WAIT_MS for readers: not waiting, it met the thread's pass nearly every
+ * time in a flood and the log grew to 32 MB in test_wal_bounded. */
+static int after_commit(void *arg, sqlite3 *db, const char *name, int log_frames)
+{
+    (void)name;
+    cb_store *s = arg;
+    if (log_frames >= CHECKPOINT_RESTART_FRAMES) {
+        pthread_mutex_lock(&s->checkpointing);
+        sqlite3_busy_timeout(db, RESTART_WAIT_MS);
+        sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+        sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+        pthread_mutex_unlock(&s->checkpointing);
+    } else if (log_frames >= CHECKPOINT_WAKE_FRAMES) {
+        pthread_mutex_lock(&s->lock);
+        s->wanted = true;
+        pthread_cond_signal(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+    }
+    return SQLITE_OK;
 }
 
 static void start_checkpointer(cb_store *s, const char *path)
 {
     s->path = strdup(path);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->checkpointing, NULL);
     pthread_cond_init(&s->wake, NULL);
+    char limit[64];
+    snprintf(limit, sizeof limit, "PRAGMA journal_size_limit=%d", WAL_SIZE_LIMIT_BYTES);
+    sqlite3_exec(s->db, limit, NULL, NULL, NULL);
     if (s->path && sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL) == SQLITE_OK &&
-        pthread_create(&s->checkpointer, NULL, checkpoint_loop, s) == 0)
+        pthread_create(&s->checkpointer, NULL, checkpoint_loop, s) == 0) {
         s->checkpointer_running = true;
-    else
+        sqlite3_wal_hook(s->db, after_commit, s); /* replaces the autocheckpoint hook */
+    } else
         sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint=1000", NULL, NULL, NULL); /* checkpoint inline then */
 }
 
@@ -185,19 +295,22 @@ static void stop_checkpointer(cb_store *s)
         pthread_mutex_unlock(&s->lock);
         pthread_join(s->checkpointer, NULL);
         s->checkpointer_running = false;
+        sqlite3_wal_hook(s->db, NULL, NULL);
         /* leave a small WAL behind: the next start and `sqlite3` readers are quicker */
         sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     }
     if (s->path) {
         pthread_mutex_destroy(&s->lock);
+        pthread_mutex_destroy(&s->checkpointing);
         pthread_cond_destroy(&s->wake);
     }
     free(s->path);
     s->path = NULL;
 }
 
-cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, char *err, size_t err_cap)
+cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, bool *disk, char *err, size_t err_cap)
 {
+    *disk = false;
     cb_store *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, err_cap, "out of memory");
@@ -205,10 +318,9 @@ cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, 
     }
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         snprintf(err, err_cap, "cannot open database %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        cb_store_close(s);
-        return NULL;
+        goto err;
     }
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     /* WAL: readers (callbell stats on the same file) never block the hub. FULL syncs the
      * WAL at every commit (survives power loss); NORMAL survives a crashed or killed hub. */
     char pragmas[160];
@@ -219,22 +331,37 @@ cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, 
         sqlite3_exec(s->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, err_cap, "cannot use database %s: %s", path, msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
-        cb_store_close(s);
-        return NULL;
+        goto err;
     }
-    if (check_meta(s, site, err, err_cap) != 0) {
-        cb_store_close(s);
-        return NULL;
-    }
+    if (check_meta(s, site, err, err_cap) != 0)
+        goto err;
     start_checkpointer(s, path);
     for (int i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(s->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
             db_fail(s, "preparing statements", err, err_cap);
-            cb_store_close(s);
-            return NULL;
+            goto err;
         }
     }
     return s;
+err:
+    *disk = disk_trouble(s->db, path);
+    cb_store_close(s);
+    return NULL;
+}
+
+int cb_store_check_writable(cb_store *s, char *err, size_t err_cap)
+{
+    /* 64 KB written and dropped in one transaction: a commit of a burst's size fits */
+    static const char sql[] = "BEGIN IMMEDIATE;"
+                              "INSERT OR REPLACE INTO meta VALUES('write_check', zeroblob(65536));"
+                              "DELETE FROM meta WHERE key='write_check';"
+                              "COMMIT;";
+    cb_store_rollback(s);
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    db_fail(s, "writing", err, err_cap);
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
 }
 
 void cb_store_close(cb_store *s)

@@ -21,8 +21,10 @@ typedef struct cb_store cb_store;
 
 typedef enum cb_store_sync { CB_SYNC_NORMAL, CB_SYNC_FULL } cb_store_sync;
 
-/* Opens (creating) the database for `site`. Fails if it belongs to another site. */
-cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, char *err, size_t err_cap);
+/* Opens (creating) the database for `site`. Fails if it belongs to another site. On
+ * failure *disk says whether the disk was the trouble (full, read-only, I/O error): a
+ * failure that may pass by itself, worth trying again later. */
+cb_store *cb_store_open(const char *path, const char *site, cb_store_sync sync, bool *disk, char *err, size_t err_cap);
 void cb_store_close(cb_store *s);
 
 /* Transactions: begin is idempotent (a batch opens it once); commit is a no-op if
@@ -31,6 +33,10 @@ int cb_store_begin(cb_store *s, char *err, size_t err_cap);
 int cb_store_commit(cb_store *s, char *err, size_t err_cap);
 /* Drops the open transaction, if any (after a failure: nothing half-applied stays). */
 void cb_store_rollback(cb_store *s);
+
+/* Drops any open transaction and commits a 64 KB write and its removal: 0 if the
+ * database takes writes again, -1 with err if not. */
+int cb_store_check_writable(cb_store *s, char *err, size_t err_cap);
 
 /* Loads every stored table with its open requests: calls fn for each. 0 or -1. */
 int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), void *ctx, char *err, size_t err_cap);

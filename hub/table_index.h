@@ -23,6 +23,10 @@
 typedef struct cb_table_head {
     char id[CB_ID_SIZE];
     bool retiring;       /* no longer configured: served until its requests close */
+    bool gone;           /* left the site (at start-up, or its last request closed): not served; its
+                          * retained state is cleared (published empty) at every connect; the id
+                          * stays (a reload may bring it back) */
+    uint8_t kinds;       /* the buttons it offers (bit per cb_kind, the site file's [kinds]); 0 = all */
     uint32_t open;       /* index in cb_table_index.open, CB_NO_TABLE while idle */
     uint64_t updated_at; /* while idle (an open table keeps its own) */
 } cb_table_head;

@@ -8,6 +8,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <mqtt_protocol.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,11 @@ struct cb_mqtt {
     unsigned long delivered; /* messages and PUBACKs handed to the callbacks so far */
     bool connack_seen;
     int connack_rc;
+    bool tcp_connected;  /* the last attempt got as far as the handshake */
+    int handshake_rc;    /* and how that ended (MOSQ_ERR_*) */
     char lib_error[200]; /* libmosquitto's first error line while connecting */
+    int version;         /* MQTT_PROTOCOL_V5 or MQTT_PROTOCOL_V311 */
+    bool may_fall_back;  /* --mqtt auto, still on 5: a refusal of 5 retries with 3.1.1 */
     cb_backoff backoff;
     uint64_t next_attempt_ms;
     bool ever_connected;
@@ -43,6 +48,7 @@ struct cb_mqtt {
     char fence_topic[160];
     char fence_token[128];
     bool fence_seen;
+    const mosquitto_property *msg_props; /* of the message being handled (MQTT 5) */
 };
 
 static void on_connect(struct mosquitto *mosq, void *obj, int rc)
@@ -55,7 +61,7 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
         return;
     m->connected = true;
     m->ever_connected = true;
-    cb_backoff_reset(&m->backoff);
+    cb_backoff_up(&m->backoff, (uint32_t)cb_mono_ms()); /* reset only if it holds */
     for (int i = 0; i < m->sub_count; i++)
         mosquitto_subscribe(m->mosq, NULL, m->subs[i], m->sub_qos[i]);
     if (m->will_topic[0] && m->birth[0])
@@ -75,7 +81,8 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
         m->h.on_disconnect(m->h.ctx);
 }
 
-static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg)
+static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg,
+                       const mosquitto_property *props)
 {
     (void)mosq;
     cb_mqtt *m = obj;
@@ -86,8 +93,10 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
         m->fence_seen = true;
         return;
     }
+    m->msg_props = props; /* for cb_mqtt_message_response, during the handler only */
     if (m->h.on_message)
         m->h.on_message(m->h.ctx, msg);
+    m->msg_props = NULL;
 }
 
 static void on_publish(struct mosquitto *mosq, void *obj, int mid)
@@ -142,7 +151,9 @@ cb_mqtt *cb_mqtt_open(const cb_url *url, const cb_mqtt_options *opt, const cb_mq
         free(m);
         return NULL;
     }
-    mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    m->version = url->mqtt == CB_MQTT_3 ? MQTT_PROTOCOL_V311 : MQTT_PROTOCOL_V5;
+    m->may_fall_back = url->mqtt == CB_MQTT_AUTO;
+    mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, m->version);
     /* Nagle would hold a 100-byte press for up to 40 ms behind the previous one. */
     mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
     /* No in-flight limit in the library: a message beyond it waits for PUBACKs, which
@@ -155,7 +166,7 @@ cb_mqtt *cb_mqtt_open(const cb_url *url, const cb_mqtt_options *opt, const cb_mq
         mosquitto_threaded_set(m->mosq, true);
     mosquitto_connect_callback_set(m->mosq, on_connect);
     mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
-    mosquitto_message_callback_set(m->mosq, on_message);
+    mosquitto_message_v5_callback_set(m->mosq, on_message);
     mosquitto_publish_callback_set(m->mosq, on_publish);
     if (url->user[0] && mosquitto_username_pw_set(m->mosq, url->user, url->pass[0] ? url->pass : NULL) != 0) {
         snprintf(err, err_cap, "the broker URL's user name is not valid UTF-8 (after %%XX decoding)");
@@ -243,17 +254,66 @@ static int await_connack(cb_mqtt *m, uint64_t deadline)
     return MOSQ_ERR_SUCCESS;
 }
 
+/* CONNECT in the version in use. MQTT 5 ends a session with the connection unless the
+ * client asks otherwise: a persistent one sets its expiry. */
+static int send_connect(cb_mqtt *m, int keepalive)
+{
+    if (m->version != MQTT_PROTOCOL_V5)
+        return mosquitto_connect(m->mosq, m->url.host, m->url.port, keepalive);
+    mosquitto_property *props = NULL;
+    if (!m->opt.clean_session) {
+        unsigned expiry = m->opt.session_expiry_s ? m->opt.session_expiry_s : CB_MQTT_SESSION_EXPIRY_S;
+        mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL, expiry);
+    }
+    int rc = mosquitto_connect_bind_v5(m->mosq, m->url.host, m->url.port, keepalive, NULL, props);
+    mosquitto_property_free_all(&props);
+    return rc;
+}
+
+/* A broker that does not speak MQTT 5 answers its CONNECT with "unacceptable protocol
+ * version" (1 in 3.1.1, 0x84 in 5) or a CONNACK libmosquitto cannot read as 5, or
+ * just closes the connection. */
+static bool refused_version(const cb_mqtt *m, int rc)
+{
+    if (m->connack_seen)
+        return m->connack_rc == 1 || m->connack_rc == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION;
+    /* not a TLS failure, a timeout or a refused password: those fail in 3.1.1 too */
+    return rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_PROTOCOL || rc == MOSQ_ERR_MALFORMED_PACKET;
+}
+
+static int connect_once(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap);
+
 int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
+{
+    int rc = connect_once(m, timeout_ms, err, err_cap);
+    if (rc == 0 || !m->may_fall_back || !m->tcp_connected || !refused_version(m, m->handshake_rc))
+        return rc;
+    m->may_fall_back = false;
+    m->version = MQTT_PROTOCOL_V311;
+    mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, m->version);
+    if (!m->opt.quiet) {
+        char shown[400];
+        cb_url_format(&m->url, shown, sizeof shown);
+        cb_log("using MQTT 3.1.1 with %s: %s", shown, err);
+    }
+    return connect_once(m, timeout_ms, err, err_cap);
+}
+
+static int connect_once(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
 {
     /* libmosquitto refuses keepalives under 5 s */
     int keepalive = m->opt.keepalive_s <= 0 ? 60 : m->opt.keepalive_s < 5 ? 5 : m->opt.keepalive_s;
     m->connack_seen = false;
+    m->tcp_connected = false;
+    m->handshake_rc = MOSQ_ERR_SUCCESS;
     m->lib_error[0] = '\0';
     mosquitto_log_callback_set(m->mosq, on_log);
-    int rc = mosquitto_connect(m->mosq, m->url.host, m->url.port, keepalive);
+    int rc = send_connect(m, keepalive);
     if (rc != MOSQ_ERR_SUCCESS)
         return connect_failed(m, err, err_cap, "cannot reach broker ", "", reason(rc));
+    m->tcp_connected = true;
     rc = await_connack(m, cb_mono_ms() + (uint64_t)timeout_ms);
+    m->handshake_rc = rc;
     if (rc != MOSQ_ERR_SUCCESS && !m->connack_seen)
         return connect_failed(m, err, err_cap, "broker ", " closed the connection", reason(rc));
     if (!m->connack_seen) {
@@ -263,7 +323,8 @@ int cb_mqtt_connect(cb_mqtt *m, int timeout_ms, char *err, size_t err_cap)
     }
     if (m->connack_rc != 0)
         return connect_failed(m, err, err_cap, "broker ", " refused the connection",
-                              mosquitto_connack_string(m->connack_rc));
+                              m->version == MQTT_PROTOCOL_V5 ? mosquitto_reason_string(m->connack_rc)
+                                                             : mosquitto_connack_string(m->connack_rc));
     mosquitto_log_callback_set(m->mosq, NULL);
     return 0;
 }
@@ -280,6 +341,15 @@ int cb_mqtt_run(cb_mqtt *m, int timeout_ms)
             return 0;
         }
         char err[512];
+        err[0] = '\0';
+        if (m->h.before_connect && m->h.before_connect(m->h.ctx, err, sizeof err) != 0) {
+            uint32_t delay;
+            cb_backoff_next(&m->backoff, &delay);
+            m->next_attempt_ms = cb_mono_ms() + delay;
+            if (!m->opt.quiet && err[0])
+                cb_log("%s; retrying in %.1f s", err, delay / 1000.0);
+            return 0;
+        }
         if (cb_mqtt_connect(m, 5000, err, sizeof err) != 0) {
             uint32_t delay;
             cb_backoff_next(&m->backoff, &delay);
@@ -306,7 +376,7 @@ static void connection_lost(cb_mqtt *m, int rc)
     if (was && m->h.on_disconnect)
         m->h.on_disconnect(m->h.ctx);
     uint32_t delay;
-    cb_backoff_next(&m->backoff, &delay);
+    cb_backoff_down(&m->backoff, (uint32_t)cb_mono_ms(), &delay);
     m->next_attempt_ms = cb_mono_ms() + delay;
     if (!m->opt.quiet)
         cb_log("lost the broker connection (%s); reconnecting in %.1f s", reason(rc), delay / 1000.0);
@@ -372,6 +442,46 @@ int cb_mqtt_publish(cb_mqtt *m, const char *topic, const void *payload, size_t l
     return rc == MOSQ_ERR_SUCCESS ? 0 : -1;
 }
 
+int cb_mqtt_publish_correlated(cb_mqtt *m, const char *topic, const void *payload, size_t len, int qos,
+                               const void *corr, size_t corr_len)
+{
+    if (corr_len == 0 || m->version != MQTT_PROTOCOL_V5)
+        return cb_mqtt_publish(m, topic, payload, len, qos, false, NULL);
+    if (!m->connected || corr_len > UINT16_MAX)
+        return -1;
+    mosquitto_property *props = NULL;
+    int rc = mosquitto_property_add_binary(&props, MQTT_PROP_CORRELATION_DATA, corr, (uint16_t)corr_len);
+    if (rc == MOSQ_ERR_SUCCESS)
+        rc = mosquitto_publish_v5(m->mosq, NULL, topic, (int)len, payload, qos, false, props);
+    mosquitto_property_free_all(&props);
+    return rc == MOSQ_ERR_SUCCESS ? 0 : -1;
+}
+
+int cb_mqtt_message_response(const cb_mqtt *m, char *topic, size_t topic_cap, void *corr, size_t corr_cap,
+                             size_t *corr_len)
+{
+    char *value = NULL;
+    void *data = NULL;
+    uint16_t n = 0;
+    *corr_len = 0;
+    if (!m->msg_props || !mosquitto_property_read_string(m->msg_props, MQTT_PROP_RESPONSE_TOPIC, &value, false))
+        return -1;
+    int rc = strlen(value) < topic_cap ? 0 : -1;
+    if (rc == 0)
+        snprintf(topic, topic_cap, "%s", value);
+    free(value);
+    if (rc == 0 && mosquitto_property_read_binary(m->msg_props, MQTT_PROP_CORRELATION_DATA, &data, &n, false)) {
+        if (n <= corr_cap) {
+            memcpy(corr, data, n);
+            *corr_len = n;
+        } else {
+            rc = -1;
+        }
+        free(data);
+    }
+    return rc;
+}
+
 int cb_mqtt_subscribe(cb_mqtt *m, const char *filter, int qos)
 {
     for (int i = 0; i < m->sub_count; i++)
@@ -416,6 +526,11 @@ void cb_mqtt_stop_reading(cb_mqtt *m)
     int fd = mosquitto_socket(m->mosq);
     if (fd >= 0)
         shutdown(fd, SHUT_RD);
+}
+
+int cb_mqtt_version_in_use(const cb_mqtt *m)
+{
+    return m->version == MQTT_PROTOCOL_V5 ? 5 : 3;
 }
 
 const char *cb_mqtt_client_id(const cb_mqtt *m)

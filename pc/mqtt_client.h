@@ -19,12 +19,21 @@ typedef struct cb_mqtt_handlers {
     void (*on_disconnect)(void *ctx); /* connection lost (not called by cb_mqtt_close) */
     void (*on_message)(void *ctx, const struct mosquitto_message *msg);
     void (*on_publish)(void *ctx, int mid); /* PUBACK for QoS 1 (or sent, for QoS 0) */
+    /* optional: asked before each reconnect of cb_mqtt_run; non-zero: not now (the
+     * next attempt waits for the backoff, and `why`, when set, is logged with it), e.g.
+     * the hub while it cannot tell whether another hub serves */
+    int (*before_connect)(void *ctx, char *why, size_t why_cap);
 } cb_mqtt_handlers;
 
 typedef struct cb_mqtt_options {
-    const char *client_id;     /* NULL: generated from id_prefix, pid and randomness */
-    const char *id_prefix;     /* e.g. "cb-press" */
-    bool clean_session;        /* false: the broker queues QoS 1 messages while we are away */
+    const char *client_id; /* NULL: generated from id_prefix, pid and randomness */
+    const char *id_prefix; /* e.g. "cb-press" */
+    bool clean_session;    /* false: the broker queues QoS 1 messages while we are away */
+    /* MQTT 5 and clean_session false: how long the broker keeps the session after the
+     * connection ends (0: CB_MQTT_SESSION_EXPIRY_S). MQTT 3.1.1 has no such field: the
+     * broker's own setting applies (Mosquitto: persistent_client_expiration, default
+     * never). */
+    unsigned session_expiry_s;
     int keepalive_s;           /* 0: 60 */
     const char *will_topic;    /* optional: retained QoS 1 will ... */
     const char *will_payload;  /* ... with this payload (e.g. "offline") */
@@ -35,6 +44,9 @@ typedef struct cb_mqtt_options {
      * (the hub) loses nothing when it dies in between -- the broker redelivers. */
     bool hold_writes;
 } cb_mqtt_options;
+
+/* A week: a hub down over a long weekend still finds every press waiting. */
+#define CB_MQTT_SESSION_EXPIRY_S (7u * 24u * 3600u)
 
 typedef struct cb_mqtt cb_mqtt;
 
@@ -61,6 +73,15 @@ void cb_mqtt_abort(cb_mqtt *m);
 bool cb_mqtt_connected(const cb_mqtt *m);
 /* Queue a publish. 0 and *mid (optional), or -1 (not connected / too large / error). */
 int cb_mqtt_publish(cb_mqtt *m, const char *topic, const void *payload, size_t len, int qos, bool retain, int *mid);
+/* The same with MQTT 5 correlation data (corr_len 0: none; ignored under 3.1.1). */
+int cb_mqtt_publish_correlated(cb_mqtt *m, const char *topic, const void *payload, size_t len, int qos,
+                               const void *corr, size_t corr_len);
+/* Inside on_message only: the MQTT 5 response topic and correlation data of the
+ * message being handled. 0 with topic filled (*corr_len 0 when it has no correlation
+ * data), or -1 when it names no response topic (always under 3.1.1), or its topic or
+ * correlation data do not fit the buffers. */
+int cb_mqtt_message_response(const cb_mqtt *m, char *topic, size_t topic_cap, void *corr, size_t corr_cap,
+                             size_t *corr_len);
 /* Subscribe now (if connected) and again after every reconnect. 0 or -1. */
 int cb_mqtt_subscribe(cb_mqtt *m, const char *filter, int qos);
 /* Runs the loop until PUBACK for mid arrives: 0, or -1 on timeout / disconnect. */
@@ -76,6 +97,9 @@ void cb_mqtt_stop_reading(cb_mqtt *m);
 /* Replaces the message handler and its context (a command that reads in stages). */
 void cb_mqtt_set_message_handler(cb_mqtt *m, void (*on_message)(void *ctx, const struct mosquitto_message *msg),
                                  void *ctx);
+/* The protocol in use: 5, or 3 for 3.1.1 (auto falls back to 3 for good when the
+ * broker refuses 5). */
+int cb_mqtt_version_in_use(const cb_mqtt *m);
 /* The client id in use (stable for the life of the object). */
 const char *cb_mqtt_client_id(const cb_mqtt *m);
 struct mosquitto *cb_mqtt_handle(cb_mqtt *m);

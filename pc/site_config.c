@@ -571,6 +571,11 @@ void cb_site_config_print_reference(FILE *out)
           "                 (UTF-8, up to 64 bytes, spaces allowed). At least one.\n"
           "\n[kinds]\n"
           "  default = K..  the buttons every table offers (default: call, bill, water, cancel)\n"
-          "  ID = K..       the buttons one table offers, e.g. bar = call, water\n",
+          "  ID = K..       the buttons one table offers, e.g. bar = call, water\n"
+          "\nThe hub publishes the site as it understood it (names, buttons, thresholds) for\n"
+          "the boards, and re-reads the file on `systemctl reload callbell-hub@SITE` (SIGHUP):\n"
+          "tables added, renamed or removed (a table with open requests leaves once staff\n"
+          "have closed them); a file with an error is refused, logged, and the site keeps\n"
+          "running as it was. [site] id and [broker] are read at start only.\n",
           out);
 }

@@ -19,6 +19,7 @@ void cb_site_view_free(cb_site_view *v)
     free(v->tables);
     free(v->open);
     free(v->devices);
+    free(v->names);
     memset(v, 0, sizeof *v);
 }
 
@@ -26,7 +27,7 @@ int cb_site_view_subscribe(cb_site_view *v, cb_mqtt *m)
 {
     static const char *const patterns[] = {"callbell/%s/table/+/state", "callbell/%s/device/+/status",
                                            "callbell/%s/device/+/info", "callbell/%s/hub/status",
-                                           "callbell/%s/hub/stats"};
+                                           "callbell/%s/hub/stats",     "callbell/%s/hub/site"};
     for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
         char filter[CB_TOPIC_SIZE];
         snprintf(filter, sizeof filter, patterns[i], v->site);
@@ -134,11 +135,60 @@ static bool news_rings(const cb_site_view *v)
     return false;
 }
 
+static cb_view_change forget_table(cb_site_view *v, const char *id)
+{
+    bool found;
+    size_t i = table_slot(v, id, &found);
+    if (!found)
+        return CB_VIEW_NOTHING;
+    memmove(&v->tables[i], &v->tables[i + 1], (v->table_count - i - 1) * sizeof *v->tables);
+    v->table_count--;
+    v->open_stale = true;
+    return CB_VIEW_CHANGED;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const cb_site_entry *)a)->id, ((const cb_site_entry *)b)->id);
+}
+
+/* The site message: names and thresholds. A bad one is counted and changes nothing. */
+static cb_view_change apply_site(cb_site_view *v, const void *payload, size_t len)
+{
+    if (len == 0)
+        return CB_VIEW_NOTHING;
+    cb_site s = {.tables = malloc(CB_SITE_LIST_MAX * sizeof(cb_site_entry)), .tables_cap = CB_SITE_LIST_MAX};
+    if (!s.tables)
+        return CB_VIEW_NOTHING;
+    if (cb_site_decode(payload, len, &s) != CB_OK || strcmp(s.site, v->site) != 0) {
+        v->rejected++;
+        free(s.tables);
+        return CB_VIEW_NOTHING;
+    }
+    qsort(s.tables, s.n_tables, sizeof *s.tables, entry_cmp);
+    free(v->names);
+    v->names = s.tables; /* CB_SITE_LIST_MAX entries: 100 kB, once */
+    v->name_count = s.n_tables;
+    v->has_site = true;
+    snprintf(v->site_name, sizeof v->site_name, "%s", s.name);
+    v->ages.warn_s = s.warn_s;
+    v->ages.late_s = s.late_s;
+    return CB_VIEW_CHANGED;
+}
+
+const char *cb_site_view_table_name(const cb_site_view *v, const char *id)
+{
+    cb_site_entry key;
+    snprintf(key.id, sizeof key.id, "%s", id);
+    const cb_site_entry *e = v->name_count ? bsearch(&key, v->names, v->name_count, sizeof *v->names, entry_cmp) : NULL;
+    return e ? e->name : id;
+}
+
 static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void *payload, size_t len)
 {
     cb_state st;
-    if (len == 0) /* retained message cleared */
-        return CB_VIEW_NOTHING;
+    if (len == 0) /* retained state cleared: the table has left the site */
+        return forget_table(v, t->id);
     if (cb_state_decode(payload, len, &st) != CB_OK || strcmp(st.table, t->id) != 0) {
         v->rejected++;
         return CB_VIEW_NOTHING;
@@ -212,7 +262,10 @@ cb_view_change cb_site_view_message(cb_site_view *v, const char *topic, const vo
     case CB_TOPIC_HUB_STATUS:
         v->hub_known = len > 0;
         v->hub_online = is_text(payload, len, "online");
+        v->hub_degraded = is_text(payload, len, "degraded");
         return CB_VIEW_CHANGED;
+    case CB_TOPIC_HUB_SITE:
+        return apply_site(v, payload, len);
     case CB_TOPIC_HUB_STATS:
         if (len < sizeof v->stats) {
             memcpy(v->stats, payload, len);

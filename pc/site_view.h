@@ -49,8 +49,12 @@ typedef struct cb_view_news {
 
 typedef struct cb_site_view {
     char site[CB_ID_SIZE];
-    cb_age_thresholds ages; /* colour thresholds; the core's defaults */
-    cb_state *tables;       /* sorted by table id (numbers in numeric order) */
+    cb_age_thresholds ages;                  /* colour thresholds: the site message's, else the core's defaults */
+    bool has_site;                           /* a site message (hub/site) was read */
+    char site_name[CB_DISPLAY_NAME_MAX + 1]; /* the restaurant's name, "" until then */
+    cb_site_entry *names;                    /* the site's tables with display names, sorted by id */
+    size_t name_count;
+    cb_state *tables; /* sorted by table id (numbers in numeric order) */
     size_t table_count, table_cap;
     cb_view_request *open; /* every open request in queue order (cb_site_view_requests) */
     size_t open_count, open_cap;
@@ -59,6 +63,7 @@ typedef struct cb_site_view {
     size_t device_count, device_cap;
     bool hub_known; /* a hub/status message was seen */
     bool hub_online;
+    bool hub_degraded;           /* "degraded": up, but its database takes no writes (calls wait) */
     char stats[CB_PAYLOAD_SIZE]; /* raw retained stats JSON, "" if none */
     unsigned rejected;           /* messages that failed to decode */
     /* the changes of the last state message fed (news_count 0 for other messages) */
@@ -87,6 +92,10 @@ cb_status cb_site_view_age(const cb_site_view *v, const cb_request *r, uint64_t 
 /* The class that colours a whole table: its most urgent request (late, then warn,
  * then new, then acked). CB_E_RANGE for a table with no open request. */
 cb_status cb_site_view_table_age(const cb_site_view *v, const cb_state *s, uint64_t now_ms, cb_age_class *out);
+
+/* Table `id`'s display name from the site message ("Patio 2"), or the id itself
+ * when the site does not name it (no site message yet, a hub without a site file). */
+const char *cb_site_view_table_name(const cb_site_view *v, const char *id);
 
 /* Compares table ids as people do: "2" < "10" < "bar". */
 int cb_table_id_cmp(const char *a, const char *b);

@@ -106,3 +106,16 @@ void cb_url_format(const cb_url *url, char *buf, size_t cap)
     snprintf(buf, cap, "%s://%s%s%s%s%s:%d", url->tls ? "mqtts" : "mqtt", url->user, url->user[0] ? "@" : "",
              v6 ? "[" : "", url->host, v6 ? "]" : "", url->port);
 }
+
+int cb_mqtt_version_parse(const char *text, cb_mqtt_version *out)
+{
+    if (strcmp(text, "3") == 0 || strcmp(text, "3.1.1") == 0)
+        *out = CB_MQTT_3;
+    else if (strcmp(text, "5") == 0)
+        *out = CB_MQTT_5;
+    else if (strcmp(text, "auto") == 0)
+        *out = CB_MQTT_AUTO;
+    else
+        return -1;
+    return 0;
+}

@@ -7,13 +7,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* MQTT protocol version asked for (--mqtt): auto = 5, and 3.1.1 when the broker
+ * refuses 5. Not part of the URL text: cb_url_parse leaves it auto. */
+typedef enum cb_mqtt_version { CB_MQTT_AUTO = 0, CB_MQTT_3 = 3, CB_MQTT_5 = 5 } cb_mqtt_version;
+
 typedef struct cb_url {
     char host[256];
     int port;
     bool tls;
     char user[128];
     char pass[128];
+    cb_mqtt_version mqtt;
 } cb_url;
+
+/* "3", "5" or "auto" into *out: 0, or -1. */
+int cb_mqtt_version_parse(const char *text, cb_mqtt_version *out);
 
 /* Returns 0 and fills *out, or -1 with a message naming the problem in err. */
 int cb_url_parse(const char *text, cb_url *out, char *err, size_t err_cap);

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 run_pkgs=(build-essential cmake pkg-config mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev
           libncurses-dev libcjson-dev libinih-dev libsystemd-dev libcurl4-openssl-dev help2man ca-certificates)
 test_pkgs=(libcmocka-dev clang clang-format libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi tmux chromium
-           python3 sqlite3 openssl lintian dpkg-dev file systemd)
+           python3 sqlite3 openssl lintian dpkg-dev file systemd iproute2 nftables)
 pkgs=("${run_pkgs[@]}")
 [ "$profile" = test ] && pkgs+=("${test_pkgs[@]}")
 
@@ -33,4 +33,11 @@ fi
 if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
     echo "install-deps: npm ci (web/)"
     npm ci --prefix web --no-audit --no-fund --loglevel=error
+fi
+
+# Brokers other than Mosquitto that the integration tests start (aedes), as locked.
+if [ ! -d tests/brokers/node_modules ] ||
+    [ tests/brokers/package-lock.json -nt tests/brokers/node_modules/.package-lock.json ]; then
+    echo "install-deps: npm ci (tests/brokers/)"
+    npm ci --prefix tests/brokers --no-audit --no-fund --loglevel=error
 fi

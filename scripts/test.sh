@@ -5,7 +5,8 @@
 #   2. unit + integration tests under AddressSanitizer and UBSan (real Mosquitto on
 #      free loopback ports, the real binaries, the board in tmux),
 #   3. the core built for the Pico W's Cortex-M0+ (arm-none-eabi-gcc -Os) and its size,
-#   4. the libFuzzer targets for the payload decoders and the site file (short runs),
+#   4. the libFuzzer targets: payload decoders, the site file, the setup console and
+#      settings record (short runs),
 #   5. the web board in headless Chromium (Playwright) against broker + hub.
 # Ends with one line "test.sh: N passed, M failed"; exits non-zero if any failed.
 set -uo pipefail
@@ -61,7 +62,10 @@ fuzz() {
         2>&1 | tail -n 12 || return 1
     mkdir -p build-fuzz/site-work
     build-fuzz/tests/fuzz/fuzz_site_config -max_total_time=15 -print_final_stats=1 build-fuzz/site-work \
-        tests/fuzz/corpus-site 2>&1 | tail -n 6
+        tests/fuzz/corpus-site 2>&1 | tail -n 6 || return 1
+    mkdir -p build-fuzz/work-settings
+    build-fuzz/tests/fuzz/fuzz_settings -max_total_time=20 -print_final_stats=1 build-fuzz/work-settings \
+        tests/fuzz/corpus-settings 2>&1 | tail -n 12
 }
 
 web() {
@@ -72,7 +76,7 @@ step "formatting (clang-format)" scripts/check-format.sh
 step "release build + unit tests" release_unit
 step "ASan+UBSan build + unit and integration tests" sanitized_all
 step "portable core for Cortex-M0+" scripts/build-core-arm.sh build-arm
-step "libFuzzer: payload decoders (30 s), site file (15 s)" fuzz
+step "libFuzzer: payload decoders (30 s), site file (15 s), setup console and settings (20 s)" fuzz
 step "web board in Chromium" web
 
 echo

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -84,9 +85,26 @@ static void log_tail(const char *path, char *out, size_t cap)
     snprintf(out, cap, "%s%s%s%s%s", last[0], last[0][0] ? " | " : "", last[1], last[1][0] ? " | " : "", last[2]);
 }
 
+/* Every connected device holds one of the broker's file descriptors: the soft limit
+ * a shell hands down (often 1024) would turn devices away past ~1,000 while the hard
+ * limit allows more. Raised here, inherited by mosquitto. */
+static void raise_open_files(cb_broker *b)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
+        return;
+    if (lim.rlim_cur < lim.rlim_max) {
+        struct rlimit raised = {.rlim_cur = lim.rlim_max, .rlim_max = lim.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            lim = raised;
+    }
+    b->open_files = lim.rlim_cur == RLIM_INFINITY ? 0 : (unsigned long)lim.rlim_cur;
+}
+
 int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t err_cap)
 {
     memset(b, 0, sizeof *b);
+    raise_open_files(b);
     char exe[4096];
     if (find_mosquitto(exe, sizeof exe) != 0) {
         snprintf(err, err_cap, "mosquitto is not installed (Debian: sudo apt-get install mosquitto)");
@@ -137,7 +155,11 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
             "per_listener_settings false\n"
             "persistence true\n"
             "persistence_location %s/\n"
-            "autosave_interval 30\n"
+            "# save the store at every change (a queued press, a retained state, a session):\n"
+            "# the most often Mosquitto saves; a press it has acknowledged survives kill -9\n"
+            "# (docs/durability.md)\n"
+            "autosave_on_changes true\n"
+            "autosave_interval 1\n"
             "# the hub's persistent session holds presses made while it is down\n"
             "max_queued_messages 100000\n"
             "max_inflight_messages 1000\n"

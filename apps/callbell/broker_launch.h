@@ -22,9 +22,11 @@ typedef struct cb_broker {
     char log_path[4200];
     bool web_served;
     char http_dir[4096];
+    unsigned long open_files; /* mosquitto's open-files limit (soft = hard); 0 = unlimited */
 } cb_broker;
 
-/* Writes the config, starts mosquitto and waits (up to 5 s) until it accepts
+/* Raises the open-files soft limit to the hard one (each client is a descriptor),
+ * writes the config, starts mosquitto and waits (up to 5 s) until it accepts
  * connections. 0, or -1 with err naming the problem (not installed, port in use...). */
 int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t err_cap);
 /* Has the broker exited? Fills err with the reason (log tail) if so. */

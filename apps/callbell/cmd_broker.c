@@ -10,11 +10,16 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 
+/* descriptors mosquitto keeps for itself: listeners, log, epoll, the store being saved */
+#define BROKER_OWN_FILES 16
+
 static const char help[] =
     "usage: callbell broker [options]\n\n"
     "Runs Debian's Mosquitto with a generated configuration: MQTT for tables, hub and\n"
     "boards, WebSockets for the web board (served by the broker itself), persistence in\n"
-    "callbell's data directory. Prints its URLs; stops on Ctrl-C.\n\n"
+    "callbell's data directory, saved at every change. Raises the open-files limit to\n"
+    "its hard limit (every device is one open connection) and prints how many clients\n"
+    "that allows. Prints its URLs; stops on Ctrl-C.\n\n"
     "  --port N         MQTT port (default 1883)\n"
     "  --ws-port N      WebSockets + web board port (default 9001; 0 = none)\n"
     "  --bind ADDR      listen address (default 127.0.0.1; 0.0.0.0 lets phones on the\n"
@@ -117,6 +122,9 @@ int cb_cmd_broker(int argc, char **argv)
         printf("web board: not built (cmake --build build), WebSockets only\n");
     if (cfg.password_file)
         printf("users: %s (anonymous clients are refused)\n", cfg.password_file);
+    if (b.open_files > BROKER_OWN_FILES)
+        printf("clients: up to %lu at once (open-files limit %lu; raise it with ulimit -Hn or LimitNOFILE)\n",
+               b.open_files - BROKER_OWN_FILES, b.open_files);
     printf("data: %s (log: %s)\nCtrl-C stops it.\n", data_dir, b.log_path);
     fflush(stdout);
     /* callbell-broker.service is Type=notify: ready once Mosquitto accepts connections */

@@ -9,10 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 
 static const char help[] = "usage: callbell hub [options]\n\n"
                            "The authority on call state: takes presses and staff commands, keeps every call in\n"
-                           "SQLite, publishes each table's retained state. Runs until Ctrl-C.\n\n"
+                           "SQLite, publishes each table's retained state and the site (names, colours) for the\n"
+                           "boards. Runs until Ctrl-C. SIGHUP (systemctl reload) re-reads the site file: tables\n"
+                           "added, renamed or removed (served until their open requests are closed); a bad file\n"
+                           "is refused and logged, and the site keeps running as it was. When the database\n"
+                           "takes no writes (full or read-only disk) it keeps running \"degraded\": it takes no\n"
+                           "call it cannot store (they wait at the broker), says so on hub/status, and catches\n"
+                           "up by itself once the disk takes writes again.\n\n"
                            "  --db PATH        database (default $XDG_STATE_HOME/callbell/hub-<site>.db,\n"
                            "                   else ~/.local/state/callbell/hub-<site>.db)\n"
                            "  --tables SPEC    the site's tables, e.g. 1-12,bar,patio-2 (env CALLBELL_TABLES;\n"
@@ -29,9 +36,23 @@ static const char help[] = "usage: callbell hub [options]\n\n"
                            "  --quiet          log only problems, not every event\n"
                            "  --max-devices N  devices whose duplicate windows are kept (default 10000); a new\n"
                            "                   device beyond it makes the hub forget the least recently heard half\n"
+                           "  --claim-timeout S  one hub per site: before it connects, the hub asks the hub that\n"
+                           "                   hub/status says is online; it refuses to start when that one\n"
+                           "                   answers, and takes over when it does not answer within S seconds\n"
+                           "                   (default 5; it died without its will reaching the broker)\n"
+                           "  --standby        instead of refusing, wait while another hub holds --db or serves\n"
+                           "                   the site, and take over when it stops. Lossless with the same --db\n"
+                           "                   (same machine); with another database the requests the other hub\n"
+                           "                   had open are not in it and show as idle\n"
                            "  --ha-discovery   publish Home Assistant MQTT discovery configs: per table a\n"
                            "                   request event, calling, waiting seconds, an acknowledge button\n"
                            "                   (docs/home-assistant.md)\n" CB_COMMON_HELP;
+
+/* systemd's readiness protocol (Type=notify); a no-op outside systemd. */
+static void notify_systemd(const char *state)
+{
+    sd_notify(0, state);
+}
 
 /* "1,2,bar" for the hub's refusals when the tables come from the site file; a list
  * too long for buf ends in "...". */
@@ -57,7 +78,8 @@ int cb_cmd_hub(int argc, char **argv)
     const char *env_tables = getenv("CALLBELL_TABLES");
     const char *tables_spec = env_tables && env_tables[0] ? env_tables : NULL;
     bool realert_given = false, ack_timeout_given = false;
-    cb_hub_options o = {.sync = CB_SYNC_NORMAL, .log_events = true, .max_devices = 10000};
+    cb_hub_options o = {
+        .sync = CB_SYNC_NORMAL, .log_events = true, .max_devices = 10000, .claim_timeout_ms = CB_HUB_CLAIM_TIMEOUT_MS};
     cb_call_config_default(&o.call);
     char db_path[4096] = "";
     static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
@@ -68,6 +90,8 @@ int cb_cmd_hub(int argc, char **argv)
                                              {"quiet", no_argument, 0, 'q'},
                                              {"max-devices", required_argument, 0, 'm'},
                                              {"ha-discovery", no_argument, 0, 'H'},
+                                             {"claim-timeout", required_argument, 0, 'c'},
+                                             {"standby", no_argument, 0, 'w'},
                                              CB_COMMON_OPTIONS,
                                              {0, 0, 0, 0}};
     int opt;
@@ -124,6 +148,18 @@ int cb_cmd_hub(int argc, char **argv)
             }
             o.max_devices = n;
             break;
+        case 'w':
+            o.standby = true;
+            break;
+        case 'c':
+            if (cb_parse_uint(&c, "--claim-timeout", optarg, 600, &n) != 0)
+                return 2;
+            if (n == 0) {
+                cb_fail(&c, "--claim-timeout must be at least 1 second");
+                return 2;
+            }
+            o.claim_timeout_ms = (int)n * 1000;
+            break;
         default:
             if (cb_common_option(&c, opt, optarg) != 0)
                 return 2;
@@ -148,7 +184,6 @@ int cb_cmd_hub(int argc, char **argv)
     if (c.site_config && !ack_timeout_given)
         o.call.ack_timeout_s = c.site_config->ack_timeout_s;
     o.tables = &tables;
-    o.site_config = c.site_config;
     char listed[64];
     o.tables_text = tables_spec ? tables_spec : tables_as_text(&tables, listed, sizeof listed);
     if (!db_path[0]) {
@@ -161,7 +196,14 @@ int cb_cmd_hub(int argc, char **argv)
         }
     }
     o.db_path = db_path;
+    o.site_config = c.site_config;
+    o.tables_from_file = c.site_config && !tables_spec;
+    o.realert_from_file = c.site_config && !realert_given;
+    o.ack_timeout_from_file = c.site_config && !ack_timeout_given;
+    o.reload = &cb_reload_requested;
+    o.notify = notify_systemd;
     cb_install_stop_handlers();
+    cb_install_reload_handler();
     int rc = cb_hub_main(&o, &c.broker, &cb_stop_requested);
     cb_table_list_free(&tables);
     return rc;

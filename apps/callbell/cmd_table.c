@@ -3,7 +3,7 @@
  * outbox and LED logic as the Pico W.
  *
  * Keys stand for buttons. Each key becomes a real press on a simulated pin: an active
- * edge, then the release 60 ms later, fed through cb_device_edge. Presses of one
+ * edge, then the release 60 ms past the debounce time, fed through cb_device_edge. Presses of one
  * button are spaced past the debounce time, so typing (or piping) "ccc" is three
  * presses, as three deliberate pushes would be, while the debouncer still decides. */
 #ifndef _DEFAULT_SOURCE /* ncursesw's pkg-config flags define it already */
@@ -177,11 +177,18 @@ static void feed_edges(sim *s, uint32_t now)
         sim_button *btn = &s->buttons[b];
         if (btn->down || (btn->used && !due(now, btn->ready_at)))
             break;
+        /* One finger: presses typed ahead start at distinct times, so the engine
+         * (which orders settled presses by when they began) keeps typing order. */
+        if (s->any_press_started && s->last_press_start == now)
+            break;
+        s->any_press_started = true;
+        s->last_press_start = now;
         s->keyq_head = (s->keyq_head + 1) % KEY_QUEUE_CAP;
         s->keyq_len--;
         btn->down = true;
         btn->used = true;
-        btn->release_at = now + PRESS_HOLD_MS;
+        /* Held past the debounce time, as a finger does: a shorter touch is a glitch. */
+        btn->release_at = now + (s->debounce_ms + PRESS_HOLD_MS);
         cb_device_edge(&s->dev, b, true, now); /* a full outbox is reported by the engine's log */
     }
 }
@@ -232,10 +239,12 @@ static void step(sim *s, int wait_ms, bool want_keys)
     report_led_changes(s, now);
     cb_sim_draw_status(s, now);
 
-    struct pollfd fds[2];
+    struct pollfd fds[3];
     nfds_t n = 0;
     if (want_keys && !s->input_eof)
         fds[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+    if (s->console_fd >= 0)
+        fds[n++] = (struct pollfd){.fd = s->console_fd, .events = POLLIN};
     struct mosquitto *mosq = cb_mqtt_handle(s->link.mqtt);
     int sock = cb_mqtt_connected(s->link.mqtt) ? mosquitto_socket(mosq) : -1;
     if (sock >= 0)
@@ -244,12 +253,15 @@ static void step(sim *s, int wait_ms, bool want_keys)
         wait_ms = 10; /* a release or a spaced press is coming up */
     poll(fds, n, wait_ms);
     cb_mqtt_run(s->link.mqtt, 0);
+    cb_sim_console_poll(s);
 }
 
 static int run(sim *s, bool exit_when_empty)
 {
     while (!cb_stop_requested) {
         step(s, 50, true);
+        if (s->reboot_requested)
+            return 0; /* as a device: what is not delivered is lost with the RAM */
         if (!s->input_eof) {
             struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
             if (poll(&p, 1, 0) > 0 && !read_keys(s))
@@ -281,7 +293,13 @@ static void help(void)
            "  --device ID        device id (default sim-<table>, or sim-seed)\n"
            "  --debounce-ms N    debounce quiet time, 1-1000 (default %d)\n"
            "  --exit-when-empty  with keys from a pipe: exit once input ended and every\n"
-           "                     press was acknowledged by the broker\n" CB_COMMON_HELP
+           "                     press was acknowledged by the broker\n"
+           "  --console PATH     serve the device's setup console (get, set, save, reboot,\n"
+           "                     status) on a pseudo-terminal; PATH becomes a symlink to\n"
+           "                     it, for `callbell device setup --port PATH`\n"
+           "  --settings FILE    the device's flash: saved settings are read from FILE at\n"
+           "                     start and at every `reboot`, and override the options\n"
+           "                     above (site, broker, buttons); `save` writes it\n" CB_COMMON_HELP
            "\nOn a terminal, keys act at once and a status line per table shows the LED.\n"
            "Otherwise keys are read from stdin (whitespace ignored) and every event is one\n"
            "line on stdout, e.g. `queued table=3 kind=bill seq=4`, `sent seq=4`, `acked seq=4`,\n"
@@ -298,16 +316,30 @@ typedef struct table_opts {
     unsigned long keepalive_s;
     unsigned long battery_mv;
     bool has_battery;
+    const char *console;
+    const char *settings;
 } table_opts;
 
 static int parse(sim *s, table_opts *o, int argc, char **argv)
 {
-    enum { OPT_TABLE = 256, OPT_DEVICE, OPT_SEED, OPT_DEBOUNCE, OPT_EXIT_EMPTY, OPT_KEEPALIVE, OPT_BATTERY };
+    enum {
+        OPT_TABLE = 256,
+        OPT_DEVICE,
+        OPT_SEED,
+        OPT_DEBOUNCE,
+        OPT_EXIT_EMPTY,
+        OPT_KEEPALIVE,
+        OPT_BATTERY,
+        OPT_CONSOLE,
+        OPT_SETTINGS
+    };
     static const struct option options[] = {{"table", required_argument, 0, OPT_TABLE},
                                             {"device", required_argument, 0, OPT_DEVICE},
                                             {"seed", no_argument, 0, OPT_SEED},
                                             {"debounce-ms", required_argument, 0, OPT_DEBOUNCE},
                                             {"exit-when-empty", no_argument, 0, OPT_EXIT_EMPTY},
+                                            {"console", required_argument, 0, OPT_CONSOLE},
+                                            {"settings", required_argument, 0, OPT_SETTINGS},
                                             /* hidden, for tests: notice a dead link sooner */
                                             {"keepalive", required_argument, 0, OPT_KEEPALIVE},
                                             /* hidden, for demos: report this battery voltage */
@@ -331,6 +363,12 @@ static int parse(sim *s, table_opts *o, int argc, char **argv)
             break;
         case OPT_EXIT_EMPTY:
             o->exit_when_empty = true;
+            break;
+        case OPT_CONSOLE:
+            o->console = optarg;
+            break;
+        case OPT_SETTINGS:
+            o->settings = optarg;
             break;
         case OPT_DEBOUNCE:
             if ((rc = cb_parse_uint(&s->common, "--debounce-ms", optarg, 1000, &o->debounce_ms)) != 0)
@@ -377,10 +415,52 @@ static int parse(sim *s, table_opts *o, int argc, char **argv)
     return cb_common_finish(&s->common);
 }
 
+/* The command line as the device's build-time defaults: site, broker, buttons on
+ * GP16-GP19 (the seed's four tables, or one table's four kinds), debounce. */
+static void command_line_settings(const sim *s, const table_opts *o, cb_settings *d)
+{
+    static const cb_kind kinds[] = {CB_KIND_CALL, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL};
+    cb_settings_defaults(d);
+    snprintf(d->site, sizeof d->site, "%s", s->common.site);
+    char url[400];
+    snprintf(url, sizeof url, "%s://%s:%d", s->common.broker.tls ? "mqtts" : "mqtt", s->common.broker.host,
+             s->common.broker.port);
+    (void)cb_settings_set(d, "broker", url, NULL); /* an IPv6 literal keeps the default: the
+                                                      command line is used as it is then */
+    (void)cb_settings_set(d, "mqtt_user", s->common.broker.user, NULL);
+    (void)cb_settings_set(d, "mqtt_password", s->common.broker.pass, NULL);
+    for (uint8_t b = 0; b < 4; b++) {
+        d->buttons[b].gpio = (uint8_t)(16 + b);
+        snprintf(d->buttons[b].button.table, sizeof d->buttons[b].button.table, "%s",
+                 o->seed ? (const char[]){(char)('1' + b), '\0'} : o->table);
+        d->buttons[b].button.kind = o->seed ? CB_KIND_CALL : kinds[b];
+    }
+    d->button_count = 4;
+    d->debounce_ms = (uint32_t)o->debounce_ms;
+}
+
+/* Keys for the buttons: one table's kinds are c b w x (as on its four buttons),
+ * otherwise 1-8 in button order (the seed's tables 1-4). */
+static void assign_keys(sim *s, const cb_device_config *cfg)
+{
+    static const char kind_keys[] = "cbwx";
+    bool one_table = true;
+    unsigned kinds_seen = 0;
+    for (uint8_t b = 0; b < cfg->button_count; b++) {
+        one_table = one_table && strcmp(cfg->buttons[b].table, cfg->buttons[0].table) == 0;
+        one_table = one_table && !(kinds_seen & (1u << cfg->buttons[b].kind));
+        kinds_seen |= 1u << cfg->buttons[b].kind;
+    }
+    memset(s->buttons, 0, sizeof s->buttons);
+    for (uint8_t b = 0; b < cfg->button_count; b++)
+        s->buttons[b].key = one_table ? kind_keys[cfg->buttons[b].kind] : (char)('1' + b);
+}
+
+/* The engine's configuration from s->settings (the command line, or the flash). */
 static int configure(sim *s, const table_opts *o, cb_device_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    snprintf(cfg->site, sizeof cfg->site, "%s", s->common.site);
+    cb_settings_device_config(&s->settings, cfg);
     if (o->device)
         snprintf(cfg->device, sizeof cfg->device, "%s", o->device);
     else if (snprintf(cfg->device, sizeof cfg->device, "sim-%s", o->seed ? "seed" : o->table) >=
@@ -389,55 +469,97 @@ static int configure(sim *s, const table_opts *o, cb_device_config *cfg)
         return 2;
     }
     cfg->boot = cb_random_u32();
-    cfg->debounce_ms = (uint32_t)o->debounce_ms;
-    cfg->active_high = true; /* the seed's wiring: pull-down, press = high */
     cfg->log = on_device_event;
     cfg->log_ctx = s;
-    if (o->seed) {
-        for (uint8_t b = 0; b < 4; b++) {
-            snprintf(cfg->buttons[b].table, sizeof cfg->buttons[b].table, "%u", b + 1u);
-            cfg->buttons[b].kind = CB_KIND_CALL;
-            s->buttons[b].key = (char)('1' + b);
-        }
-    } else {
-        static const cb_kind kinds[] = {CB_KIND_CALL, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL};
-        static const char keys[] = "cbwx";
-        for (uint8_t b = 0; b < 4; b++) {
-            snprintf(cfg->buttons[b].table, sizeof cfg->buttons[b].table, "%s", o->table);
-            cfg->buttons[b].kind = kinds[b];
-            s->buttons[b].key = keys[b];
-        }
-    }
-    cfg->button_count = 4;
+    assign_keys(s, cfg);
+    s->debounce_ms = cfg->debounce_ms;
     return 0;
+}
+
+/* The broker: the command line's, unless saved settings name one. */
+static void broker_url(const sim *s, cb_url *url)
+{
+    *url = s->common.broker;
+    if (!s->settings_origin.from_flash)
+        return;
+    cb_url u;
+    memset(&u, 0, sizeof u);
+    uint16_t port = 0;
+    if (cb_settings_broker(&s->settings, u.host, sizeof u.host, &port, &u.tls) != CB_OK)
+        return;
+    u.port = port;
+    snprintf(u.user, sizeof u.user, "%s", s->settings.mqtt_user);
+    snprintf(u.pass, sizeof u.pass, "%s", s->settings.mqtt_password);
+    *url = u;
+}
+
+/* One boot of the simulated device: settings, engine, broker connection, the loop
+ * until quit or a console `reboot`. Returns the exit code. */
+static int boot(sim *s, const table_opts *o)
+{
+    cb_settings defaults;
+    command_line_settings(s, o, &defaults);
+    if (s->settings_path)
+        cb_sim_settings_load(s, &defaults);
+    else
+        s->settings = defaults;
+    cb_sim_console_attach(s);
+
+    cb_device_config cfg;
+    int rc = configure(s, o, &cfg);
+    if (rc != 0)
+        return rc;
+    memset(&s->link, 0, sizeof s->link);
+    memset(s->led_known, 0, sizeof s->led_known);
+    s->keyq_len = 0;
+    s->connected = false;
+    s->started_ms = cb_mono_ms();
+    cb_mqtt_port port = cb_device_link_port(&s->link);
+    cb_status st = cb_device_init(&s->dev, &cfg, &port);
+    if (st != CB_OK) {
+        cb_fail(&s->common, "bad device configuration: %s", cb_status_str(st));
+        return 2;
+    }
+    if (o->has_battery) {
+        s->has_battery = true;
+        s->battery_mv = (uint16_t)o->battery_mv;
+        cb_device_set_vitals(&s->dev, s->battery_mv, -55);
+    }
+    cb_url url;
+    broker_url(s, &url);
+    cb_mqtt_options mo = {.client_id = cfg.device, /* one session per device, as the firmware */
+                          .clean_session = true,   /* the outbox resends; the broker need not */
+                          .keepalive_s = (int)o->keepalive_s,
+                          .quiet = s->tty};
+    cb_mqtt_handlers after = {.ctx = s, .on_connect = on_connect, .on_disconnect = on_disconnect};
+    char err[512];
+    if (cb_device_link_open(&s->link, &s->dev, &url, &mo, &after, err, sizeof err) != 0) {
+        cb_fail(&s->common, "%s", err);
+        return 1;
+    }
+    char shown[400];
+    cb_url_format(&url, shown, sizeof shown);
+    cb_sim_event(s, "device %s boot %u site %s broker %s", cfg.device, (unsigned)cfg.boot, cfg.site, shown);
+    for (uint8_t b = 0; b < cfg.button_count && (s->settings_path || s->console_fd >= 0); b++)
+        cb_sim_event(s, "button %u (key %c): table %s %s", (unsigned)b + 1, s->buttons[b].key, cfg.buttons[b].table,
+                     cb_sim_kind_name(cfg.buttons[b].kind));
+    rc = run(s, o->exit_when_empty);
+    if (s->reboot_requested)
+        cb_device_link_close(&s->link); /* "offline", as the will would say */
+    return rc;
 }
 
 int cb_cmd_table(int argc, char **argv)
 {
     static sim s; /* large (engine + key queue), one per process */
     memset(&s, 0, sizeof s);
+    s.console_fd = s.console_keep_fd = -1;
     cb_common_init(&s.common, "table");
     table_opts o = {.debounce_ms = CB_DEBOUNCE_DEFAULT_MS};
     int rc = parse(&s, &o, argc, argv);
     if (rc != 0)
         return rc < 0 ? 0 : rc;
-
-    cb_device_config cfg;
-    if ((rc = configure(&s, &o, &cfg)) != 0)
-        return rc;
-    s.debounce_ms = (uint32_t)o.debounce_ms;
-    s.started_ms = cb_mono_ms();
-    cb_mqtt_port port = cb_device_link_port(&s.link);
-    cb_status st = cb_device_init(&s.dev, &cfg, &port);
-    if (st != CB_OK) {
-        cb_fail(&s.common, "bad device configuration: %s", cb_status_str(st));
-        return 2;
-    }
-    if (o.has_battery) {
-        s.has_battery = true;
-        s.battery_mv = (uint16_t)o.battery_mv;
-        cb_device_set_vitals(&s.dev, s.battery_mv, -55);
-    }
+    s.settings_path = o.settings;
 
     s.raw = isatty(STDIN_FILENO);
     s.tty = s.raw && isatty(STDOUT_FILENO);
@@ -446,25 +568,30 @@ int cb_cmd_table(int argc, char **argv)
     if (!s.tty)
         setvbuf(stdout, NULL, _IOLBF, 0);
 
-    cb_mqtt_options mo = {.client_id = cfg.device, /* one session per device, as the firmware */
-                          .clean_session = true,   /* the outbox resends; the broker need not */
-                          .keepalive_s = (int)o.keepalive_s,
-                          .quiet = s.tty};
-    cb_mqtt_handlers after = {.ctx = &s, .on_connect = on_connect, .on_disconnect = on_disconnect};
-    char err[512];
-    if (cb_device_link_open(&s.link, &s.dev, &s.common.broker, &mo, &after, err, sizeof err) != 0) {
-        cb_fail(&s.common, "%s", err);
-        return 1;
+    if (o.console) {
+        char err[600];
+        if (cb_sim_console_open(&s, o.console, err, sizeof err) != 0) {
+            cb_fail(&s.common, "%s", err);
+            return 1;
+        }
+        cb_sim_event(&s, "console on %s (%s)", o.console, s.console_dev);
     }
-
     cb_install_stop_handlers();
     if (s.raw && cb_sim_enter_raw_mode() != 0)
         s.raw = s.tty = false;
 
-    char shown[400];
-    cb_url_format(&s.common.broker, shown, sizeof shown);
-    cb_sim_event(&s, "device %s boot %u site %s broker %s", cfg.device, (unsigned)cfg.boot, s.common.site, shown);
-    rc = run(&s, o.exit_when_empty);
+    for (;;) {
+        rc = boot(&s, &o);
+        if (rc != 0 || !s.reboot_requested || cb_stop_requested)
+            break;
+        s.reboot_requested = false;
+        cb_sim_event(&s, "rebooting");
+    }
+    if (rc != 0) {
+        cb_sim_restore_terminal();
+        cb_sim_console_close(&s);
+        return rc;
+    }
 
     uint32_t left = outbox_len(&s);
     cb_sim_clear_status(&s);
@@ -476,5 +603,6 @@ int cb_cmd_table(int argc, char **argv)
         rc = 1; /* lost presses are a failure for a script, even on request */
     }
     cb_device_link_close(&s.link);
+    cb_sim_console_close(&s);
     return rc;
 }

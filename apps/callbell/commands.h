@@ -14,4 +14,5 @@ int cb_cmd_report(int argc, char **argv);
 int cb_cmd_notify(int argc, char **argv);
 int cb_cmd_demo(int argc, char **argv);
 int cb_cmd_config(int argc, char **argv);
+int cb_cmd_device(int argc, char **argv);
 #endif

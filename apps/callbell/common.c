@@ -20,6 +20,8 @@ void cb_common_init(cb_common *c, const char *command)
     snprintf(c->broker_text, sizeof c->broker_text, "%s", c->broker_given ? b : CB_DEFAULT_BROKER);
     snprintf(c->site, sizeof c->site, "%s", c->site_given ? s : CB_DEFAULT_SITE);
     snprintf(c->config_path, sizeof c->config_path, "%s", f && f[0] ? f : "");
+    const char *v = getenv("CALLBELL_MQTT");
+    c->env_mqtt_bad = v && v[0] && cb_mqtt_version_parse(v, &c->mqtt) != 0;
 }
 
 void cb_fail(const cb_common *c, const char *fmt, ...)
@@ -58,6 +60,14 @@ int cb_common_option(cb_common *c, int opt, const char *arg)
         }
         snprintf(c->site, sizeof c->site, "%s", arg);
         c->site_given = true;
+        return 0;
+    }
+    if (opt == 'Q') {
+        if (cb_mqtt_version_parse(arg, &c->mqtt) != 0) {
+            cb_fail(c, "bad --mqtt '%s': want 3, 5 or auto", arg);
+            return 2;
+        }
+        c->env_mqtt_bad = false;
         return 0;
     }
     return cb_usage_error(c);
@@ -130,6 +140,11 @@ int cb_common_finish(cb_common *c)
         cb_fail(c, "%s", err);
         return 2;
     }
+    if (c->env_mqtt_bad) {
+        cb_fail(c, "bad CALLBELL_MQTT '%s': want 3, 5 or auto", getenv("CALLBELL_MQTT"));
+        return 2;
+    }
+    c->broker.mqtt = c->mqtt;
     if (c->site_config && c->site_config->credentials_file[0] && !c->broker.user[0] &&
         read_credentials(c, c->site_config->credentials_file, &c->broker) != 0)
         return 2;

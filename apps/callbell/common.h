@@ -32,11 +32,14 @@ typedef struct cb_common {
      * exit (one per process). Commands take their own settings from it unless a
      * flag or the environment gave them. */
     const cb_site_config *site_config;
+    cb_mqtt_version mqtt; /* --mqtt / CALLBELL_MQTT, copied into broker.mqtt */
+    bool env_mqtt_bad;    /* CALLBELL_MQTT is not 3, 5 or auto (reported unless --mqtt) */
 } cb_common;
 
 /* getopt_long entries every command includes (terminated by its own {0}). */
 #define CB_COMMON_OPTIONS                                                                                              \
     {"broker", required_argument, 0, 'B'}, {"site", required_argument, 0, 'S'}, {"config", required_argument, 0, 'C'}, \
+        {"mqtt", required_argument, 0, 'Q'},                                                                           \
     {                                                                                                                  \
         "help", no_argument, 0, 'h'                                                                                    \
     }
@@ -49,11 +52,13 @@ typedef struct cb_common {
     "                 (env CALLBELL_SITE; default " CB_DEFAULT_SITE ")\n"                                              \
     "  --config FILE  the site file (env CALLBELL_CONFIG; default " CB_DEFAULT_CONFIG_DIR "/<site>.conf\n"             \
     "                 if it exists); flags and environment override it. See callbell.conf(5)\n"                        \
+    "  --mqtt V       MQTT version: 5, 3 (3.1.1) or auto (default: 5, else 3.1.1 when\n"                               \
+    "                 the broker refuses 5; env CALLBELL_MQTT)\n"                                                      \
     "  -h, --help     show this help\n"
 
 /* Sets defaults from CALLBELL_BROKER / CALLBELL_SITE / CALLBELL_CONFIG. */
 void cb_common_init(cb_common *c, const char *command);
-/* Handles 'B', 'S' and 'C'; returns 0, or 2 after printing the error. */
+/* Handles 'B', 'S', 'C' (--config) and 'Q' (--mqtt); returns 0, or 2 after printing the error. */
 int cb_common_option(cb_common *c, int opt, const char *arg);
 /* After option parsing: loads the site file (a bad one is an error: nothing starts),
  * takes broker and site from it where no flag or env gave them, reads its

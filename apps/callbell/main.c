@@ -22,6 +22,7 @@ static const struct {
     {"notify", cb_cmd_notify, "send new requests and re-alerts to ntfy and/or a webhook"},
     {"report", cb_cmd_report, "requests and response times by table, kind, staff, hour, day (--csv)"},
     {"config", cb_cmd_config, "check a site file and print the site as understood"},
+    {"device", cb_cmd_device, "set up a table device over its USB serial console"},
 };
 
 static void usage(FILE *out)

@@ -4,7 +4,9 @@
 #ifndef CALLBELL_APP_TABLE_SIM_H
 #define CALLBELL_APP_TABLE_SIM_H
 
+#include "callbell/console.h"
 #include "callbell/device.h"
+#include "callbell/settings.h"
 #include "common.h"
 #include "device_port.h"
 
@@ -12,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PRESS_HOLD_MS 60   /* how long a simulated finger holds the button */
+#define PRESS_HOLD_MS 60   /* a simulated finger holds the button this long past the debounce time */
 #define KEY_QUEUE_CAP 1024 /* typed-ahead presses not yet on a pin */
 #define QUIT_FLUSH_MS 2000 /* on `q`, how long to try delivering queued presses */
 #define FW_NAME "sim-" CALLBELL_VERSION
@@ -31,6 +33,8 @@ typedef struct sim {
     cb_device_link link;
     sim_button buttons[CB_DEVICE_MAX_BUTTONS];
     uint32_t debounce_ms;
+    bool any_press_started;
+    uint32_t last_press_start; /* device ms the last simulated press began */
     uint8_t keyq[KEY_QUEUE_CAP];
     size_t keyq_head, keyq_len;
     bool raw; /* stdin is a terminal: keys act at once, no echo */
@@ -43,6 +47,17 @@ typedef struct sim {
     uint64_t started_ms;
     cb_led_mode led[CB_DEVICE_MAX_TABLES];
     bool led_known[CB_DEVICE_MAX_TABLES];
+    /* settings and setup console (table_console.c) */
+    cb_settings settings; /* loaded at boot; the console edits it, save stores it */
+    cb_settings_origin settings_origin;
+    const char *settings_path; /* the "flash"; NULL: settings from the command line only */
+    cb_console console;
+    cb_line_reader console_reader;
+    int console_fd;      /* pty master; -1 without --console */
+    int console_keep_fd; /* our handle on the pty's far side */
+    char console_dev[64];
+    char console_link[512];
+    bool reboot_requested;
     /* terminal status block */
     int status_lines;
     char last_status[2048];
@@ -59,6 +74,15 @@ void cb_sim_clear_status(sim *s);
 extern const char *const cb_sim_led_names[]; /* "off", "slow", "on", "fast" */
 const char *cb_sim_kind_name(cb_kind k);
 const char *cb_sim_status_text(const cb_device_table *t);
+/* The setup console on a pty, PATH a symlink to it. 0, or -1 with err filled. */
+int cb_sim_console_open(sim *s, const char *link_path, char *err, size_t err_cap);
+void cb_sim_console_close(sim *s);
+/* Binds the console to s->settings (after every load). */
+void cb_sim_console_attach(sim *s);
+/* Reads and answers what the console has; may set s->reboot_requested. */
+void cb_sim_console_poll(sim *s);
+/* s->settings from the "flash" file at s->settings_path over defaults. 0. */
+int cb_sim_settings_load(sim *s, const cb_settings *defaults);
 /* snprintf at buf+*used that never moves *used past the end (output is cut instead). */
 void cb_sim_append(char *buf, size_t cap, size_t *used, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

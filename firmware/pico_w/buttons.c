@@ -91,3 +91,8 @@ uint32_t buttons_dropped(void)
 {
     return dropped;
 }
+
+uint32_t buttons_recorded(void)
+{
+    return head;
+}

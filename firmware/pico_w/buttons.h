@@ -25,6 +25,9 @@ void buttons_init(const uint8_t *gpios, uint8_t count, bool pull_up);
 /* Oldest recorded edge into *out; false when there is none. Main loop only. */
 bool buttons_pop(button_edge *out);
 
+/* Edges recorded since boot (the ring's head): a change means a button moved. */
+uint32_t buttons_recorded(void);
+
 /* Edges lost because the ring was full (a long bounce storm while the main loop was
  * blocked). The first edge of a press is kept; later bounces are what is lost. */
 uint32_t buttons_dropped(void);

@@ -15,9 +15,9 @@ macro(callbell_setting name default type doc)
     set(${name} "${default}" CACHE ${type} "${doc}")
 endmacro()
 
-callbell_setting(WIFI_SSID "" STRING "Wi-Fi network name (required)")
+callbell_setting(WIFI_SSID "" STRING "Wi-Fi network name (default; empty: set it after flashing)")
 callbell_setting(WIFI_PASSWORD "" STRING "Wi-Fi password, WPA2 (empty: open network)")
-callbell_setting(CALLBELL_BROKER "" STRING "MQTT broker host[:port] (required); DNS name or IPv4 literal")
+callbell_setting(CALLBELL_BROKER "" STRING "MQTT broker host[:port] (default 192.168.1.2); DNS name or IPv4 literal")
 callbell_setting(CALLBELL_SITE "demo" STRING "callbell site id, [a-z0-9_-]{1,32}")
 callbell_setting(CALLBELL_MQTT_USERNAME "" STRING "MQTT user name (empty: none)")
 callbell_setting(CALLBELL_MQTT_PASSWORD "" STRING "MQTT password (empty: none)")
@@ -30,20 +30,23 @@ callbell_setting(CALLBELL_TABLE_LED_GPIOS "" STRING "optional external LED GPIO 
 callbell_setting(CALLBELL_WIFI_PM "performance" STRING "cyw43 power save: performance (PM2, default), aggressive (PM1), none")
 callbell_setting(CALLBELL_WIFI_COUNTRY "" STRING "two-letter Wi-Fi country code, e.g. DE (empty: worldwide)")
 callbell_setting(CALLBELL_LOW_BATTERY_MV "3400" STRING "VSYS below this (mV) sets low_battery in the info message")
+callbell_setting(CALLBELL_POWER "connected" STRING "connected: always on; sleepy: battery table, sleeps between presses")
 set_property(CACHE CALLBELL_BUTTON_MAP PROPERTY STRINGS tables kinds)
 set_property(CACHE CALLBELL_BUTTON_PULL PROPERTY STRINGS down up)
 set_property(CACHE CALLBELL_WIFI_PM PROPERTY STRINGS performance aggressive none)
 
-# ---- required settings ---------------------------------------------------------
-set(missing "")
+# ---- no setting is required ------------------------------------------------------
+# One image serves every table: what is not set here is set after flashing, over the
+# USB serial console (`callbell device setup`), and kept in flash. These values are
+# only the defaults a fresh board starts with.
 if(WIFI_SSID STREQUAL "")
-    string(APPEND missing "\n  WIFI_SSID is not set: add -DWIFI_SSID=<network name> -DWIFI_PASSWORD=<password>")
+    message(STATUS "callbell: no WIFI_SSID: the device will wait to be set up over USB (callbell device setup)")
 endif()
 if(CALLBELL_BROKER STREQUAL "")
-    string(APPEND missing "\n  CALLBELL_BROKER is not set: add -DCALLBELL_BROKER=<host>[:<port>], e.g. 192.168.1.10 or <cluster>.hivemq.cloud:8883")
+    set(CALLBELL_BROKER "192.168.1.2")
 endif()
-if(NOT missing STREQUAL "")
-    message(FATAL_ERROR "callbell firmware: required setting missing:${missing}")
+if(NOT CALLBELL_POWER MATCHES "^(connected|sleepy)$")
+    message(FATAL_ERROR "callbell firmware: CALLBELL_POWER must be connected or sleepy, not '${CALLBELL_POWER}'")
 endif()
 
 # ---- checks ----------------------------------------------------------------------
@@ -103,7 +106,6 @@ callbell_check_id(CALLBELL_SITE "${CALLBELL_SITE}")
 
 # Buttons: GP16..GP19, as on the seed's breadboard.
 set(button_gpios 16 17 18 19)
-set(CALLBELL_BUTTONS "")
 if(CALLBELL_BUTTON_MAP STREQUAL "tables")
     string(REPLACE "," ";" tables "${CALLBELL_TABLES}")
     list(LENGTH tables count)
@@ -113,13 +115,13 @@ if(CALLBELL_BUTTON_MAP STREQUAL "tables")
     foreach(table IN LISTS tables)
         callbell_check_id(CALLBELL_TABLES "${table}")
         list(POP_FRONT button_gpios gpio)
-        string(APPEND CALLBELL_BUTTONS "{${gpio}, \"${table}\", CB_KIND_CALL}, ")
+        list(APPEND button_items "${gpio}=${table}:call")
     endforeach()
 elseif(CALLBELL_BUTTON_MAP STREQUAL "kinds")
     callbell_check_id(CALLBELL_TABLE "${CALLBELL_TABLE}")
     set(tables "${CALLBELL_TABLE}")
-    set(CALLBELL_BUTTONS "{16, \"${CALLBELL_TABLE}\", CB_KIND_CALL}, {17, \"${CALLBELL_TABLE}\", CB_KIND_BILL}, \
-{18, \"${CALLBELL_TABLE}\", CB_KIND_WATER}, {19, \"${CALLBELL_TABLE}\", CB_KIND_CANCEL}, ")
+    set(button_items "16=${CALLBELL_TABLE}:call" "17=${CALLBELL_TABLE}:bill" "18=${CALLBELL_TABLE}:water"
+        "19=${CALLBELL_TABLE}:cancel")
 else()
     callbell_fail("CALLBELL_BUTTON_MAP must be 'tables' or 'kinds', not '${CALLBELL_BUTTON_MAP}'")
 endif()
@@ -139,7 +141,6 @@ endif()
 
 # External LEDs: GP0..GP22, GP26..GP28 (GP23-25 and GP29 belong to the Wi-Fi chip),
 # not a button pin, one per table.
-set(CALLBELL_TABLE_LEDS "")
 set(CALLBELL_TABLE_LED_COUNT 0)
 if(NOT CALLBELL_TABLE_LED_GPIOS STREQUAL "")
     string(REPLACE "," ";" leds "${CALLBELL_TABLE_LED_GPIOS}")
@@ -153,10 +154,8 @@ if(NOT CALLBELL_TABLE_LED_GPIOS STREQUAL "")
            OR (gpio GREATER 15 AND gpio LESS 20))
             callbell_fail("CALLBELL_TABLE_LED_GPIOS: GP${gpio} cannot drive an LED (use GP0-15, GP20-22, GP26-28)")
         endif()
-        string(APPEND CALLBELL_TABLE_LEDS "{\"${table}\", ${gpio}}, ")
+        list(APPEND led_items "${gpio}=${table}")
     endforeach()
-else()
-    set(CALLBELL_TABLE_LEDS "{NULL, 0}")
 endif()
 
 if(CALLBELL_WIFI_PM STREQUAL "performance")
@@ -188,18 +187,27 @@ function(callbell_c_string out value)
     set(${out} "\"${value}\"" PARENT_SCOPE)
 endfunction()
 
-callbell_c_string(CALLBELL_WIFI_SSID_C "${WIFI_SSID}")
-callbell_c_string(CALLBELL_WIFI_PASSWORD_C "${WIFI_PASSWORD}")
-callbell_c_string(CALLBELL_BROKER_HOST_C "${CALLBELL_BROKER_HOST}")
-callbell_c_string(CALLBELL_SITE_C "${CALLBELL_SITE}")
 callbell_c_string(CALLBELL_FW_VERSION_C "${CALLBELL_FW_VERSION}")
-foreach(name USERNAME PASSWORD)
-    if(CALLBELL_MQTT_${name} STREQUAL "")
-        set(CALLBELL_MQTT_${name}_C "NULL")
-    else()
-        callbell_c_string(CALLBELL_MQTT_${name}_C "${CALLBELL_MQTT_${name}}")
-    endif()
+
+# The defaults as the settings' text form (lib/include/callbell/settings.h): the
+# firmware applies them over the core's defaults at boot, before what flash holds.
+if(CALLBELL_TLS)
+    set(scheme mqtts)
+else()
+    set(scheme mqtt)
+endif()
+list(JOIN button_items "," buttons_text)
+list(JOIN led_items "," leds_text)
+set(defaults_text "")
+foreach(pair
+        "wifi_ssid=${WIFI_SSID}" "wifi_password=${WIFI_PASSWORD}" "wifi_country=${CALLBELL_WIFI_COUNTRY}"
+        "wifi_pm=${CALLBELL_WIFI_PM}" "broker=${scheme}://${CALLBELL_BROKER_HOST}:${CALLBELL_BROKER_PORT}"
+        "mqtt_user=${CALLBELL_MQTT_USERNAME}" "mqtt_password=${CALLBELL_MQTT_PASSWORD}" "site=${CALLBELL_SITE}"
+        "buttons=${buttons_text}" "pull=${CALLBELL_BUTTON_PULL}" "leds=${leds_text}" "power=${CALLBELL_POWER}")
+    string(APPEND defaults_text "${pair}\n")
 endforeach()
+callbell_c_string(CALLBELL_DEFAULT_SETTINGS_C "${defaults_text}")
+string(REPLACE "\n" "\\n" CALLBELL_DEFAULT_SETTINGS_C "${CALLBELL_DEFAULT_SETTINGS_C}")
 
 set(CALLBELL_GENERATED_DIR "${CMAKE_CURRENT_BINARY_DIR}/generated")
 configure_file("${CMAKE_CURRENT_LIST_DIR}/config.h.in" "${CALLBELL_GENERATED_DIR}/callbell_config.h" @ONLY)

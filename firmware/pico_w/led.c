@@ -3,33 +3,28 @@
 
 #include <string.h>
 
-#include "callbell_config.h"
 #include "hardware/gpio.h"
 #include "log.h"
 #include "pico/cyw43_arch.h"
 
-typedef struct table_led {
-    const char *table;
-    uint gpio;
-} table_led;
+static const cb_settings *settings;               /* kept by main for the device's life */
+static uint8_t table_index[CB_SETTINGS_MAX_LEDS]; /* into dev->tables; CB_ALL_TABLES = none */
+static int board_led = -1;                        /* last value written; -1 = never */
 
-static const table_led table_leds[] = CALLBELL_TABLE_LEDS;
-static uint8_t table_index[CALLBELL_TABLE_LED_COUNT + 1]; /* into dev->tables; CB_ALL_TABLES = none */
-static int board_led = -1;                                /* last value written; -1 = never */
-
-void led_init(const cb_device *dev)
+void led_init(const cb_device *dev, const cb_settings *s)
 {
-    for (int i = 0; i < CALLBELL_TABLE_LED_COUNT; i++) {
+    settings = s;
+    for (uint8_t i = 0; i < s->led_count; i++) {
         table_index[i] = CB_ALL_TABLES;
         for (uint8_t t = 0; t < dev->table_count; t++) {
-            if (strcmp(dev->tables[t].id, table_leds[i].table) == 0) {
+            if (strcmp(dev->tables[t].id, s->leds[i].table) == 0) {
                 table_index[i] = t;
             }
         }
-        gpio_init(table_leds[i].gpio);
-        gpio_set_dir(table_leds[i].gpio, GPIO_OUT);
-        gpio_put(table_leds[i].gpio, 0);
-        log_printf("led: table %s on GP%u", table_leds[i].table, table_leds[i].gpio);
+        gpio_init(s->leds[i].gpio);
+        gpio_set_dir(s->leds[i].gpio, GPIO_OUT);
+        gpio_put(s->leds[i].gpio, 0);
+        log_printf("led: table %s on GP%u", s->leds[i].table, s->leds[i].gpio);
     }
 }
 
@@ -50,9 +45,9 @@ void led_update(const cb_device *dev, uint32_t now_ms)
         cyw43_arch_gpio_put(CYW43_WL_GPIO_LED_PIN, on);
         board_led = on;
     }
-    for (int i = 0; i < CALLBELL_TABLE_LED_COUNT; i++) {
+    for (uint8_t i = 0; i < settings->led_count; i++) {
         if (table_index[i] != CB_ALL_TABLES) {
-            gpio_put(table_leds[i].gpio, lit(dev, table_index[i], now_ms));
+            gpio_put(settings->leds[i].gpio, lit(dev, table_index[i], now_ms));
         }
     }
 }

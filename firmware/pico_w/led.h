@@ -14,9 +14,10 @@
 #include <stdint.h>
 
 #include "callbell/device.h"
+#include "callbell/settings.h"
 
 /* Sets up the external LED pins (if any) and matches them to dev's tables. */
-void led_init(const cb_device *dev);
+void led_init(const cb_device *dev, const cb_settings *settings);
 
 /* Drives the LEDs for time now_ms. Writes the on-board LED only when it changes:
  * each write is an SPI transaction to the Wi-Fi chip. */

@@ -64,9 +64,10 @@
 /* MQTT client (lwip/apps/mqtt.c). Its cyclic timer (keepalive, request timeouts) is
  * one more sys_timeout. */
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)
-/* Requests waiting for an answer: "online", info, one SUBSCRIBE per table (up to 8)
- * and CB_DEVICE_INFLIGHT (4) presses. */
-#define MQTT_REQ_MAX_IN_FLIGHT 16
+/* Requests waiting for an answer: "online", info, one SUBSCRIBE per table (up to 8),
+ * the hub's answers and hub/status (2), and CB_DEVICE_INFLIGHT (4) presses: 16, and
+ * two to spare. */
+#define MQTT_REQ_MAX_IN_FLIGHT 18
 /* Output buffer: the CONNECT with will and credentials, then the subscriptions, the
  * info message and the presses in flight (<= ~300 bytes each). When it is full,
  * mqtt_publish says ERR_MEM and the core tries again on a later poll. */

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "callbell/backoff.h"
-#include "callbell_config.h"
 #include "log.h"
 #include "lwip/apps/mqtt.h"
 #include "lwip/apps/mqtt_priv.h" /* mqtt_client_t is allocated statically, not from lwIP's heap */
@@ -32,8 +31,6 @@ _Static_assert(ALTCP_MBEDTLS_AUTHMODE == MBEDTLS_SSL_VERIFY_REQUIRED, "the broke
 #define KEEPALIVE_S 60
 #define DNS_TIMEOUT_MS 15000
 #define CONNECT_TIMEOUT_MS 30000 /* TCP + TLS handshake + CONNACK */
-#define RETRY_MIN_MS 1000
-#define RETRY_MAX_MS 60000
 
 typedef enum { MQ_IDLE, MQ_RESOLVING, MQ_CONNECTING, MQ_CONNECTED } mq_state;
 
@@ -44,6 +41,8 @@ static struct {
     char client_id[4 + CB_ID_SIZE];
     char will_topic[CB_TOPIC_SIZE];
     cb_backoff backoff;
+    char host[64]; /* the broker, from the settings */
+    uint16_t port;
 
     mq_state state;
     uint32_t next_ms; /* IDLE: next attempt; RESOLVING/CONNECTING: give up */
@@ -89,8 +88,10 @@ static const char *status_name(mqtt_connection_status_t status)
 
 static void retry_later(uint32_t now)
 {
-    uint32_t delay_ms = RETRY_MIN_MS;
-    cb_backoff_next(&mq.backoff, &delay_ms);
+    uint32_t delay_ms = CB_RETRY_MQTT_MIN_MS;
+    /* A connection that held CB_BACKOFF_STABLE_MS starts the delays again; one that
+     * was dropped sooner (or an attempt that failed) is one more failure. */
+    cb_backoff_down(&mq.backoff, now, &delay_ms);
     mq.state = MQ_IDLE;
     mq.next_ms = now + delay_ms;
     log_printf("mqtt: next attempt in %lu ms", (unsigned long)delay_ms);
@@ -117,11 +118,11 @@ static void on_connection(mqtt_client_t *client, void *arg, mqtt_connection_stat
     (void)arg;
     uint32_t now = now_ms();
     if (status == MQTT_CONNECT_ACCEPTED) {
-        log_printf("mqtt: connected to %s:%d as %s", CALLBELL_BROKER_HOST, CALLBELL_BROKER_PORT, mq.client_id);
+        log_printf("mqtt: connected to %s:%d as %s", mq.host, mq.port, mq.client_id);
         mq.state = MQ_CONNECTED;
         mq.drop = false;
         mq.connected_event = true;
-        cb_backoff_reset(&mq.backoff);
+        cb_backoff_up(&mq.backoff, now); /* not a reset: see retry_later */
         /* "online" (retained), subscriptions; waiting presses go out on the next poll. */
         cb_device_connected(mq.dev, now);
         return;
@@ -265,10 +266,21 @@ const cb_mqtt_port *mqtt_lwip_port(void)
 
 /* ---- connection management (main loop, lock held) ---------------------------------- */
 
-bool mqtt_lwip_init(cb_device *dev, uint32_t seed)
+bool mqtt_lwip_init(cb_device *dev, uint32_t seed, const cb_settings *settings)
 {
     mq.dev = dev;
-    cb_backoff_init(&mq.backoff, RETRY_MIN_MS, RETRY_MAX_MS, seed);
+    bool tls = false;
+    if (cb_settings_broker(settings, mq.host, sizeof mq.host, &mq.port, &tls) != CB_OK) {
+        log_printf("mqtt: broker '%s' is not mqtt://host[:port]", settings->broker);
+        return false;
+    }
+    if (tls != (CALLBELL_TLS != 0)) {
+        /* TLS is chosen at build time (the CA certificate is compiled in). */
+        log_printf("mqtt: broker %s wants %s, but this firmware was built %s: connecting %s", settings->broker,
+                   tls ? "TLS" : "no TLS", CALLBELL_TLS ? "with TLS (CALLBELL_CA_CERT)" : "without TLS",
+                   CALLBELL_TLS ? "with TLS" : "without");
+    }
+    cb_backoff_init(&mq.backoff, CB_RETRY_MQTT_MIN_MS, CB_RETRY_MQTT_MAX_MS, seed);
     mq.state = MQ_IDLE;
     mq.next_ms = now_ms();
 
@@ -282,8 +294,8 @@ bool mqtt_lwip_init(cb_device *dev, uint32_t seed)
     }
     mq.info = (struct mqtt_connect_client_info_t){
         .client_id = mq.client_id,
-        .client_user = CALLBELL_MQTT_USERNAME,
-        .client_pass = CALLBELL_MQTT_PASSWORD,
+        .client_user = settings->mqtt_user[0] ? settings->mqtt_user : NULL,
+        .client_pass = settings->mqtt_password[0] ? settings->mqtt_password : NULL,
         .keep_alive = KEEPALIVE_S,
         .will_topic = mq.will_topic, /* retained "offline", QoS 1 */
         .will_msg = will_payload,
@@ -304,9 +316,9 @@ bool mqtt_lwip_init(cb_device *dev, uint32_t seed)
 
 static void start_connect(uint32_t now)
 {
-    log_printf("mqtt: connecting to %s (%s):%d%s", CALLBELL_BROKER_HOST, ipaddr_ntoa(&mq.broker_ip),
-               CALLBELL_BROKER_PORT, CALLBELL_TLS ? " with TLS" : "");
-    err_t err = mqtt_client_connect(&mq.client, &mq.broker_ip, CALLBELL_BROKER_PORT, on_connection, NULL, &mq.info);
+    log_printf("mqtt: connecting to %s (%s):%u%s", mq.host, ipaddr_ntoa(&mq.broker_ip), mq.port,
+               CALLBELL_TLS ? " with TLS" : "");
+    err_t err = mqtt_client_connect(&mq.client, &mq.broker_ip, mq.port, on_connection, NULL, &mq.info);
     if (err != ERR_OK) {
         log_printf("mqtt: connect failed to start (%d)", err);
         retry_later(now);
@@ -314,7 +326,7 @@ static void start_connect(uint32_t now)
     }
 #if CALLBELL_TLS
     /* SNI, and the name the certificate is checked against. */
-    mbedtls_ssl_set_hostname(altcp_tls_context(mq.client.conn), CALLBELL_BROKER_HOST);
+    mbedtls_ssl_set_hostname(altcp_tls_context(mq.client.conn), mq.host);
 #endif
     mq.state = MQ_CONNECTING;
     mq.next_ms = now + CONNECT_TIMEOUT_MS;
@@ -334,14 +346,14 @@ void mqtt_lwip_poll(bool wifi_up, uint32_t now)
             /* An IP literal is answered at once (ERR_OK), a name maybe from the cache. */
             mq.attempt++;
             mq.dns_done = false;
-            err_t err = dns_gethostbyname(CALLBELL_BROKER_HOST, &mq.broker_ip, on_dns, (void *)(uintptr_t)mq.attempt);
+            err_t err = dns_gethostbyname(mq.host, &mq.broker_ip, on_dns, (void *)(uintptr_t)mq.attempt);
             if (err == ERR_OK) {
                 start_connect(now);
             } else if (err == ERR_INPROGRESS) {
                 mq.state = MQ_RESOLVING;
                 mq.next_ms = now + DNS_TIMEOUT_MS;
             } else {
-                log_printf("mqtt: cannot look up %s (%d)", CALLBELL_BROKER_HOST, err);
+                log_printf("mqtt: cannot look up %s (%d)", mq.host, err);
                 retry_later(now);
             }
         }
@@ -350,7 +362,7 @@ void mqtt_lwip_poll(bool wifi_up, uint32_t now)
         if (mq.dns_done && mq.dns_found) {
             start_connect(now);
         } else if (mq.dns_done || reached(now, mq.next_ms)) {
-            log_printf("mqtt: DNS lookup of %s failed", CALLBELL_BROKER_HOST);
+            log_printf("mqtt: DNS lookup of %s failed", mq.host);
             retry_later(now);
         }
         break;
@@ -372,4 +384,18 @@ bool mqtt_lwip_take_connected(void)
     bool event = mq.connected_event;
     mq.connected_event = false;
     return event;
+}
+
+void mqtt_lwip_stop(void)
+{
+    if (mq.state != MQ_IDLE) {
+        log_printf("mqtt: closing connection: going to sleep");
+        mqtt_disconnect(&mq.client);
+    }
+    if (mq.state == MQ_CONNECTED) {
+        cb_device_disconnected(mq.dev);
+    }
+    mq.state = MQ_IDLE;
+    mq.drop = false;
+    mq.next_ms = now_ms(); /* connect at once after the wake; the backoff is kept */
 }

@@ -20,6 +20,7 @@
 
 #include "callbell/device.h"
 #include "callbell/mqtt_port.h"
+#include "callbell/settings.h"
 
 /* The port to give cb_device_init. */
 const cb_mqtt_port *mqtt_lwip_port(void);
@@ -27,7 +28,7 @@ const cb_mqtt_port *mqtt_lwip_port(void);
 /* Binds the adapter to the engine (for the will and the events) and prepares the
  * client: client id "cb-<device id>", credentials, TLS config when built with a CA.
  * Returns false if the will does not fit or TLS cannot be set up (logged). */
-bool mqtt_lwip_init(cb_device *dev, uint32_t seed);
+bool mqtt_lwip_init(cb_device *dev, uint32_t seed, const cb_settings *settings);
 
 /* Steps the connection: connect when Wi-Fi is up and the backoff allows, drop the
  * connection when Wi-Fi is gone or the broker stopped answering. */
@@ -35,5 +36,9 @@ void mqtt_lwip_poll(bool wifi_up, uint32_t now_ms);
 
 /* True once after each accepted connection (the main loop then publishes info). */
 bool mqtt_lwip_take_connected(void);
+
+/* Sleepy mode: a clean disconnect before the radio goes off; the next poll after
+ * the wake connects at once. */
+void mqtt_lwip_stop(void);
 
 #endif

@@ -10,8 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "callbell/settings.h"
+
 /* Station mode, power-save mode; the first join starts on the next wifi_poll. */
-void wifi_init(uint32_t seed, uint32_t now_ms);
+void wifi_init(uint32_t seed, uint32_t now_ms, const cb_settings *settings);
 
 /* Steps the state machine: join, watch the link, rejoin. */
 void wifi_poll(uint32_t now_ms);
@@ -21,5 +23,10 @@ bool wifi_is_up(void);
 
 /* Signal strength in dBm (-127..0) into *rssi; false when not joined. */
 bool wifi_rssi(int8_t *rssi);
+
+/* Sleepy mode: leave the network before the chip is turned off... */
+void wifi_stop(void);
+/* ...and after it is on again, join at once (the last access point first). */
+void wifi_restart(uint32_t now_ms);
 
 #endif

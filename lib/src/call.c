@@ -12,7 +12,9 @@
  *   restart it, so a guest pressing again cannot postpone the escalation.
  * - realert_s / ack_timeout_s of 0 switch that escalation off.
  * - A command naming a `call` of this table that is closed is stale, whatever else it
- *   names: it was meant for a request that no longer exists. */
+ *   names: it was meant for a request that no longer exists.
+ * - A press counted into an open request dated earlier than it moves the request's
+ *   pressed_at back: presses may arrive out of order, the guest waited since the first. */
 #include "callbell/call.h"
 
 #include <stddef.h>
@@ -157,6 +159,16 @@ cb_status cb_table_press(cb_table *t, cb_kind kind, uint64_t pressed_at, uint64_
     if (open != NULL) {
         if (open->count < UINT32_MAX) {
             open->count++; /* same request; an acknowledged one stays so */
+        }
+        if (pressed_at < open->pressed_at) {
+            /* a press that arrived after a later one (a client that resends out of
+             * order): the guest asked at the earlier moment */
+            open->pressed_at = pressed_at;
+            cb_request r = *open;
+            uint32_t i = (uint32_t)(open - t->state.requests);
+            remove_request(&t->state, i);
+            insert_request(&t->state, &r); /* the order is by pressed_at */
+            open = (cb_request *)cb_table_request(t, kind);
         }
         record(out, CB_EFFECT_COUNTED, open);
         touched(t, now);

@@ -86,23 +86,22 @@ cb_status cb_device_will(const cb_device *dev, char *topic, size_t topic_cap, co
     return CB_OK;
 }
 
-cb_status cb_device_edge(cb_device *dev, uint8_t button, bool level_high, uint32_t t_ms)
+/* Something the guest may want to see on the LED happened at t_ms. */
+static void mark_activity(cb_device *dev, uint32_t t_ms)
 {
-    if (dev == NULL) {
-        return CB_E_ARG;
-    }
-    if (button >= dev->cfg.button_count) {
-        return CB_E_RANGE;
-    }
-    bool pressed = false;
-    cb_status st = cb_debounce_edge(&dev->debounce[button], level_high, t_ms, &pressed);
-    if (st != CB_OK || !pressed) {
-        return st;
-    }
+    dev->active_seen = true;
+    dev->last_activity_ms = t_ms;
+}
+
+/* A debounced press of `button` that began at pressed_ms, settled at now_ms, enters
+ * the outbox. */
+static cb_status queue_press(cb_device *dev, uint8_t button, uint32_t pressed_ms, uint32_t now_ms)
+{
+    mark_activity(dev, now_ms);
     const cb_button *btn = &dev->cfg.buttons[button];
     uint32_t seq = 0;
     bool merged = false;
-    st = cb_outbox_push(&dev->outbox, dev->button_table[button], btn->kind, t_ms, &seq, &merged);
+    cb_status st = cb_outbox_push(&dev->outbox, dev->button_table[button], btn->kind, pressed_ms, &seq, &merged);
     if (st == CB_E_FULL) {
         log_event(dev, CB_EV_PRESS_DROPPED, btn->table, btn->kind, 0);
         return st;
@@ -111,6 +110,59 @@ cb_status cb_device_edge(cb_device *dev, uint8_t button, bool level_high, uint32
         log_event(dev, merged ? CB_EV_PRESS_MERGED : CB_EV_PRESS_QUEUED, btn->table, btn->kind, seq);
     }
     return st;
+}
+
+cb_status cb_device_edge(cb_device *dev, uint8_t button, bool level_high, uint32_t t_ms)
+{
+    if (dev == NULL) {
+        return CB_E_ARG;
+    }
+    if (button >= dev->cfg.button_count) {
+        return CB_E_RANGE;
+    }
+    cb_debounce_result r;
+    cb_status st = cb_debounce_edge(&dev->debounce[button], level_high, t_ms, &r);
+    return (st == CB_OK && r.pressed) ? queue_press(dev, button, r.pressed_ms, t_ms) : st;
+}
+
+cb_status cb_device_sample(cb_device *dev, uint8_t button, bool level_high, uint32_t now_ms)
+{
+    if (dev == NULL) {
+        return CB_E_ARG;
+    }
+    if (button >= dev->cfg.button_count) {
+        return CB_E_RANGE;
+    }
+    cb_debounce_result r;
+    cb_status st = cb_debounce_sample(&dev->debounce[button], level_high, now_ms, &r);
+    return (st == CB_OK && r.pressed) ? queue_press(dev, button, r.pressed_ms, now_ms) : st;
+}
+
+/* Presses whose level has now held the debounce time enter the outbox in the order
+ * they began (oldest first: the largest age at now_ms), so two buttons pressed one
+ * after the other are sent in that order. A full outbox is logged. */
+static void settle_buttons(cb_device *dev, uint32_t now_ms)
+{
+    cb_debounce_result settled[CB_DEVICE_MAX_BUTTONS];
+    for (uint8_t b = 0; b < dev->cfg.button_count; b++) {
+        if (cb_debounce_poll(&dev->debounce[b], now_ms, &settled[b]) != CB_OK) {
+            settled[b].pressed = false;
+        }
+    }
+    for (;;) {
+        uint8_t oldest = CB_DEVICE_MAX_BUTTONS;
+        for (uint8_t b = 0; b < dev->cfg.button_count; b++) {
+            if (settled[b].pressed && (oldest == CB_DEVICE_MAX_BUTTONS ||
+                                       now_ms - settled[b].pressed_ms > now_ms - settled[oldest].pressed_ms)) {
+                oldest = b;
+            }
+        }
+        if (oldest == CB_DEVICE_MAX_BUTTONS) {
+            return;
+        }
+        settled[oldest].pressed = false;
+        (void)queue_press(dev, oldest, settled[oldest].pressed_ms, now_ms);
+    }
 }
 
 /* Publishes "online" and subscribes to every table's state. Sets dev->subscribed
@@ -243,6 +295,11 @@ cb_status cb_device_poll(cb_device *dev, uint32_t now_ms)
         return CB_E_ARG;
     }
     (void)uptime_ms(dev, now_ms);
+    settle_buttons(dev, now_ms);
+    if (dev->delivered_unseen) {
+        dev->delivered_unseen = false;
+        mark_activity(dev, now_ms);
+    }
     /* The LED's ack hold ends once; remembering that keeps the wrapping counter
      * from showing it again much later. */
     for (uint8_t t = 0; t < dev->table_count; t++) {
@@ -290,6 +347,7 @@ cb_status cb_device_puback(cb_device *dev, uint16_t mid)
             cb_kind kind = e->kind;
             uint32_t seq = 0;
             (void)cb_outbox_acked(&dev->outbox, mid, &seq);
+            dev->delivered_unseen = true; /* the next poll marks it: this call has no time */
             log_event(dev, CB_EV_PRESS_ACKED, table, kind, seq);
             return CB_OK;
         }
@@ -311,6 +369,7 @@ static cb_status answered(cb_device *dev, const void *payload, size_t len, uint3
         return CB_OK; /* an earlier boot's, or a second answer to a resend */
     }
     cb_device_table *tb = &dev->tables[e.table_index];
+    mark_activity(dev, now_ms); /* a sleepy device stays up to show the answer */
     if (!r.ok) {
         tb->refused_ms = now_ms;
         tb->refused_showing = true;
@@ -373,6 +432,7 @@ cb_status cb_device_message(cb_device *dev, const char *topic, size_t topic_len,
         tb->acked_seen_ms = now_ms;
         tb->ack_hold_over = false;
     }
+    mark_activity(dev, now_ms);
     tb->has_state = true;
     tb->status = s.status;
     tb->acked_at = acked_at;
@@ -411,4 +471,63 @@ cb_status cb_device_publish_info(cb_device *dev, const cb_info *info)
         st = dev->port.publish(dev->port.ctx, topic, payload, len, 1, true, &mid);
     }
     return st;
+}
+
+/* ---- sleepy mode ---------------------------------------------------------------- */
+
+static bool button_settling(const cb_device *dev)
+{
+    for (uint8_t b = 0; b < dev->cfg.button_count; b++) {
+        if (cb_debounce_busy(&dev->debounce[b])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool showing_ack(const cb_device *dev, uint32_t now_ms)
+{
+    for (uint8_t t = 0; t < dev->table_count; t++) {
+        const cb_device_table *tb = &dev->tables[t];
+        if (tb->has_state && tb->status == CB_ACKNOWLEDGED && !tb->ack_hold_over &&
+            (uint32_t)(now_ms - tb->acked_seen_ms) < CB_LED_ACK_HOLD_MS) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static cb_sleep_reason stay_or_sleep(const cb_device *dev, uint32_t woke_ms, uint32_t now_ms)
+{
+    if (!dev->cfg.sleepy) {
+        return CB_SLEEP_NOT_SLEEPY;
+    }
+    if (button_settling(dev)) {
+        return CB_SLEEP_BUTTON_SETTLING;
+    }
+    uint32_t waiting = 0;
+    (void)cb_outbox_count(&dev->outbox, &waiting);
+    if (waiting > 0u) {
+        return (uint32_t)(now_ms - woke_ms) < CB_SLEEPY_MAX_AWAKE_MS ? CB_SLEEP_DELIVERING : CB_SLEEP_GIVE_UP_FOR_NOW;
+    }
+    if (showing_ack(dev, now_ms)) {
+        return CB_SLEEP_SHOWING_ACK;
+    }
+    /* Only activity of this wake counts: an old one must not keep a timer wake up. */
+    if (dev->active_seen && (uint32_t)(now_ms - woke_ms) >= (uint32_t)(dev->last_activity_ms - woke_ms) &&
+        (uint32_t)(now_ms - dev->last_activity_ms) < CB_SLEEPY_LINGER_MS) {
+        return CB_SLEEP_LINGERING;
+    }
+    return CB_SLEEP_IDLE;
+}
+
+cb_status cb_device_sleep_plan(const cb_device *dev, uint32_t woke_ms, uint32_t now_ms, cb_sleep_plan *plan)
+{
+    if (dev == NULL || plan == NULL) {
+        return CB_E_ARG;
+    }
+    plan->reason = stay_or_sleep(dev, woke_ms, now_ms);
+    plan->may_sleep = plan->reason == CB_SLEEP_IDLE || plan->reason == CB_SLEEP_GIVE_UP_FOR_NOW;
+    plan->wake_in_ms = plan->reason == CB_SLEEP_GIVE_UP_FOR_NOW ? CB_SLEEPY_RETRY_MS : 0u;
+    return CB_OK;
 }

@@ -188,6 +188,30 @@ static cb_status apply_press(cb_hub_engine *e, cb_table *t, cb_hub_device *d, co
     return answer(e, p, t->state.table, press_call(t, p->kind), NULL, NULL);
 }
 
+/* Whether table t has a button of this kind; if not, reason says which it has. */
+static bool offers(cb_hub_engine *e, const cb_table *t, cb_kind kind, char *reason, size_t cap)
+{
+    uint8_t kinds = e->port.kinds != NULL ? e->port.kinds(e->port.ctx, t) : 0;
+    if (kinds == 0 || (kinds & (1u << kind)) != 0) {
+        return true;
+    }
+    const char *name = "?";
+    (void)cb_kind_name(kind, &name);
+    words(reason, cap, 5, "table ", t->state.table, " has no ", name, " button (it offers");
+    const char *sep = " ";
+    for (unsigned k = 0; k < CB_KIND_COUNT; k++) {
+        const char *other = NULL;
+        if ((kinds & (1u << k)) != 0 && cb_kind_name((cb_kind)k, &other) == CB_OK) {
+            size_t n = strlen(reason);
+            words(reason + n, cap - n, 2, sep, other);
+            sep = ", ";
+        }
+    }
+    size_t n = strlen(reason);
+    words(reason + n, cap - n, 1, ")");
+    return false;
+}
+
 cb_status cb_hub_on_press(cb_hub_engine *e, const char *table, const char *payload, size_t len, uint64_t now)
 {
     if (e == NULL || table == NULL || payload == NULL) {
@@ -206,6 +230,10 @@ cb_status cb_hub_on_press(cb_hub_engine *e, const char *table, const char *paylo
         words(reason, sizeof reason, 5, "table ", table, " is not one of this site's tables: ", e->cfg.tables_text, "");
         refuse(e, reason);
         return answer(e, &p, table, 0, "unknown_table", reason);
+    }
+    if (!offers(e, t, p.kind, reason, sizeof reason)) {
+        refuse(e, reason);
+        return answer(e, &p, t->state.table, 0, "bad_kind", reason);
     }
     cb_hub_device *d = NULL;
     if ((st = device_for(e, p.device, &d)) != CB_OK) {

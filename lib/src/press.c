@@ -44,7 +44,9 @@ cb_status cb_press_decode(const char *payload, size_t len, cb_press *out)
     if ((st = cb_field_int(&obj, "age_ms", true, 0, UINT32_MAX, &v, NULL)) != CB_OK) {
         return st;
     }
-    p.age_ms = (uint32_t)v;
+    /* a larger age is a device counter gone wrong: clamped, because a rejected press
+     * would be a guest's call lost, while a clamped one is misdated by less than that */
+    p.age_ms = v > CB_PRESS_AGE_MAX_MS ? CB_PRESS_AGE_MAX_MS : (uint32_t)v;
     if ((st = cb_field_str(&obj, "text", false, p.text, sizeof p.text, &text_len, NULL)) != CB_OK) {
         return st;
     }

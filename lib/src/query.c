@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const char *const query_names[] = {
-    [CB_QUERY_STATS] = "stats", [CB_QUERY_CALLS] = "calls", [CB_QUERY_REPORT] = "report"};
+    [CB_QUERY_STATS] = "stats", [CB_QUERY_CALLS] = "calls", [CB_QUERY_INFO] = "info", [CB_QUERY_REPORT] = "report"};
 static const char *const by_names[] = {[CB_BY_NONE] = "",       [CB_BY_TABLE] = "table", [CB_BY_KIND] = "kind",
                                        [CB_BY_STAFF] = "staff", [CB_BY_HOUR] = "hour",   [CB_BY_DAY] = "day"};
 #define BY_NAME_MAX 5
@@ -91,7 +91,8 @@ cb_status cb_query_decode(const char *payload, size_t len, cb_query *out)
     if ((st = cb_field_id(&obj, "id", q.id)) != CB_OK) {
         return st;
     }
-    if ((st = cb_field_str(&obj, "reply_to", true, q.reply_to, sizeof q.reply_to, &n, NULL)) != CB_OK) {
+    /* optional: an MQTT 5 asker may name its reply topic in the message's properties */
+    if ((st = cb_field_str(&obj, "reply_to", false, q.reply_to, sizeof q.reply_to, &n, NULL)) != CB_OK) {
         return st;
     }
     if (strlen(q.reply_to) != n) {
@@ -129,7 +130,7 @@ cb_status cb_query_encode(const cb_query *query, char *buf, size_t cap, size_t *
     if (!cb_field_terminated(q->name, sizeof q->name) || !cb_field_terminated(q->reply_to, sizeof q->reply_to)) {
         return CB_E_TOO_LONG;
     }
-    if (name[0] == '\0' || q->reply_to[0] == '\0' || (q->has_since && q->since > CB_JSON_SAFE_MAX)) {
+    if (name[0] == '\0' || (q->has_since && q->since > CB_JSON_SAFE_MAX)) {
         return CB_E_RANGE;
     }
     const char *by = NULL;
@@ -153,6 +154,8 @@ cb_status cb_query_encode(const cb_query *query, char *buf, size_t cap, size_t *
     if (by[0] != '\0') {
         (void)cb_json_add_str(&w, "by", by);
     }
-    (void)cb_json_add_str(&w, "reply_to", q->reply_to);
+    if (q->reply_to[0] != '\0') {
+        (void)cb_json_add_str(&w, "reply_to", q->reply_to);
+    }
     return cb_json_end(&w, len);
 }

@@ -28,7 +28,8 @@ static const shape shapes[] = {
     {CB_TOPIC_CMD, "table", "cmd", true},           {CB_TOPIC_DEVICE_STATUS, "device", "status", true},
     {CB_TOPIC_DEVICE_INFO, "device", "info", true}, {CB_TOPIC_HUB_STATUS, "hub", "status", false},
     {CB_TOPIC_HUB_STATS, "hub", "stats", false},    {CB_TOPIC_HUB_REQUEST, "hub", "request", false},
-    {CB_TOPIC_REPLY, "reply", NULL, true},
+    {CB_TOPIC_REPLY, "reply", NULL, true},          {CB_TOPIC_HUB_INFO, "hub", "info", false},
+    {CB_TOPIC_HUB_SITE, "hub", "site", false},
 };
 
 #define SHAPE_COUNT (sizeof shapes / sizeof shapes[0])

@@ -147,6 +147,29 @@ static void fuzz_payloads(const char *s, size_t len)
         CHECK(cb_info_encode(&in, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
         CHECK(cb_info_decode(buf, n, &in2) == CB_OK && memcmp(&in, &in2, sizeof in) == 0);
     }
+    cb_hub_info h, h2;
+    if (cb_hub_info_decode(s, len, &h) == CB_OK) {
+        CHECK(cb_hub_info_encode(&h, buf, CB_PAYLOAD_SIZE, &n) == CB_OK);
+        CHECK(cb_hub_info_decode(buf, n, &h2) == CB_OK && memcmp(&h, &h2, sizeof h) == 0);
+    }
+}
+
+/* The site message: whatever decodes re-encodes (within its 64 KiB) and reads back the same. */
+static void fuzz_site(const char *s, size_t len)
+{
+    static cb_site_entry t1[CB_SITE_LIST_MAX], t2[CB_SITE_LIST_MAX];
+    static char buf[CB_SITE_PAYLOAD_MAX + 1];
+    cb_site a = {.tables = t1, .tables_cap = CB_SITE_LIST_MAX}, b = {.tables = t2, .tables_cap = CB_SITE_LIST_MAX};
+    if (cb_site_decode(s, len, &a) != CB_OK) {
+        return;
+    }
+    CHECK(a.n_tables <= CB_SITE_LIST_MAX && a.n_tables <= a.table_count && a.warn_s <= a.late_s);
+    size_t n = 0;
+    CHECK(cb_site_encode(&a, buf, sizeof buf, &n) == CB_OK && n <= CB_SITE_PAYLOAD_MAX);
+    CHECK(cb_site_decode(buf, n, &b) == CB_OK && b.n_tables == a.n_tables && strcmp(a.name, b.name) == 0);
+    for (uint32_t i = 0; i < a.n_tables; i++) {
+        CHECK(strcmp(t1[i].id, t2[i].id) == 0 && strcmp(t1[i].name, t2[i].name) == 0 && t1[i].kinds == t2[i].kinds);
+    }
 }
 
 /* The staff name rule on raw bytes: a name it accepts is one the cmd encoder writes. */
@@ -319,6 +342,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_topic(s, size);
     fuzz_arrays(s, size);
     fuzz_payloads(s, size);
+    fuzz_site(s, size);
     fuzz_name(s, size);
     fuzz_engine(s, size);
     free(s);

@@ -15,7 +15,8 @@ BROKER_PID=
 
 cleanup() {
     local rc=$?
-    for pid in "${PIDS[@]}" $BROKER_PID; do kill "$pid" 2>/dev/null || true; done
+    # CONT: a test may have frozen a process (kill -STOP), which would never die
+    for pid in "${PIDS[@]}" $BROKER_PID; do kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}" $BROKER_PID; do wait "$pid" 2>/dev/null || true; done
     tmux -L "cb-$TEST_NAME-$$" kill-server 2>/dev/null || true
     if [ $rc -ne 0 ]; then

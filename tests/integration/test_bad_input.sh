@@ -33,7 +33,7 @@ assert_contains "$log" "table/99/press': table 99 is not one of this site's tabl
 assert_contains "$log" "table/1/cmd': command: bad_action"
 assert_contains "$log" "table/1/cmd': command: missing"
 assert_contains "$log" "table/2/cmd': ack by Ana: no open request"
-assert_contains "$log" "reply_to 'elsewhere/topic'"
+assert_contains "$log" "reply topic 'elsewhere/topic' is not callbell/$s/reply/<id>"
 assert_contains "$log" "table/3/press': press: too_long"
 
 kill -0 "$HUB_PID" || fail "hub died"

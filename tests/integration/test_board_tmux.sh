@@ -178,6 +178,10 @@ before=$(bells)
 wait_for "re-alert of table 3's call" "screen_has 'table 3: call calling again (repeat'" 15
 wait_for "bell for the re-alert" '[ "$(bells)" -gt '"$before"' ]' 5
 
+log "a hub that cannot store calls (full disk): its own warning"
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -r -t "callbell/$CALLBELL_SITE/hub/status" -m degraded
+wait_for "degraded hub banner" "screen_has 'HUB CANNOT STORE CALLS'"
+
 log "resizes down to 1x1 and back"
 for size in "20 5" "1 1" "3 2" "12 3" "200 60" "100 30"; do
     set -- $size

@@ -28,6 +28,11 @@ expect 1 "user name is not valid UTF-8" "$CALLBELL" press 1 --broker "mqtt://%FF
 bg hub "$CALLBELL" hub --db "$TEST_TMP/hub.db" --broker "mqtt://127.0.0.1:$port"
 wait_for "hub retry log" 'grep -q "retrying in" "$TEST_TMP/hub.log"'
 kill -0 "$LAST_PID" || fail "hub should keep running"
+# one hub per database file
+expect 1 "database $TEST_TMP/hub.db is in use by another hub (pid $LAST_PID)" \
+    "$CALLBELL" hub --db "$TEST_TMP/hub.db" --broker "mqtt://127.0.0.1:$port"
+kill "$LAST_PID"
+wait "$LAST_PID" || true
 # a database of another site is refused
 expect 1 "belongs to site" "$CALLBELL" hub --site other --db "$TEST_TMP/hub.db" --broker "mqtt://127.0.0.1:$port"
 echo ok

@@ -23,4 +23,8 @@ mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$topic" -m "$p2"
 sleep 0.5
 assert_eq "$(state_field 2 count)" 2 "duplicate after restart"
 assert_eq "$(sqlite3 "$TEST_TMP/hub.db" "select count(*) from events")" 2 "events"
+# a press published at QoS 0 is accepted like any other (docs/protocol.md "Topics")
+p3='{"v":1,"device":"dup-test","boot":9,"seq":3,"kind":"call","age_ms":0}'
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 0 -t "$topic" -m "$p3"
+wait_for "QoS 0 press counted" '[ "$(state_field 2 count)" = 3 ]'
 echo ok

@@ -144,10 +144,11 @@ bg notify-gone "$CALLBELL" notify --webhook "http://127.0.0.1:$RPORT/gone/hook" 
 PIDS+=("$LAST_PID")
 "$CALLBELL" press 4 --kind call >/dev/null
 wait_for "the refusal logged" "grep -q 'refused table 4 request' '$TEST_TMP/notify-gone.log'"
+"$CALLBELL" done 4 >/dev/null # no more re-alerts (every 2 s) from here
 sleep 2
-assert_eq "$(received "r['path'] == '/gone/hook'")" 1 "requests to a destination that refuses"
+assert_eq "$(received "r['path'] == '/gone/hook' and b['level'] == 0")" 1 "requests to a destination that refuses"
+assert_eq "$(dups)" "[]" "each refused notification once"
 assert_contains "$(cat "$TEST_TMP/notify-gone.log")" "(HTTP 404): dropped" "the log"
-"$CALLBELL" done 4 >/dev/null # no more re-alerts from here
 
 # a state file grown long (old deliveries, a table no longer served, a broken line):
 # the newest lines are read, the oldest entries give way, it is rewritten short

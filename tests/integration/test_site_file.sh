@@ -105,7 +105,7 @@ bg auth-broker "$CALLBELL" broker --config "$TEST_TMP/auth.conf" --port "$P2" --
 wait_for "broker with users" 'grep -q "users: $TEST_TMP/staff.passwd" "$TEST_TMP/auth-broker.log"'
 "$CALLBELL" press 1 --config "$TEST_TMP/auth.conf" >/dev/null || fail "press with the file's credentials refused"
 # a user in --broker beats the file's credentials
-expect 1 "not authorised" "$CALLBELL" press 1 --config "$TEST_TMP/auth.conf" --broker "mqtt://staff:wrong@127.0.0.1:$P2"
+expect 1 "Not authorized" "$CALLBELL" press 1 --config "$TEST_TMP/auth.conf" --broker "mqtt://staff:wrong@127.0.0.1:$P2"
 
 # the broker takes its users from the file's password_file
 printf '[site]\nid = s1\n[broker]\npassword_file = %s/users\n[tables]\n1 = One\n' "$TEST_TMP" >"$TEST_TMP/users.conf"

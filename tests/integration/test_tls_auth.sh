@@ -38,7 +38,7 @@ assert_eq "$(json_get "$calls" '[(c["table"], c["kind"], c["status"], c["acked_b
     "[('2', 'bill', 'acknowledged', 'Ana')]" "calls over TLS"
 
 # what goes wrong, said plainly (exit 1 each)
-expect 1 "refused the connection: Connection Refused: not authorised" \
+expect 1 "refused the connection: Not authorized" \
     "$CALLBELL" press 1 --broker "mqtts://staff:wrong@127.0.0.1:$PORT"
 expect 1 "certificate verify failed" env -u CALLBELL_CA_FILE "$CALLBELL" press 1
 expect 1 "CALLBELL_CA_FILE=" env -u CALLBELL_CA_FILE "$CALLBELL" press 1

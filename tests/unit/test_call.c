@@ -255,8 +255,16 @@ static void test_order(void **state)
     assert_publishable(&t);
     assert_int_equal(cb_table_press(&t, CB_KIND_CALL, T0 + 30 * SEC, T0 + 30 * SEC, 7, &ch), CB_OK);
     assert_calls(&t, 6, 5, 7);
-    assert_int_equal(cb_table_press(&t, CB_KIND_CALL, T0, T0 + 31 * SEC, 8, &ch), CB_OK); /* counted */
-    assert_calls(&t, 6, 5, 7); /* a later press of an open kind does not move it */
+    assert_int_equal(cb_table_press(&t, CB_KIND_CALL, T0 + 31 * SEC, T0 + 31 * SEC, 8, &ch), CB_OK); /* counted */
+    assert_calls(&t, 6, 5, 7); /* a newer press of an open kind does not move it */
+    /* a press that arrives late but was made earlier (out of order): the request dates
+     * from it, and moves up */
+    assert_int_equal(cb_table_press(&t, CB_KIND_CALL, T0, T0 + 32 * SEC, 9, &ch), CB_OK);
+    assert_int_equal(ch.n, 1);
+    assert_int_equal(ch.c[0].effect, CB_EFFECT_COUNTED);
+    assert_int_equal(ch.c[0].request.pressed_at, T0);
+    assert_int_equal(ch.c[0].request.call, 7);
+    assert_calls(&t, 7, 6, 5);
     assert_publishable(&t);
 }
 

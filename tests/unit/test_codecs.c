@@ -60,7 +60,7 @@ static void test_press_round_trip_extremes(void **state)
     cb_press p = sample_press();
     p.boot = UINT32_MAX;
     p.seq = UINT32_MAX;
-    p.age_ms = UINT32_MAX;
+    p.age_ms = CB_PRESS_AGE_MAX_MS; /* the largest age a press keeps (larger ones are clamped) */
     p.battery_mv = 10000;
     p.rssi = -127;
     p.kind = CB_KIND_CANCEL;
@@ -590,6 +590,94 @@ static void test_cmd_kind(void **state)
     assert_false(back.has_kind);
 }
 
+/* ---- hub info -------------------------------------------------------------- */
+
+static void test_hub_info_codec(void **state)
+{
+    (void)state;
+    cb_hub_info in;
+    memset(&in, 0, sizeof in);
+    strcpy(in.instance, "4f2a9c01d3e5b7a8");
+    strcpy(in.host, "kitchen-pi");
+    in.pid = 4242;
+    assert_int_equal(cb_hub_info_set_db(&in, "/var/lib/callbell/hub-demo.db"), CB_OK);
+    in.started_at = 1764140000000;
+    char buf[CB_PAYLOAD_SIZE];
+    size_t len = 0;
+    assert_int_equal(cb_hub_info_encode(&in, buf, sizeof buf, &len), CB_OK);
+    assert_string_equal(buf, "{\"v\":1,\"instance\":\"4f2a9c01d3e5b7a8\",\"host\":\"kitchen-pi\",\"pid\":4242,"
+                             "\"db\":\"/var/lib/callbell/hub-demo.db\",\"started_at\":1764140000000}");
+    cb_hub_info back;
+    assert_int_equal(cb_hub_info_decode(buf, len, &back), CB_OK);
+    assert_memory_equal(&in, &back, sizeof in);
+
+    /* the widest: every field at its bound still fits a payload */
+    memset(in.host, 'h', CB_HOST_MAX);
+    in.host[CB_HOST_MAX] = '\0';
+    memset(in.db, 'd', CB_DB_SHOWN_MAX);
+    in.db[CB_DB_SHOWN_MAX] = '\0';
+    memset(in.instance, 'i', CB_ID_MAX);
+    in.instance[CB_ID_MAX] = '\0';
+    in.pid = UINT32_MAX;
+    in.started_at = CB_JSON_SAFE_MAX;
+    assert_int_equal(cb_hub_info_encode(&in, buf, sizeof buf, &len), CB_OK);
+    assert_int_equal(cb_hub_info_decode(buf, len, &back), CB_OK);
+    assert_memory_equal(&in, &back, sizeof in);
+
+    in.pid = 0;
+    assert_int_equal(cb_hub_info_encode(&in, buf, sizeof buf, &len), CB_E_RANGE);
+    in.pid = 1;
+    in.host[0] = '\0';
+    assert_int_equal(cb_hub_info_encode(&in, buf, sizeof buf, &len), CB_E_RANGE);
+    strcpy(in.host, "h");
+    strcpy(in.instance, "Bad id");
+    assert_int_equal(cb_hub_info_encode(&in, buf, sizeof buf, &len), CB_E_BAD_ID);
+    strcpy(in.instance, "x");
+    in.started_at = CB_JSON_SAFE_MAX + 1;
+    assert_int_equal(cb_hub_info_encode(&in, buf, sizeof buf, &len), CB_E_RANGE);
+    in.started_at = 0;
+    strcpy(in.db, "\xff");
+    assert_int_equal(cb_hub_info_encode(&in, buf, sizeof buf, &len), CB_E_JSON);
+    assert_int_equal(cb_hub_info_encode(&in, buf, 10, &len), CB_E_JSON);
+    strcpy(in.db, "d");
+    assert_int_equal(cb_hub_info_encode(&in, buf, 10, &len), CB_E_BUFFER);
+    assert_int_equal(cb_hub_info_encode(NULL, buf, sizeof buf, &len), CB_E_ARG);
+    assert_int_equal(cb_hub_info_decode(NULL, 0, &back), CB_E_ARG);
+}
+
+/* A long database path keeps its end (the file's name), whole UTF-8 characters only. */
+static void test_hub_info_set_db(void **state)
+{
+    (void)state;
+    cb_hub_info in;
+    memset(&in, 0, sizeof in);
+    char path[400];
+    memset(path, 'a', sizeof path);
+    path[sizeof path - 1] = '\0';
+    memcpy(path + sizeof path - 8, "/hub.db", 8);
+    assert_int_equal(cb_hub_info_set_db(&in, path), CB_OK);
+    assert_int_equal(strlen(in.db), CB_DB_SHOWN_MAX);
+    assert_memory_equal(in.db, "...", 3);
+    assert_string_equal(in.db + CB_DB_SHOWN_MAX - 7, "/hub.db");
+    /* a 2-byte character across the cut is left out whole */
+    memset(path, 'a', sizeof path);
+    path[sizeof path - 1] = '\0';
+    size_t cut = sizeof path - 1 - (CB_DB_SHOWN_MAX - 3);
+    path[cut - 1] = '\xc3';
+    path[cut] = '\xa9';
+    assert_int_equal(cb_hub_info_set_db(&in, path), CB_OK);
+    assert_int_equal(strlen(in.db), CB_DB_SHOWN_MAX - 1);
+    assert_int_equal(in.db[3], 'a');
+    char exact[CB_DB_SHOWN_MAX + 1];
+    memset(exact, 'e', CB_DB_SHOWN_MAX);
+    exact[CB_DB_SHOWN_MAX] = '\0';
+    assert_int_equal(cb_hub_info_set_db(&in, exact), CB_OK);
+    assert_string_equal(in.db, exact);
+    assert_int_equal(cb_hub_info_set_db(&in, ""), CB_E_RANGE);
+    assert_int_equal(cb_hub_info_set_db(NULL, "x"), CB_E_ARG);
+    assert_int_equal(cb_hub_info_set_db(&in, NULL), CB_E_ARG);
+}
+
 /* ---- info ----------------------------------------------------------------- */
 
 static void test_info_codec(void **state)
@@ -1089,6 +1177,8 @@ int main(void)
         cmocka_unit_test(test_cmd_codec),
         cmocka_unit_test(test_cmd_kind),
         cmocka_unit_test(test_info_codec),
+        cmocka_unit_test(test_hub_info_codec),
+        cmocka_unit_test(test_hub_info_set_db),
         cmocka_unit_test(test_name_check),
         cmocka_unit_test(test_age_classes),
         cmocka_unit_test(test_report_query),

@@ -286,7 +286,8 @@ static void test_bouncing_edges_one_press(void **state)
     setup_device(&dev);
     assert_int_equal(cb_device_connected(&dev, 0), CB_OK);
     uint32_t t = 1000;
-    for (int i = 0; i < 10; i++) {
+    /* Bounces for 20 ms, then held: one press, timed at the first touch. */
+    for (int i = 0; i < 11; i++) {
         assert_int_equal(cb_device_edge(&dev, 0, (i % 2) == 0, t + (uint32_t)i * 2), CB_OK);
     }
     assert_int_equal(cb_device_poll(&dev, 1100), CB_OK);
@@ -687,6 +688,50 @@ static void test_vitals_and_info(void **state)
     assert_int_equal(cb_device_publish_info(&dev, NULL), CB_E_ARG);
 }
 
+/* The issue's glitch: a 20 us pulse (both edges in one ms) on the table 2 call
+ * button queued a call. Now nothing, whether the interrupt saw it or only a read. */
+static void test_glitch_queues_nothing(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    assert_int_equal(cb_device_connected(&dev, 0), CB_OK);
+    nlogs = 0;
+    assert_int_equal(cb_device_edge(&dev, 1, true, 1000), CB_OK);
+    assert_int_equal(cb_device_edge(&dev, 1, false, 1000), CB_OK);
+    assert_int_equal(cb_device_sample(&dev, 2, true, 1010), CB_OK); /* a read caught one */
+    assert_int_equal(cb_device_sample(&dev, 2, false, 1020), CB_OK);
+    for (uint32_t t = 1030; t < 2000; t += 10) {
+        assert_int_equal(cb_device_sample(&dev, 1, false, t), CB_OK);
+        assert_int_equal(cb_device_poll(&dev, t), CB_OK);
+    }
+    uint32_t n = 99;
+    assert_int_equal(cb_outbox_count(&dev.outbox, &n), CB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(nlogs, 0);
+    assert_int_equal(cb_device_sample(&dev, 8, true, 0), CB_E_RANGE);
+    assert_int_equal(cb_device_sample(NULL, 0, true, 0), CB_E_ARG);
+}
+
+/* A press still held after the debounce time is noticed by the poll, timed at its
+ * first edge. */
+static void test_held_press_settles_in_poll(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    assert_int_equal(cb_device_connected(&dev, 0), CB_OK);
+    nlogs = 0;
+    assert_int_equal(cb_device_edge(&dev, 0, true, 1000), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, 1029), CB_OK);
+    assert_int_equal(nlogs, 0);
+    assert_int_equal(cb_device_poll(&dev, 1030), CB_OK);
+    assert_int_equal(logs[0].ev, CB_EV_PRESS_QUEUED);
+    cb_press p[4];
+    assert_int_equal(press_pubs(p, 4), 1);
+    assert_int_equal(p[0].age_ms, 30);
+}
+
 static void test_outbox_full_drops(void **state)
 {
     (void)state;
@@ -698,13 +743,157 @@ static void test_outbox_full_drops(void **state)
         assert_int_equal(cb_outbox_sent(&dev.outbox, i + 1, (uint16_t)(i + 1)), CB_OK);
     }
     nlogs = 0;
-    assert_int_equal(cb_device_edge(&dev, 0, true, 100), CB_E_FULL);
+    assert_int_equal(cb_device_edge(&dev, 0, true, 100), CB_OK);
+    assert_int_equal(nlogs, 0); /* nothing yet: not held long enough */
+    assert_int_equal(cb_device_edge(&dev, 0, false, 200), CB_E_FULL);
     assert_int_equal(logs[0].ev, CB_EV_PRESS_DROPPED);
+}
+
+/* ---- sleepy mode ---- */
+
+static cb_sleep_reason plan_at(const cb_device *dev, uint32_t woke, uint32_t now, bool *may_sleep, uint32_t *wake_in)
+{
+    cb_sleep_plan plan;
+    assert_int_equal(cb_device_sleep_plan(dev, woke, now, &plan), CB_OK);
+    if (may_sleep != NULL) {
+        *may_sleep = plan.may_sleep;
+    }
+    if (wake_in != NULL) {
+        *wake_in = plan.wake_in_ms;
+    }
+    return plan.reason;
+}
+
+static void test_sleep_connected_never(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    bool may = true;
+    assert_int_equal(plan_at(&dev, 0, 1000000, &may, NULL), CB_SLEEP_NOT_SLEEPY);
+    assert_false(may);
+    cb_sleep_plan plan;
+    assert_int_equal(cb_device_sleep_plan(NULL, 0, 0, &plan), CB_E_ARG);
+    assert_int_equal(cb_device_sleep_plan(&dev, 0, 0, NULL), CB_E_ARG);
+}
+
+/* A press wakes it: it stays while the button settles, while the press waits for
+ * the broker, while the answer may come; then sleeps until the next button. */
+static void test_sleep_press_cycle(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    dev.cfg.sleepy = true;
+    bool may = false;
+    uint32_t wake_in = 99;
+    assert_int_equal(plan_at(&dev, 0, 0, &may, &wake_in), CB_SLEEP_IDLE); /* nothing to do */
+    assert_true(may);
+    assert_int_equal(wake_in, 0);
+
+    uint32_t woke = 5000; /* the button's edge woke it */
+    assert_int_equal(cb_device_edge(&dev, 0, true, woke), CB_OK);
+    assert_int_equal(plan_at(&dev, woke, woke + 10, &may, NULL), CB_SLEEP_BUTTON_SETTLING);
+    assert_false(may);
+    assert_int_equal(cb_device_poll(&dev, woke + 40), CB_OK); /* settled: queued, not connected */
+    assert_int_equal(plan_at(&dev, woke, woke + 40, &may, NULL), CB_SLEEP_DELIVERING);
+    assert_false(may);
+    assert_int_equal(cb_device_edge(&dev, 0, false, woke + 150), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, woke + 200), CB_OK);
+
+    /* Rejoined and connected after 2.5 s; the press goes out and is acked. */
+    assert_int_equal(cb_device_connected(&dev, woke + 2500), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, woke + 2500), CB_OK);
+    assert_int_equal(plan_at(&dev, woke, woke + 2600, NULL, NULL), CB_SLEEP_DELIVERING);
+    assert_int_equal(cb_device_puback(&dev, port_state.pubs[port_state.npubs - 1].mid), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, woke + 2650), CB_OK);
+    /* the broker has it, but only the hub's answer ends the delivery */
+    assert_int_equal(plan_at(&dev, woke, woke + 2650, NULL, NULL), CB_SLEEP_DELIVERING);
+    assert_int_equal(reply_msg(&dev, 7, 1, true, woke + 2680), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, woke + 2700), CB_OK);
+    /* Delivered: it lingers to show the answer... */
+    assert_int_equal(plan_at(&dev, woke, woke + 2700, &may, NULL), CB_SLEEP_LINGERING);
+    assert_false(may);
+    state_msg(&dev, "3", "calling", 1, woke + 2800, CB_OK);
+    assert_int_equal(plan_at(&dev, woke, woke + 12799, NULL, NULL), CB_SLEEP_LINGERING);
+    /* ...and sleeps 10 s after the last news. */
+    assert_int_equal(plan_at(&dev, woke, woke + 12800, &may, &wake_in), CB_SLEEP_IDLE);
+    assert_true(may);
+    assert_int_equal(wake_in, 0);
+}
+
+/* An ack arriving while awake is shown for its hold time before sleeping. */
+static void test_sleep_shows_ack(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    dev.cfg.sleepy = true;
+    assert_int_equal(cb_device_connected(&dev, 0), CB_OK);
+    state_msg(&dev, "3", "acknowledged", 1, 1000, CB_OK);
+    assert_int_equal(plan_at(&dev, 0, 1000 + CB_LED_ACK_HOLD_MS - 1, NULL, NULL), CB_SLEEP_SHOWING_ACK);
+    assert_int_equal(plan_at(&dev, 0, 1000 + CB_LED_ACK_HOLD_MS, NULL, NULL), CB_SLEEP_LINGERING);
+    assert_int_equal(plan_at(&dev, 0, 1000 + CB_SLEEPY_LINGER_MS, NULL, NULL), CB_SLEEP_IDLE);
+}
+
+/* A glitch wakes it: nothing is queued, it sleeps as soon as the pin settles. */
+static void test_sleep_after_glitch(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    dev.cfg.sleepy = true;
+    assert_int_equal(cb_device_edge(&dev, 1, true, 7000), CB_OK);
+    assert_int_equal(cb_device_edge(&dev, 1, false, 7000), CB_OK);
+    assert_int_equal(plan_at(&dev, 7000, 7010, NULL, NULL), CB_SLEEP_BUTTON_SETTLING);
+    assert_int_equal(cb_device_poll(&dev, 7030), CB_OK);
+    bool may = false;
+    assert_int_equal(plan_at(&dev, 7000, 7030, &may, NULL), CB_SLEEP_IDLE);
+    assert_true(may);
+}
+
+/* The broker cannot be reached: after a minute awake it sleeps anyway (the press
+ * stays in RAM) and asks to be woken by the timer to try again; the next wake
+ * tries for another minute. Old activity does not keep a timer wake up. */
+static void test_sleep_gives_up_then_retries(void **state)
+{
+    (void)state;
+    cb_device dev;
+    setup_device(&dev);
+    dev.cfg.sleepy = true;
+    click(&dev, 0, 1000);
+    assert_int_equal(cb_device_poll(&dev, 1200), CB_OK); /* the release has settled too */
+    bool may = true;
+    uint32_t wake_in = 0;
+    assert_int_equal(plan_at(&dev, 1000, 1000 + CB_SLEEPY_MAX_AWAKE_MS - 1, &may, NULL), CB_SLEEP_DELIVERING);
+    assert_false(may);
+    assert_int_equal(plan_at(&dev, 1000, 1000 + CB_SLEEPY_MAX_AWAKE_MS, &may, &wake_in), CB_SLEEP_GIVE_UP_FOR_NOW);
+    assert_true(may);
+    assert_int_equal(wake_in, CB_SLEEPY_RETRY_MS);
+    uint32_t woke = 1000 + CB_SLEEPY_MAX_AWAKE_MS + CB_SLEEPY_RETRY_MS;
+    assert_int_equal(plan_at(&dev, woke, woke + 10, &may, NULL), CB_SLEEP_DELIVERING);
+    /* Delivered on this wake; then, much later, a timer wake with nothing new. */
+    assert_int_equal(cb_device_connected(&dev, woke + 3000), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, woke + 3000), CB_OK);
+    assert_int_equal(cb_device_puback(&dev, port_state.pubs[port_state.npubs - 1].mid), CB_OK);
+    assert_int_equal(reply_msg(&dev, 7, 1, true, woke + 3050), CB_OK);
+    assert_int_equal(cb_device_poll(&dev, woke + 3100), CB_OK);
+    assert_int_equal(plan_at(&dev, woke, woke + 3100, NULL, NULL), CB_SLEEP_LINGERING);
+    uint32_t later = woke + 3600000;
+    assert_int_equal(plan_at(&dev, later, later + 5, &may, NULL), CB_SLEEP_IDLE);
+    assert_true(may);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sleep_connected_never),
+        cmocka_unit_test(test_sleep_press_cycle),
+        cmocka_unit_test(test_sleep_shows_ack),
+        cmocka_unit_test(test_sleep_after_glitch),
+        cmocka_unit_test(test_sleep_gives_up_then_retries),
+        cmocka_unit_test(test_glitch_queues_nothing),
+        cmocka_unit_test(test_held_press_settles_in_poll),
         cmocka_unit_test(test_init_validation),
         cmocka_unit_test(test_will_and_connect),
         cmocka_unit_test(test_connect_retries_when_busy),

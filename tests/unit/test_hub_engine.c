@@ -222,6 +222,13 @@ static int setup(void **state)
     return 0;
 }
 
+/* Table 3 offers call and water only (the site file's [kinds]). */
+static uint8_t port_kinds(void *ctx, const cb_table *t)
+{
+    assert_ptr_equal(ctx, &F);
+    return strcmp(t->state.table, "3") == 0 ? (uint8_t)((1u << CB_KIND_CALL) | (1u << CB_KIND_WATER)) : 0;
+}
+
 /* Forgets what the ports recorded so far (not the tables and devices). */
 static void clear_records(void)
 {
@@ -501,6 +508,35 @@ static void test_press_unknown_table(void **state)
     on_press("3", "d1", 7, 1, CB_KIND_CALL, T0 + SEC);
     assert_string_equal(F.trace, "ndcr");
     assert_ok_reply("d1", 7, 1, "3", CB_KIND_CALL, 11);
+}
+
+/* A table offers the buttons its site file gives it: another kind is refused and
+ * answered (bad_kind, naming the buttons it has), before the device's window. */
+static void test_press_kind_not_offered(void **state)
+{
+    (void)state;
+    cb_hub_ports p = ports();
+    p.kinds = port_kinds;
+    cb_hub_config cfg = config();
+    assert_int_equal(cb_hub_engine_init(&E, &cfg, &p, 10), CB_OK);
+    on_press("3", "d1", 7, 1, CB_KIND_BILL, T0);
+    assert_string_equal(F.rejects[0], "table 3 has no bill button (it offers call, water)");
+    const reply_rec *rec = last_reply();
+    assert_false(rec->r.ok);
+    assert_string_equal(rec->r.error, "bad_kind");
+    assert_string_equal(rec->r.reason, "table 3 has no bill button (it offers call, water)");
+    assert_int_equal(rec->r.call, 0);
+    assert_int_equal(F.nchanged, 0);
+    assert_int_equal(F.ndevices, 0);
+    assert_int_equal(E.count.rejected, 1);
+    /* the kinds it offers, and every kind elsewhere (0: all four), are taken */
+    clear_records();
+    on_press("3", "d1", 7, 1, CB_KIND_WATER, T0 + SEC);
+    assert_ok_reply("d1", 7, 1, "3", CB_KIND_WATER, 11);
+    on_press("2", "d1", 7, 2, CB_KIND_BILL, T0 + 2 * SEC);
+    assert_ok_reply("d1", 7, 2, "2", CB_KIND_BILL, 12);
+    on_press("3", "d1", 7, 3, CB_KIND_CANCEL, T0 + 3 * SEC);
+    assert_string_equal(last_reply()->r.error, "bad_kind");
 }
 
 /* The longest table id and tables text still give the whole reason, in the log
@@ -953,6 +989,41 @@ static void test_port_errors(void **state)
     assert_int_equal(cb_hub_tick(&E, table("3"), T0 + HOUR), CB_E_FULL);
 }
 
+/* One active hub per site: who is asked, and what an answer (or none) means. */
+static void test_claim(void **state)
+{
+    (void)state;
+    cb_claim c = (cb_claim)99;
+    /* start-up: only "online" makes a hub ask; no instance of its own yet */
+    assert_int_equal(cb_hub_claim_start(false, "", "", false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_start(false, "old", "", false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_start(true, "old", "", false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_ASK);
+    assert_int_equal(cb_hub_claim_start(true, "", "", false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_ASK); /* "online" without info (an older hub): ask */
+    /* reconnect: our own "online" or "offline" is free; another instance is asked */
+    assert_int_equal(cb_hub_claim_start(true, "me", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_start(false, "me", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_start(true, "other", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_ASK);
+    assert_int_equal(cb_hub_claim_start(false, "other", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_ASK); /* its "online" may still be on its way */
+    assert_int_equal(cb_hub_claim_start(false, "", "me", true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_FREE);
+    assert_int_equal(cb_hub_claim_answer(true, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_OTHER_ACTIVE);
+    assert_int_equal(cb_hub_claim_answer(false, &c), CB_OK);
+    assert_int_equal(c, CB_CLAIM_STALE);
+    assert_int_equal(cb_hub_claim_start(true, NULL, "", false, &c), CB_E_ARG);
+    assert_int_equal(cb_hub_claim_start(true, "", NULL, false, &c), CB_E_ARG);
+    assert_int_equal(cb_hub_claim_start(true, "", "", false, NULL), CB_E_ARG);
+    assert_int_equal(cb_hub_claim_answer(true, NULL), CB_E_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -962,6 +1033,7 @@ int main(void)
         cmocka_unit_test_setup(test_press_duplicate, setup),
         cmocka_unit_test_setup(test_press_unknown_table, setup),
         cmocka_unit_test_setup(test_press_unknown_table_long_reason, setup),
+        cmocka_unit_test_setup(test_press_kind_not_offered, setup),
         cmocka_unit_test_setup(test_press_bad_payload, setup),
         cmocka_unit_test_setup(test_device_eviction, setup),
         cmocka_unit_test_setup(test_device_eviction_failures, setup),
@@ -976,6 +1048,7 @@ int main(void)
         cmocka_unit_test_setup(test_tick_off, setup),
         cmocka_unit_test_setup(test_reconcile, setup),
         cmocka_unit_test_setup(test_port_errors, setup),
+        cmocka_unit_test(test_claim),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,6 +229,42 @@ static void test_age_classes(void **state)
     assert_int_equal(cb_site_view_age(v, &r, T0, &c), CB_E_RANGE);
 }
 
+/* The site message names the tables and sets the thresholds; a cleared state removes
+ * a table from the view. */
+static void test_site_message(void **state)
+{
+    cb_site_view *v = *state;
+    assert_string_equal(cb_site_view_table_name(v, "1"), "1"); /* no site message yet */
+    const char *site =
+        "{\"v\":1,\"site\":\"demo\",\"name\":\"Trattoria\",\"warn_s\":2,\"late_s\":4,\"realert_s\":60,"
+        "\"ack_timeout_s\":300,\"table_count\":3,\"tables\":[{\"id\":\"patio\",\"name\":\"Patio \u00e9\"},"
+        "{\"id\":\"1\",\"name\":\"Window 1\"}]}";
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/hub/site", site, strlen(site)), CB_VIEW_CHANGED);
+    assert_true(v->has_site);
+    assert_string_equal(v->site_name, "Trattoria");
+    assert_string_equal(cb_site_view_table_name(v, "1"), "Window 1");
+    assert_string_equal(cb_site_view_table_name(v, "patio"), "Patio \xc3\xa9");
+    assert_string_equal(cb_site_view_table_name(v, "7"), "7"); /* not listed: its id */
+    cb_request r = calling(CB_KIND_CALL, 1, T0);
+    cb_age_class c;
+    assert_int_equal(cb_site_view_age(v, &r, T0 + 2000, &c), CB_OK);
+    assert_int_equal(c, CB_AGE_WARN);
+    assert_int_equal(cb_site_view_age(v, &r, T0 + 4000, &c), CB_OK);
+    assert_int_equal(c, CB_AGE_LATE);
+    /* another site's message, or a bad one, changes nothing */
+    const char *bad = "{\"v\":1,\"site\":\"demo\"}";
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/hub/site", bad, strlen(bad)), CB_VIEW_NOTHING);
+    assert_int_equal(v->rejected, 1);
+    assert_string_equal(cb_site_view_table_name(v, "1"), "Window 1");
+    /* a table whose retained state is cleared leaves the view */
+    feed(v, "1", NULL, 0);
+    feed(v, "patio", NULL, 0);
+    assert_int_equal(v->table_count, 2);
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/table/patio/state", "", 0), CB_VIEW_CHANGED);
+    assert_int_equal(v->table_count, 1);
+    assert_string_equal(v->tables[0].table, "1");
+}
+
 static void test_table_id_order(void **state)
 {
     (void)state;
@@ -236,6 +272,24 @@ static void test_table_id_order(void **state)
     assert_true(cb_table_id_cmp("10", "bar") < 0);
     assert_true(cb_table_id_cmp("bar", "patio-2") < 0);
     assert_int_equal(cb_table_id_cmp("7", "7"), 0);
+}
+
+/* An empty retained state (the hub retired the table) removes the table. */
+static void test_retired_table(void **state)
+{
+    cb_site_view *v = *state;
+    feed(v, "1", NULL, 0);
+    feed(v, "2", NULL, 0);
+    feed(v, "3", NULL, 0);
+    assert_int_equal(v->table_count, 3);
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/table/2/state", "", 0), CB_VIEW_CHANGED);
+    assert_int_equal(v->table_count, 2);
+    assert_string_equal(v->tables[0].table, "1");
+    assert_string_equal(v->tables[1].table, "3");
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/table/2/state", "", 0), CB_VIEW_NOTHING);
+    assert_int_equal(cb_site_view_message(v, "callbell/demo/table/3/state", "", 0), CB_VIEW_CHANGED);
+    assert_int_equal(v->table_count, 1);
+    assert_int_equal(v->rejected, 0);
 }
 
 int main(void)
@@ -247,7 +301,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_realert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_age_classes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_site_message, setup, teardown),
         cmocka_unit_test(test_table_id_order),
+        cmocka_unit_test_setup_teardown(test_retired_table, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,30 @@ static void test_format_hides_the_password(void **state)
     assert_string_equal(shown, "mqtts://staff@[::1]:8883");
 }
 
+/* --mqtt: 3 (or 3.1.1), 5, auto; a parsed URL asks for auto. */
+static void test_mqtt_version(void **state)
+{
+    (void)state;
+    cb_mqtt_version v = CB_MQTT_AUTO;
+    assert_int_equal(cb_mqtt_version_parse("3", &v), 0);
+    assert_int_equal(v, CB_MQTT_3);
+    assert_int_equal(cb_mqtt_version_parse("3.1.1", &v), 0);
+    assert_int_equal(v, CB_MQTT_3);
+    assert_int_equal(cb_mqtt_version_parse("5", &v), 0);
+    assert_int_equal(v, CB_MQTT_5);
+    assert_int_equal(cb_mqtt_version_parse("auto", &v), 0);
+    assert_int_equal(v, CB_MQTT_AUTO);
+    v = CB_MQTT_5;
+    assert_int_equal(cb_mqtt_version_parse("4", &v), -1);
+    assert_int_equal(cb_mqtt_version_parse("", &v), -1);
+    assert_int_equal(cb_mqtt_version_parse("5 ", &v), -1);
+    assert_int_equal(v, CB_MQTT_5);
+    cb_url u;
+    char err[200];
+    assert_int_equal(cb_url_parse("mqtt://h", &u, err, sizeof err), 0);
+    assert_int_equal(u.mqtt, CB_MQTT_AUTO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -104,6 +128,7 @@ int main(void)
         cmocka_unit_test(test_user_and_password),
         cmocka_unit_test(test_errors_name_the_problem),
         cmocka_unit_test(test_format_hides_the_password),
+        cmocka_unit_test(test_mqtt_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

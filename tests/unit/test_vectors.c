@@ -59,8 +59,9 @@ static char *read_file(const char *path)
 
 static const char *topic_type_name(cb_topic_type t)
 {
-    static const char *const names[] = {"press",      "state",     "cmd",         "device_status", "device_info",
-                                        "hub_status", "hub_stats", "hub_request", "reply"};
+    static const char *const names[] = {"press",       "state",      "cmd",       "device_status",
+                                        "device_info", "hub_status", "hub_stats", "hub_request",
+                                        "reply",       "hub_info",   "hub_site"};
     return ((unsigned)t < sizeof names / sizeof names[0]) ? names[t] : "?";
 }
 
@@ -259,6 +260,31 @@ static void check_cmd(int index, const char *decoder, const cb_cmd *c, const cJS
     CHECK(saw_from || c->from[0] == '\0', "from should be absent");
 }
 
+static void check_hub_info(int index, const char *decoder, const cb_hub_info *in, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    int seen = 0;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        seen++;
+        if (strcmp(k, "instance") == 0) {
+            CHECK(str_is(f, in->instance), "instance is '%s'", in->instance);
+        } else if (strcmp(k, "host") == 0) {
+            CHECK(str_is(f, in->host), "host is '%s'", in->host);
+        } else if (strcmp(k, "pid") == 0) {
+            CHECK(num_is(f, in->pid), "pid is %u", in->pid);
+        } else if (strcmp(k, "db") == 0) {
+            CHECK(str_is(f, in->db), "db is '%s'", in->db);
+        } else if (strcmp(k, "started_at") == 0) {
+            CHECK(num_is(f, (double)in->started_at), "started_at is %llu", (unsigned long long)in->started_at);
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
+    CHECK(seen == 5, "every field is required: the vector lists %d", seen);
+}
+
 static void check_info(int index, const char *decoder, const cb_info *in, const cJSON *fields)
 {
     const cJSON *f = NULL;
@@ -321,7 +347,7 @@ static void check_cmd_reply(int index, const char *decoder, const cb_cmd_reply *
 static void check_query(int index, const char *decoder, const cb_query *q, const cJSON *fields)
 {
     const cJSON *f = NULL;
-    bool saw_since = false, saw_until = false, saw_by = false;
+    bool saw_since = false, saw_reply_to = false, saw_until = false, saw_by = false;
     const char *by = "?";
     cb_report_by_name(q->by, &by);
     cJSON_ArrayForEach(f, fields)
@@ -335,6 +361,7 @@ static void check_query(int index, const char *decoder, const cb_query *q, const
             saw_since = true;
             CHECK(q->has_since && num_is(f, (double)q->since), "since is %llu", (unsigned long long)q->since);
         } else if (strcmp(k, "reply_to") == 0) {
+            saw_reply_to = true;
             CHECK(str_is(f, q->reply_to), "reply_to is '%s'", q->reply_to);
         } else if (strcmp(k, "until") == 0) {
             saw_until = true;
@@ -347,11 +374,57 @@ static void check_query(int index, const char *decoder, const cb_query *q, const
         }
     }
     CHECK(saw_since || !q->has_since, "since should be absent");
+    CHECK(saw_reply_to || q->reply_to[0] == '\0', "reply_to should be absent");
     CHECK(saw_until || !q->has_until, "until should be absent");
     CHECK(saw_by || q->by == CB_BY_NONE, "by should be absent");
-    CHECK((q->kind == CB_QUERY_OTHER) ==
-              (strcmp(q->name, "stats") != 0 && strcmp(q->name, "calls") != 0 && strcmp(q->name, "report") != 0),
+    CHECK((q->kind == CB_QUERY_OTHER) == (strcmp(q->name, "stats") != 0 && strcmp(q->name, "calls") != 0 &&
+                                          strcmp(q->name, "info") != 0 && strcmp(q->name, "report") != 0),
           "kind of '%s'", q->name);
+}
+
+/* A site's fields; "tables" lists every table with id, name and kinds. */
+static void check_site(int index, const char *decoder, const cb_site *s, const cJSON *fields)
+{
+    const cJSON *f = NULL;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *k = f->string;
+        if (strcmp(k, "site") == 0) {
+            CHECK(str_is(f, s->site), "site is '%s'", s->site);
+        } else if (strcmp(k, "name") == 0) {
+            CHECK(str_is(f, s->name), "name is '%s'", s->name);
+        } else if (strcmp(k, "warn_s") == 0) {
+            CHECK(num_is(f, s->warn_s), "warn_s is %u", s->warn_s);
+        } else if (strcmp(k, "late_s") == 0) {
+            CHECK(num_is(f, s->late_s), "late_s is %u", s->late_s);
+        } else if (strcmp(k, "realert_s") == 0) {
+            CHECK(num_is(f, s->realert_s), "realert_s is %u", s->realert_s);
+        } else if (strcmp(k, "ack_timeout_s") == 0) {
+            CHECK(num_is(f, s->ack_timeout_s), "ack_timeout_s is %u", s->ack_timeout_s);
+        } else if (strcmp(k, "table_count") == 0) {
+            CHECK(num_is(f, s->table_count), "table_count is %u", s->table_count);
+        } else if (strcmp(k, "tables") == 0) {
+            CHECK(cJSON_GetArraySize(f) == (int)s->n_tables, "%u tables", s->n_tables);
+            for (uint32_t i = 0; i < s->n_tables && (int)i < cJSON_GetArraySize(f); i++) {
+                const cJSON *t = cJSON_GetArrayItem(f, (int)i);
+                const cb_site_entry *e = &s->tables[i];
+                CHECK(str_is(cJSON_GetObjectItemCaseSensitive(t, "id"), e->id), "table %u id '%s'", i, e->id);
+                CHECK(str_is(cJSON_GetObjectItemCaseSensitive(t, "name"), e->name), "table %u name '%s'", i, e->name);
+                const cJSON *kinds = cJSON_GetObjectItemCaseSensitive(t, "kinds");
+                unsigned want = 0;
+                const cJSON *kn = NULL;
+                cJSON_ArrayForEach(kn, kinds)
+                {
+                    cb_kind kk;
+                    if (cJSON_IsString(kn) && cb_kind_parse(kn->valuestring, strlen(kn->valuestring), &kk) == CB_OK)
+                        want |= 1u << kk;
+                }
+                CHECK(want == e->kinds, "table %u kinds %#x", i, e->kinds);
+            }
+        } else {
+            CHECK(false, "unknown field '%s' in vector", k);
+        }
+    }
 }
 
 /* Decodes input with `decoder`; for ok results checks fields and the round trip. */
@@ -426,6 +499,16 @@ static void run_vector(int index, const char *decoder, const char *input, const 
                       memcmp(&c, &c2, sizeof c) == 0,
                   "round trip differs");
         }
+    } else if (strcmp(decoder, "hub_info") == 0) {
+        cb_hub_info h, h2;
+        st = cb_hub_info_decode(input, len, &h);
+        if (st == CB_OK && ok_expected) {
+            check_hub_info(index, decoder, &h, fields);
+            CHECK(cb_hub_info_encode(&h, buf, sizeof buf, &out_len) == CB_OK &&
+                      cb_hub_info_decode(buf, out_len, &h2) == CB_OK && memcmp(&h, &h2, sizeof h) == 0 &&
+                      out_len == len && memcmp(buf, input, len) == 0,
+                  "round trip differs");
+        }
     } else if (strcmp(decoder, "info") == 0) {
         cb_info in, in2;
         st = cb_info_decode(input, len, &in);
@@ -434,6 +517,22 @@ static void run_vector(int index, const char *decoder, const char *input, const 
             CHECK(cb_info_encode(&in, buf, sizeof buf, &out_len) == CB_OK &&
                       cb_info_decode(buf, out_len, &in2) == CB_OK && memcmp(&in, &in2, sizeof in) == 0,
                   "round trip differs");
+        }
+    } else if (strcmp(decoder, "site") == 0) {
+        static cb_site_entry tables[CB_SITE_LIST_MAX], tables2[CB_SITE_LIST_MAX];
+        static char site_buf[CB_SITE_PAYLOAD_MAX + 1];
+        cb_site s = {.tables = tables, .tables_cap = CB_SITE_LIST_MAX};
+        cb_site s2 = {.tables = tables2, .tables_cap = CB_SITE_LIST_MAX};
+        st = cb_site_decode(input, len, &s);
+        if (st == CB_OK && ok_expected) {
+            check_site(index, decoder, &s, fields);
+            bool same = cb_site_encode(&s, site_buf, sizeof site_buf, &out_len) == CB_OK &&
+                        cb_site_decode(site_buf, out_len, &s2) == CB_OK && s.n_tables == s2.n_tables &&
+                        strcmp(s.name, s2.name) == 0 && s.table_count == s2.table_count && s.warn_s == s2.warn_s &&
+                        s.late_s == s2.late_s && s.realert_s == s2.realert_s && s.ack_timeout_s == s2.ack_timeout_s;
+            for (uint32_t i = 0; same && i < s.n_tables; i++)
+                same = memcmp(&tables[i], &tables2[i], sizeof tables[i]) == 0;
+            CHECK(same, "round trip differs");
         }
     } else {
         CHECK(false, "unknown decoder");
@@ -629,12 +728,59 @@ static void test_oversize_is_too_long(void **state)
     assert_int_equal(cb_topic_parse(topic, CB_TOPIC_MAX, &t), CB_E_BAD_TOPIC);
 }
 
+/* The site message: 64 KiB at most, 1000 tables listed at most; 40 tables with long
+ * UTF-8 names and 1000 with short ones fit. */
+static void test_site_size(void **state)
+{
+    (void)state;
+    static cb_site_entry tables[CB_SITE_LIST_MAX + 1];
+    static char buf[CB_SITE_PAYLOAD_MAX + 2];
+    cb_site s = {.site = "s", .name = "S", .warn_s = 60, .late_s = 180, .realert_s = 60, .ack_timeout_s = 300};
+    s.tables = tables;
+    s.tables_cap = CB_SITE_LIST_MAX;
+    for (unsigned i = 0; i <= CB_SITE_LIST_MAX; i++) {
+        snprintf(tables[i].id, sizeof tables[i].id, "patio-%u", i);
+        snprintf(tables[i].name, sizeof tables[i].name, "Terrasse été %u", i);
+        tables[i].kinds = CB_KINDS_ALL;
+    }
+    size_t len = 0;
+    s.n_tables = s.table_count = CB_SITE_LIST_MAX;
+    assert_int_equal(cb_site_encode(&s, buf, sizeof buf, &len), CB_OK);
+    assert_true(len <= CB_SITE_PAYLOAD_MAX);
+    cb_site d = {.tables = tables, .tables_cap = 10};
+    assert_int_equal(cb_site_decode(buf, len, &d), CB_E_FULL); /* the caller's array is too small */
+    s.n_tables = s.table_count = CB_SITE_LIST_MAX + 1;
+    assert_int_equal(cb_site_encode(&s, buf, sizeof buf, &len), CB_E_RANGE);
+    /* 40 tables with 64-byte names of 2-byte characters and three kinds each */
+    for (unsigned i = 0; i < 40; i++) {
+        memset(tables[i].name, 0, sizeof tables[i].name);
+        for (unsigned k = 0; k < 32; k++)
+            memcpy(tables[i].name + 2 * k, "\xc3\xa9", 2);
+        tables[i].kinds = CB_KINDS_ALL & ~(1u << CB_KIND_CANCEL);
+    }
+    s.n_tables = s.table_count = 40;
+    assert_int_equal(cb_site_encode(&s, buf, sizeof buf, &len), CB_OK);
+    assert_true(len < 8192);
+    /* a valid payload at the bound is fine, one byte more is too_long */
+    int head = snprintf(buf, sizeof buf,
+                        "{\"v\":1,\"site\":\"s\",\"name\":\"S\",\"warn_s\":1,\"late_s\":2,\"realert_s\":1,"
+                        "\"ack_timeout_s\":1,\"table_count\":0,\"tables\":[],\"pad\":\"");
+    for (size_t total = CB_SITE_PAYLOAD_MAX; total <= CB_SITE_PAYLOAD_MAX + 1; total++) {
+        memset(buf + head, 'x', total - (size_t)head - 2);
+        memcpy(buf + total - 2, "\"}", 2);
+        d.tables_cap = 0;
+        d.tables = NULL;
+        assert_int_equal(cb_site_decode(buf, total, &d), total == CB_SITE_PAYLOAD_MAX ? CB_OK : CB_E_TOO_LONG);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_vectors),
         cmocka_unit_test(test_all_checks),
         cmocka_unit_test(test_oversize_is_too_long),
+        cmocka_unit_test(test_site_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

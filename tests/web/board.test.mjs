@@ -433,9 +433,14 @@ if (!ready) {
       assert.ok(widest <= 361, `content overflows the phone's width: ${widest}px`);
       await p2.context().close();
 
+      // a hub that cannot store (full disk): its own banner
+      await pub('hub/status', 'degraded');
+      await page.locator('#hub-offline').waitFor({ state: 'visible', timeout: 3000 });
+      assert.match(await page.locator('#hub-offline').innerText(), /Hub cannot store calls/);
       // the hub's last will on that site: offline banner
       await pub('hub/status', 'offline');
-      await page.locator('#hub-offline').waitFor({ state: 'visible', timeout: 3000 });
+      await page.waitForFunction(() => document.getElementById('hub-offline-title').textContent === 'Hub offline', null,
+        { timeout: 3000 });
       await page.context().close();
     } finally {
       await c.endAsync();

@@ -13,7 +13,7 @@ const plain = (x) => JSON.parse(JSON.stringify(x));
 const hexBytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 test('vector file has every kind of vector', () => {
-  for (const d of ['topic', 'press', 'press_reply', 'state', 'cmd', 'cmd_reply', 'info']) {
+  for (const d of ['topic', 'press', 'press_reply', 'state', 'cmd', 'cmd_reply', 'info', 'site']) {
     assert.ok(vectors.filter((v) => v.decode === d).length >= 1, `no ${d} vector`);
   }
   assert.ok(vectors.some((v) => v.decode === 'cmd' && v.expect === 'ok' && 'from' in v.fields), 'no ok cmd vector with from');
@@ -139,6 +139,7 @@ test('stats and plain-text status payloads', () => {
   assert.equal(P.decodeStats('{"v":1,"day":"x","calls":1,"acked":1,"done":1,"ack_p50_s":"1","ack_p90_s":1,"done_p50_s":1,"done_p90_s":1,"updated_at":1}').error, 'type');
   assert.equal(P.decodeOnline('offline').value, 'offline');
   assert.equal(P.decodeOnline(new TextEncoder().encode('online')).value, 'online');
+  assert.equal(P.decodeOnline('degraded').value, 'degraded'); // the hub's, when it cannot store
   assert.equal(P.decodeOnline('').ok, false);
 });
 

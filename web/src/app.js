@@ -31,12 +31,14 @@
   var REFUSAL_SHOWN_MS = 10000; /* a refusal stays up long enough to be read */
   var SENT_MAX = 64;            /* commands remembered until the hub answers them */
   var DONE_GUARD_MS = 800; /* a double tap must not ack and close in one go */
-  var THRESHOLDS = P && P.AGE_DEFAULTS; /* warn 60 s, late 180 s (docs/protocol.md "Age classes") */
+  /* the colour thresholds: the site message's (hub/site), 60/180 s until one comes;
+   * one object, changed in place, that the views read on every render */
+  var THRESHOLDS = { warn_s: P.AGE_DEFAULTS.warn_s, late_s: P.AGE_DEFAULTS.late_s };
 
   var KIND_SPEECH = {
-    call: 'Table %s is calling',
-    bill: 'Table %s requests the bill',
-    water: 'Table %s asks for water'
+    call: '%s is calling',
+    bill: '%s requests the bill',
+    water: '%s asks for water'
   };
 
   var settings = S && S.load();
@@ -47,8 +49,10 @@
   /* ---- board state ------------------------------------------------------------ */
   var tables = new Map();   /* table id -> decoded state */
   var devices = new Map();  /* device id -> {status, info} */
-  var hubStatus = 'unknown'; /* online | offline | absent | unknown */
+  var hubStatus = 'unknown'; /* online | degraded | offline | absent | unknown */
   var stats = null;
+  var site = null;           /* the hub's site message: names, thresholds (docs/protocol.md "site") */
+  var siteNames = new Map(); /* table id -> display name */
   var pending = new Map();  /* request key (table/call) -> {table, call, status, acked_by, action, timer} */
   var sent = new Map();     /* request key/action -> {kind, by}: what the hub's answer is about */
   var guardUntil = new Map(); /* request key -> ms: done disabled until then */
@@ -95,12 +99,12 @@
     debug.spoken.push(text);
     if (speechOn) Sound.speak(text);
   }
-  function tableSpoken(id) { return id.replace(/[-_]/g, ' '); }
+  function tableSpoken(id) { return tableName(id) || 'Table ' + id.replace(/[-_]/g, ' '); }
   function announce(tableId, request, kind) {
     if (kind === 'realert') debug.realerts++; else debug.alerts++;
     chime(kind);
     var phrase = (KIND_SPEECH[request.kind] || KIND_SPEECH.call).replace('%s', tableSpoken(tableId));
-    if (kind === 'realert') phrase = 'Reminder: ' + phrase.charAt(0).toLowerCase() + phrase.slice(1);
+    if (kind === 'realert') phrase = 'Reminder: ' + (tableName(tableId) ? phrase : 'table' + phrase.slice(5));
     speak(phrase);
   }
 
@@ -126,13 +130,14 @@
   /* ---- MQTT ------------------------------------------------------------------ */
   function topics() {
     var base = 'callbell/' + settings.site + '/';
-    return [base + 'table/+/state', base + 'hub/status', base + 'hub/stats', base + 'device/+/status', base + 'device/+/info',
-      P.topicFor('reply', settings.site, clientId)];
+    return [base + 'table/+/state', base + 'hub/status', base + 'hub/stats', base + 'hub/site', base + 'device/+/status',
+      base + 'device/+/info', P.topicFor('reply', settings.site, clientId)];
   }
 
   function resetBoard() {
     tables.clear(); devices.clear(); pending.forEach(function (p) { clearTimeout(p.timer); }); pending.clear(); sent.clear();
     guardUntil.clear(); clockSamples = []; clockOffset = 0; stats = null; hubStatus = 'unknown';
+    applySite(null);
     $('tiles').textContent = ''; $('queue').textContent = '';
   }
 
@@ -241,6 +246,13 @@
         hubStatus = h.ok ? h.value : 'offline';
         break;
       }
+      case 'hub_site': {
+        if (empty) { applySite(null); break; }
+        var si = P.decodeSite(payload);
+        if (!si.ok) { console.warn('callbell: bad site message', si.error); return; }
+        applySite(si.value);
+        break;
+      }
       case 'hub_stats': {
         if (empty) { stats = null; break; }
         var s = P.decodeStats(payload);
@@ -278,6 +290,22 @@
     }
     scheduleRender();
   }
+
+  /* The site as the hub runs it: display names and the colour thresholds. */
+  function applySite(s) {
+    site = s;
+    siteNames = new Map();
+    if (s) s.tables.forEach(function (t) { siteNames.set(t.id, t.name); });
+    THRESHOLDS.warn_s = s ? s.warn_s : P.AGE_DEFAULTS.warn_s;
+    THRESHOLDS.late_s = s ? s.late_s : P.AGE_DEFAULTS.late_s;
+    document.body.dataset.siteName = s ? s.name : '';
+    var title = $('site-name');
+    if (title && settings) {
+      title.textContent = s ? s.name : settings.site;
+      title.title = s ? s.name + ' (site ' + settings.site + ')' : 'Site';
+    }
+  }
+  function tableName(id) { return siteNames.get(id) || null; }
 
   function applyState(st, retained) {
     var prev = tables.get(st.table) || null;
@@ -375,7 +403,7 @@
     if (p) { clearTimeout(p.timer); pending.delete(key); }
     var what = sent.get(key + '/' + a.action) || { kind: '', by: '' };
     sent.delete(key + '/' + a.action);
-    var subject = 'Table ' + a.table + (what.kind ? ' · ' + V.kindLabel(what.kind).toLowerCase() : '');
+    var subject = (tableName(a.table) || 'Table ' + a.table) + (what.kind ? ' · ' + V.kindLabel(what.kind).toLowerCase() : '');
     if (a.ok) {
       toast(subject + ': ' + (a.action === 'ack' ? 'acknowledged' : 'done') + ' ✓', 'ok', 2500);
     } else {
@@ -486,12 +514,15 @@
     }
 
     var hub = $('hub-offline');
-    var hubDown = connected && (hubStatus === 'offline' || hubStatus === 'absent');
+    var hubDown = connected && (hubStatus === 'offline' || hubStatus === 'absent' || hubStatus === 'degraded');
     hub.hidden = !hubDown;
     hub.dataset.reason = hubDown ? hubStatus : '';
+    $('hub-offline-title').textContent = hubStatus === 'degraded' ? 'Hub cannot store calls' : 'Hub offline';
     $('hub-offline-text').textContent = hubStatus === 'absent'
       ? 'No hub has connected for site “' + settings.site + '”. New calls are not being handled.'
-      : 'New calls are not being handled. Check the hub computer.';
+      : hubStatus === 'degraded'
+        ? 'Its disk is full or read-only. New calls wait and appear once it can store them.'
+        : 'New calls are not being handled. Check the hub computer.';
   }
 
   /* ---- settings dialog ---------------------------------------------------------- */
@@ -550,6 +581,7 @@
       tables: tables,
       devices: devices,
       thresholds: THRESHOLDS,
+      tableName: tableName,
       hubNow: hubNow,
       pendingFor: function (key) { return pending.get(key) || null; },
       guarded: guarded,

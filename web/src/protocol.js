@@ -15,6 +15,10 @@
 
   var PAYLOAD_MAX = 512;
   var STATE_PAYLOAD_MAX = 1024; /* three requests do not fit 512 */
+  var SITE_PAYLOAD_MAX = 65536; /* the site message: names of up to 1000 tables */
+  var SITE_LIST_MAX = 1000;
+  var DISPLAY_NAME_MAX = 64;
+  var SECONDS_LIMIT = 86400n;
   var REQUEST_MAX = 3;          /* open requests a table holds: one per kind */
   var ERROR_NAME_MAX = 23;      /* press and cmd reply "error" */
   var REASON_MAX = 160;         /* press and cmd reply "reason" */
@@ -26,6 +30,7 @@
   var MAX_MEMBERS = 16;
   var MAX_DEPTH = 9; /* the object itself plus 8 levels of brackets in a member */
   var U32 = 4294967295n;
+  var PRESS_AGE_MAX_MS = 86400000; // 24 h: a larger press age_ms is read as this
   var I64_MAX = 9223372036854775807n;
   var JS_SAFE_MAX = 9007199254740991n; /* 2^53 - 1 */
   var AGE_DEFAULTS = { warn_s: 60, late_s: 180 };
@@ -372,7 +377,7 @@
       type = { status: 'device_status', info: 'device_info' }[p[4]];
       idPart = p[3];
     } else if (p[2] === 'hub' && p.length === 4) {
-      type = { status: 'hub_status', stats: 'hub_stats', request: 'hub_request' }[p[3]];
+      type = { status: 'hub_status', stats: 'hub_stats', request: 'hub_request', site: 'hub_site' }[p[3]];
       idPart = null;
     } else if (p[2] === 'reply' && p.length === 4) {
       type = 'reply';
@@ -394,7 +399,7 @@
       case 'device_status': case 'device_info':
         if (!ID_RE.test(tid)) throw new Error('bad device id: ' + tid);
         return base + 'device/' + tid + '/' + type.slice(7);
-      case 'hub_status': case 'hub_stats': case 'hub_request':
+      case 'hub_status': case 'hub_stats': case 'hub_request': case 'hub_site':
         return base + 'hub/' + type.slice(4);
       case 'reply':
         if (!ID_RE.test(tid)) throw new Error('bad client id: ' + tid);
@@ -411,7 +416,7 @@
     out.boot = int(o, 'boot', true, 0n, U32);
     out.seq = int(o, 'seq', true, 1n, U32);
     out.kind = kindField(o, 'kind', true, KINDS);
-    out.age_ms = int(o, 'age_ms', true, 0n, U32);
+    out.age_ms = Math.min(int(o, 'age_ms', true, 0n, U32), PRESS_AGE_MAX_MS);
     var text = str(o, 'text', false, TEXT_MAX);
     if (text !== undefined) out.text = text;
     var mv = int(o, 'battery_mv', false, 0n, 10000n);
@@ -568,6 +573,70 @@
     return out;
   });
 
+  /* ---- site (docs/protocol.md "site") ---- */
+
+  /* A display name: 1..64 bytes of UTF-8, no control character. */
+  function displayName(obj, key) {
+    var s = str(obj, key, true, DISPLAY_NAME_MAX);
+    if (s === '' || hasControl(s)) fail('range');
+    return s;
+  }
+
+  /* "kinds": 1..4 distinct kinds, returned in the order call, bill, water, cancel;
+   * absent = all four. */
+  function kindsField(obj) {
+    var m = get(obj, 'kinds', false);
+    if (!m) return KINDS.slice();
+    if (m.type !== 'nested' || m.raw[0] !== '[') fail('type');
+    var seen = {};
+    arrayElements(m.raw).forEach(function (raw) {
+      if (raw[0] !== '"') fail('type');
+      var k = JSON.parse(raw);
+      if (KINDS.indexOf(k) < 0) fail('bad_kind');
+      if (seen[k]) fail('range');
+      seen[k] = true;
+    });
+    var out = KINDS.filter(function (k) { return seen[k]; });
+    if (!out.length) fail('range');
+    return out;
+  }
+
+  function decodeSiteTable(raw) {
+    if (raw[0] !== '{') fail('type');
+    var o = parseObject(raw);
+    var t = {};
+    t.id = id(o, 'id', true);
+    t.name = displayName(o, 'name');
+    t.kinds = kindsField(o);
+    return t;
+  }
+
+  var decodeSite = wrap(function (payload) {
+    var o = members(payload, SITE_PAYLOAD_MAX);
+    var out = {};
+    out.site = id(o, 'site', true);
+    out.name = displayName(o, 'name');
+    out.warn_s = int(o, 'warn_s', true, 0n, SECONDS_LIMIT);
+    out.late_s = int(o, 'late_s', true, 0n, SECONDS_LIMIT);
+    if (out.late_s < out.warn_s) fail('range');
+    out.realert_s = int(o, 'realert_s', true, 1n, SECONDS_LIMIT);
+    out.ack_timeout_s = int(o, 'ack_timeout_s', true, 1n, SECONDS_LIMIT);
+    out.table_count = int(o, 'table_count', true, 0n, U32);
+    var m = get(o, 'tables', true);
+    if (m.type !== 'nested' || m.raw[0] !== '[') fail('type');
+    out.tables = [];
+    var ids = {};
+    arrayElements(m.raw).forEach(function (raw) {
+      if (out.tables.length === SITE_LIST_MAX) fail('range');
+      var t = decodeSiteTable(raw);
+      if (Object.prototype.hasOwnProperty.call(ids, t.id)) fail('range');
+      ids[t.id] = true;
+      out.tables.push(t);
+    });
+    if (out.table_count < out.tables.length) fail('range');
+    return out;
+  });
+
   /* stats: percentiles are numbers (any JSON number) or null. */
   var decodeStats = wrap(function (payload) {
     var o = members(payload);
@@ -589,11 +658,12 @@
     return out;
   });
 
-  /* Plain-text status topics: "online" / "offline". */
+  /* Plain-text status topics: "online" / "offline"; the hub's also "degraded" (it runs
+     but cannot store calls: full or read-only disk). */
   function decodeOnline(payload) {
     var text;
     try { text = payloadText(payload); } catch (e) { return { ok: false, error: e instanceof Fail ? e.name : 'json' }; }
-    if (text === 'online' || text === 'offline') return { ok: true, value: text };
+    if (text === 'online' || text === 'offline' || text === 'degraded') return { ok: true, value: text };
     return { ok: false, error: 'range' };
   }
 
@@ -645,6 +715,7 @@
     decodeCmdReply: decodeCmdReply,
     decodeInfo: decodeInfo,
     decodeStats: decodeStats,
+    decodeSite: decodeSite,
     decodeOnline: decodeOnline,
     buildCmd: buildCmd,
     decoders: {
@@ -655,6 +726,7 @@
       cmd: decodeCmd,
       cmd_reply: decodeCmdReply,
       info: decodeInfo,
+      site: decodeSite,
       stats: decodeStats
     }
   };

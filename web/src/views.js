@@ -6,7 +6,9 @@
  * A classic script (see protocol.js); defines window.CallbellViews.
  *
  * The page gives it a context (init): {tables, devices, pendingFor(key),
- * guarded(key), hubNow(), thresholds, onTable(tableId), onRequest(tableId, call)}.
+ * guarded(key), hubNow(), thresholds, tableName(tableId), onTable(tableId), onRequest(tableId, call)}.
+ * thresholds ({warn_s, late_s}) and tableName (the site message's display name, or
+ * null) follow the hub's site message (docs/protocol.md "site").
  */
 (function (root) {
   'use strict';
@@ -67,10 +69,7 @@
     tile.dataset.table = id;
     var head = el('div', 'tile-head');
     head.appendChild(el('span', 'tile-label', 'Table'));
-    var num = el('span', 'tile-num', id);
-    num.title = 'Table ' + id;
-    if (id.length > 3) { num.classList.add('long'); head.classList.add('long'); }
-    head.appendChild(num);
+    head.appendChild(el('span', 'tile-num', id));
     tile.appendChild(head);
     tile.appendChild(el('div', 'tile-free', 'Free'));
     tile.appendChild(el('ul', 'tile-requests'));
@@ -129,7 +128,23 @@
     li.querySelector('.tile-req-meta').hidden = by.hidden && rep.hidden && presses.hidden;
   }
 
+  /* A table's label and number, or its display name from the site message (which a
+   * reload may change at any time): "Table / 7", or "Patio 2" on up to two lines. */
+  function showTableName(label, num, id) {
+    var name = ctx.tableName ? ctx.tableName(id) : null;
+    var text = name || id;
+    if (num.textContent !== text) num.textContent = text;
+    num.title = name ? name + ' (table ' + id + ')' : 'Table ' + id;
+    num.classList.toggle('named', !!name);
+    num.classList.toggle('long', !name && id.length > 3);
+    label.hidden = !!name;
+    return text;
+  }
+
   function updateTile(tile, st) {
+    var head = tile.querySelector('.tile-head');
+    showTableName(head.querySelector('.tile-label'), head.querySelector('.tile-num'), st.table);
+    head.classList.toggle('long', head.querySelector('.tile-num').classList.contains('long'));
     var open = st.requests.length > 0;
     var action = M.tableAction(st);
     var targets = action ? M.tableTargets(st, action) : [];
@@ -198,6 +213,7 @@
     var r = item.request;
     var key = M.requestKey(item.table, r);
     var p = ctx.pendingFor(key);
+    showTableName(li.querySelector('.call-table-label'), li.querySelector('.call-table-num'), item.table);
     li.dataset.status = r.status;
     li.dataset.kind = r.kind;
     if (p) li.dataset.pending = p.action; else delete li.dataset.pending;

@@ -71,6 +71,7 @@ typedef struct cb_device_config {
     uint8_t button_count; /* 1..CB_DEVICE_MAX_BUTTONS */
     uint32_t debounce_ms; /* 0 = CB_DEBOUNCE_DEFAULT_MS */
     bool active_high;     /* seed wiring: pull-down, rising edge = true */
+    bool sleepy;          /* power=sleepy: cb_device_sleep_plan may let it sleep */
     cb_device_log_fn log; /* optional */
     void *log_ctx;
 } cb_device_config;
@@ -105,7 +106,32 @@ typedef struct cb_device {
      * press by it): the wrapping counter of cb_device_poll, extended at each wrap */
     uint32_t clock_last_ms;
     uint32_t clock_wraps;
+    bool active_seen;          /* a press, delivery or state since init */
+    bool delivered_unseen;     /* a PUBACK since the last poll */
+    uint32_t last_activity_ms; /* the last of them (sleepy mode lingers after it) */
 } cb_device;
+
+/* Sleepy mode (power=sleepy, a battery table): the engine decides when the shell may
+ * turn the radio off and sleep, and how long to stay up. */
+#define CB_SLEEPY_LINGER_MS 10000      /* after the last press, delivery or state: show the answer */
+#define CB_SLEEPY_MAX_AWAKE_MS 60000   /* a wake that cannot deliver its presses stops trying... */
+#define CB_SLEEPY_RETRY_MS (5 * 60000) /* ...and tries again this much later (the presses wait in RAM) */
+
+typedef enum cb_sleep_reason {
+    CB_SLEEP_NOT_SLEEPY = 0,  /* stay: power=connected */
+    CB_SLEEP_BUTTON_SETTLING, /* stay: a button is being pressed or bouncing */
+    CB_SLEEP_DELIVERING,      /* stay: presses wait for the hub's answer */
+    CB_SLEEP_SHOWING_ACK,     /* stay: the LED shows a fresh acknowledgement */
+    CB_SLEEP_LINGERING,       /* stay: the answer may come (CB_SLEEPY_LINGER_MS) */
+    CB_SLEEP_IDLE,            /* sleep until a button */
+    CB_SLEEP_GIVE_UP_FOR_NOW  /* sleep, then retry delivery by timer (wake_in_ms) */
+} cb_sleep_reason;
+
+typedef struct cb_sleep_plan {
+    bool may_sleep;
+    uint32_t wake_in_ms; /* 0: only a button wakes it; else also a timer after this long */
+    cb_sleep_reason reason;
+} cb_sleep_plan;
 
 /* Validates cfg (ids, kinds, button count) and starts the engine disconnected.
  * Returns CB_OK, CB_E_BAD_ID, CB_E_BAD_KIND, CB_E_RANGE (button count), CB_E_ARG. */
@@ -115,9 +141,17 @@ cb_status cb_device_init(cb_device *dev, const cb_device_config *cfg, const cb_m
  * "offline", retained, QoS 1. Returns CB_OK or CB_E_BUFFER. */
 cb_status cb_device_will(const cb_device *dev, char *topic, size_t topic_cap, const char **payload);
 
-/* A button's pin changed: level after the edge, at t_ms. Debounced; a press enters
- * the outbox. Returns CB_OK, CB_E_RANGE (no such button), CB_E_FULL (dropped). */
+/* A button's pin changed: level after the edge, at t_ms. Debounced (debounce.h): a
+ * press counts once the button has stayed pressed for the debounce time, which this
+ * call, cb_device_sample or cb_device_poll notices; then it enters the outbox with
+ * the time of its first edge. Returns CB_OK, CB_E_RANGE (no such button), CB_E_FULL
+ * (a press settled here was dropped). */
 cb_status cb_device_edge(cb_device *dev, uint8_t button, bool level_high, uint32_t t_ms);
+
+/* The button's pin read at now_ms (the shell reads every pin each loop, so an edge
+ * the interrupt missed or a glitch it saw half is judged by the level). Same returns
+ * as cb_device_edge. */
+cb_status cb_device_sample(cb_device *dev, uint8_t button, bool level_high, uint32_t now_ms);
 
 /* The broker accepted the connection: publishes "online" (retained), subscribes to the
  * tables' state topics. Unacknowledged presses will be sent again by cb_device_poll. */
@@ -126,9 +160,9 @@ cb_status cb_device_connected(cb_device *dev, uint32_t now_ms);
 /* The connection is gone: in-flight presses go back to waiting (order kept). */
 cb_status cb_device_disconnected(cb_device *dev);
 
-/* Sends waiting presses (oldest first, at most CB_DEVICE_INFLIGHT in flight) when
- * connected. Call it from the main loop. Returns CB_OK (also when there was nothing
- * to do or the client was busy). */
+/* Settles debounced presses (a drop is logged), then sends waiting presses (oldest
+ * first, at most CB_DEVICE_INFLIGHT in flight) when connected. Call it from the main loop. Returns CB_OK (also when
+ * there was nothing to do or the client was busy). */
 cb_status cb_device_poll(cb_device *dev, uint32_t now_ms);
 
 /* PUBACK for message id `mid`. Unknown mids (info, status) are fine: CB_OK. */
@@ -146,6 +180,14 @@ cb_status cb_device_set_vitals(cb_device *dev, uint16_t battery_mv, int8_t rssi)
 
 /* Publishes the retained info message. */
 cb_status cb_device_publish_info(cb_device *dev, const cb_info *info);
+
+/* Whether the device may sleep now (radio off, dormant until a button or the timer),
+ * for a device awake since woke_ms: never while a button settles; not while presses
+ * wait for the broker, for up to CB_SLEEPY_MAX_AWAKE_MS of this wake (then it sleeps
+ * and retries by timer); not while a fresh ack is shown (CB_LED_ACK_HOLD_MS) or
+ * within CB_SLEEPY_LINGER_MS of the last press, delivery or state. Always stays
+ * without cfg.sleepy. Returns CB_OK or CB_E_ARG. */
+cb_status cb_device_sleep_plan(const cb_device *dev, uint32_t woke_ms, uint32_t now_ms, cb_sleep_plan *plan);
 
 /* LED mode for one table (index into dev->tables) or CB_ALL_TABLES (the most urgent
  * of all: fast > double > slow > on > off), and whether the LED is lit at now_ms

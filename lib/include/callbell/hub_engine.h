@@ -24,6 +24,9 @@
  * - cmd_reply() (optional, may be NULL): the answer to a command that names a client
  *   ("from"), sent after the commit like reply().
  * - reject(): a message was refused; `reason` is a line for the log.
+ * - kinds() (optional, may be NULL: every table offers all four): the buttons table
+ *   `t` offers, a bit (1u << cb_kind) each (the site file's [kinds]). A press of
+ *   another kind is refused (bad_kind) and answered; 0 counts as all four.
  * A port returning anything but CB_OK stops the event: the engine returns that status
  * and the shell must not commit (its transaction holds half an event). */
 #ifndef CALLBELL_HUB_ENGINE_H
@@ -66,6 +69,7 @@ typedef struct cb_hub_ports {
     cb_status (*reply)(void *ctx, const char *device, const cb_press_reply *r);
     cb_status (*cmd_reply)(void *ctx, const char *client, const cb_cmd_reply *r);
     void (*reject)(void *ctx, const char *reason);
+    uint8_t (*kinds)(void *ctx, const cb_table *t);
 } cb_hub_ports;
 
 typedef struct cb_hub_counters {
@@ -115,5 +119,20 @@ typedef enum cb_reconcile {
     CB_RECONCILE_DROP      /* stored idle, no longer configured: forget it and clear its retained state */
 } cb_reconcile;
 cb_status cb_hub_reconcile(bool configured, const cb_table *stored, cb_reconcile *out);
+
+/* One active hub per site (docs/protocol.md "hub info"): what a hub does before it
+ * connects with the site's hub client id. */
+typedef enum cb_claim {
+    CB_CLAIM_FREE = 0,     /* no other hub: connect */
+    CB_CLAIM_ASK,          /* another hub may be serving: ask it ("info", QoS 0) and wait */
+    CB_CLAIM_OTHER_ACTIVE, /* it answered: refuse to start / stop, never take its session */
+    CB_CLAIM_STALE         /* it did not answer: it died without its will, take over */
+} cb_claim;
+/* From the retained hub/status (`online`) and the instance hub/info names ("" when
+ * none), this hub's own instance `mine`, and whether it has been connected before
+ * (`reconnect`): FREE or ASK. CB_E_ARG for NULL. */
+cb_status cb_hub_claim_start(bool online, const char *info_instance, const char *mine, bool reconnect, cb_claim *out);
+/* After ASK: OTHER_ACTIVE when an answer came, else STALE. CB_E_ARG for NULL. */
+cb_status cb_hub_claim_answer(bool answered, cb_claim *out);
 
 #endif

@@ -28,6 +28,7 @@
 #define CB_REASON_MAX 160    /* press reply "reason" */
 #define CB_ERROR_NAME_MAX 23 /* press reply "error" */
 #define CB_JSON_SAFE_MAX ((uint64_t)9007199254740991) /* 2^53 - 1: exact in JavaScript */
+#define CB_PRESS_AGE_MAX_MS 86400000u                 /* 24 h: a press "age_ms" beyond is read as this */
 
 typedef enum cb_kind { CB_KIND_CALL = 0, CB_KIND_BILL, CB_KIND_WATER, CB_KIND_CANCEL, CB_KIND_COUNT } cb_kind;
 typedef enum cb_table_status { CB_IDLE = 0, CB_CALLING, CB_ACKNOWLEDGED } cb_table_status;
@@ -43,7 +44,9 @@ typedef enum cb_topic_type {
     CB_TOPIC_HUB_STATUS,    /* callbell/<site>/hub/status */
     CB_TOPIC_HUB_STATS,     /* callbell/<site>/hub/stats */
     CB_TOPIC_HUB_REQUEST,   /* callbell/<site>/hub/request */
-    CB_TOPIC_REPLY          /* callbell/<site>/reply/<client> */
+    CB_TOPIC_REPLY,         /* callbell/<site>/reply/<client> */
+    CB_TOPIC_HUB_INFO,      /* callbell/<site>/hub/info */
+    CB_TOPIC_HUB_SITE       /* callbell/<site>/hub/site */
 } cb_topic_type;
 
 typedef struct cb_topic {
@@ -57,7 +60,7 @@ typedef struct cb_press {
     uint32_t boot;
     uint32_t seq; /* >= 1 */
     cb_kind kind;
-    uint32_t age_ms;
+    uint32_t age_ms;            /* <= CB_PRESS_AGE_MAX_MS: the decoder clamps larger ones */
     char text[CB_TEXT_MAX + 1]; /* "" when absent */
     bool has_battery;
     uint16_t battery_mv; /* 0..10000 */
@@ -113,7 +116,13 @@ typedef struct cb_cmd {
 } cb_cmd;
 
 /* A question to the hub (docs/protocol.md "request / reply"). */
-typedef enum cb_query_kind { CB_QUERY_OTHER = 0, CB_QUERY_STATS, CB_QUERY_CALLS, CB_QUERY_REPORT } cb_query_kind;
+typedef enum cb_query_kind {
+    CB_QUERY_OTHER = 0,
+    CB_QUERY_STATS,
+    CB_QUERY_CALLS,
+    CB_QUERY_INFO,
+    CB_QUERY_REPORT
+} cb_query_kind;
 /* How a report groups requests (its "by"); CB_BY_NONE: overall only. */
 typedef enum cb_report_by { CB_BY_NONE = 0, CB_BY_TABLE, CB_BY_KIND, CB_BY_STAFF, CB_BY_HOUR, CB_BY_DAY } cb_report_by;
 #define CB_QUERY_NAME_MAX 16
@@ -126,7 +135,8 @@ typedef struct cb_query {
     bool has_until;
     uint64_t until;               /* report: hub clock ms, 1 .. 2^53-1 (exclusive) */
     cb_report_by by;              /* report: CB_BY_NONE when absent */
-    char reply_to[CB_TOPIC_SIZE]; /* callbell/<site>/reply/<id>, checked by the hub */
+    char reply_to[CB_TOPIC_SIZE]; /* callbell/<site>/reply/<id>, checked by the hub; "" when
+                                   * absent (MQTT 5: the message's response topic) */
 } cb_query;
 
 /* The hub's answer to a cmd with "from" (docs/protocol.md "cmd reply"). */
@@ -138,6 +148,41 @@ typedef struct cb_cmd_reply {
     char error[CB_ERROR_NAME_MAX + 1]; /* not ok */
     char reason[CB_REASON_MAX + 1];    /* not ok */
 } cb_cmd_reply;
+
+/* Who the hub is (docs/protocol.md "hub info"): retained, and the answer to "info". */
+#define CB_HOST_MAX 64
+#define CB_DB_SHOWN_MAX 200
+typedef struct cb_hub_info {
+    char instance[CB_ID_SIZE];    /* new for every hub process */
+    char host[CB_HOST_MAX + 1];   /* 1..64 bytes */
+    uint32_t pid;                 /* >= 1 */
+    char db[CB_DB_SHOWN_MAX + 1]; /* 1..200 bytes (cb_hub_info_set_db shortens) */
+    uint64_t started_at;          /* hub clock ms */
+} cb_hub_info;
+
+/* The site as the hub understood it (docs/protocol.md "site"). The tables live in
+ * the caller's array: a decoder fills tables[0..n_tables) of tables_cap. */
+#define CB_SITE_PAYLOAD_MAX 65536 /* bytes; the only payload besides replies over 1024 */
+#define CB_SITE_LIST_MAX 1000     /* tables a site message lists at most */
+#define CB_DISPLAY_NAME_MAX 64    /* bytes of UTF-8: a table's or the site's name */
+#define CB_SITE_SECONDS_LIMIT 86400u
+typedef struct cb_site_entry {
+    char id[CB_ID_SIZE];
+    char name[CB_DISPLAY_NAME_MAX + 1];
+    uint8_t kinds; /* bit (1u << cb_kind) per button offered; all four when "kinds" is absent */
+} cb_site_entry;
+#define CB_KINDS_ALL ((uint8_t)((1u << CB_KIND_COUNT) - 1u))
+
+typedef struct cb_site {
+    char site[CB_ID_SIZE];
+    char name[CB_DISPLAY_NAME_MAX + 1];
+    uint32_t warn_s, late_s;           /* board colours: 0..86400, warn_s <= late_s */
+    uint32_t realert_s, ack_timeout_s; /* the hub's escalation: 1..86400 */
+    uint32_t table_count;              /* tables the hub serves, >= n_tables */
+    uint32_t n_tables;                 /* tables listed */
+    cb_site_entry *tables;             /* the caller's array of tables_cap entries */
+    uint32_t tables_cap;
+} cb_site;
 
 typedef struct cb_info {
     char fw[CB_FW_MAX + 1];
@@ -230,8 +275,9 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  *   after reply_to *out still holds id and reply_to (the asker can be told what is
  *   wrong); otherwise *out is zeroed. id is an id (bad_id), query a string of at most 16 bytes
  *   (too_long; an unknown name decodes as CB_QUERY_OTHER so the hub can say so),
- *   since an optional integer 0 .. 2^53-1 (range), reply_to a topic string of at most
- *   128 bytes (too_long; its shape is the hub's to check). Then until, an optional
+ *   since an optional integer 0 .. 2^53-1 (range), reply_to an optional topic string
+ *   of at most 128 bytes (too_long; its shape is the hub's to check; absent: "", for
+ *   an MQTT 5 asker that names a response topic instead). Then until, an optional
  *   integer 1 .. 2^53-1 (range), and by, an optional string table, kind, staff, hour
  *   or day (range otherwise; type if not a string); the decoder reads them for any
  *   query, the encoder writes them when set.
@@ -240,6 +286,8 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  * - cmd reply: table, action, call (0..INT64_MAX), ok; error and reason required
  *   when not ok (as in the press reply).
  * - press: up_ms and sent_at, when present, are 0 .. 2^53-1 (range beyond).
+ * - press: age_ms above CB_PRESS_AGE_MAX_MS is decoded as CB_PRESS_AGE_MAX_MS (not
+ *   an error: the press is a guest's call); above 4294967295 it is range.
  * - state: "requests" is required and must be an array (type) of at most
  *   CB_REQUEST_MAX objects (range beyond; an element that is not an object is type).
  *   Each request: kind (required; "cancel" is bad_kind), call >= 1, status calling or
@@ -281,6 +329,32 @@ cb_status cb_cmd_encode(const cb_cmd *cmd, char *buf, size_t cap, size_t *len);
 
 cb_status cb_info_decode(const char *payload, size_t len, cb_info *out);
 cb_status cb_info_encode(const cb_info *info, char *buf, size_t cap, size_t *len);
+
+/* hub info: checked in the order instance (bad_id), host, pid (1..2^32-1, range),
+ * db, started_at (0..2^53-1). host and db are 1..64 / 1..200 bytes (too_long beyond;
+ * empty or holding "\u0000": range). */
+cb_status cb_hub_info_decode(const char *payload, size_t len, cb_hub_info *out);
+cb_status cb_hub_info_encode(const cb_hub_info *info, char *buf, size_t cap, size_t *len);
+/* Copies a database path into info->db, shortened to "..." and its last 197 bytes
+ * when longer than 200 bytes (never cutting a UTF-8 character). CB_E_ARG for NULL,
+ * CB_E_RANGE for an empty path. */
+cb_status cb_hub_info_set_db(cb_hub_info *info, const char *path);
+
+/* Display names (the site's and its tables'): 1..64 bytes of UTF-8 without control
+ * characters. CB_OK, CB_E_TOO_LONG, CB_E_JSON (not UTF-8), CB_E_RANGE (empty or a
+ * control character); CB_E_ARG for NULL. */
+cb_status cb_display_name_check(const char *name, size_t len);
+
+/* Site payloads (up to CB_SITE_PAYLOAD_MAX bytes). The decoder needs out->tables and
+ * out->tables_cap set by the caller (everything else is overwritten); a message with
+ * more tables than tables_cap is CB_E_FULL (CB_SITE_LIST_MAX entries always do).
+ * Checked in the order of docs/protocol.md's table: site, name, warn_s, late_s
+ * (range if below warn_s), realert_s, ack_timeout_s, table_count, tables (type if not
+ * an array; range beyond 1000 elements; each: type if not an object, id, name, kinds;
+ * then range for an id listed twice), then range if table_count < n_tables.
+ * The encoder writes "kinds" only for a table that does not offer all four. */
+cb_status cb_site_decode(const char *payload, size_t len, cb_site *out);
+cb_status cb_site_encode(const cb_site *site, char *buf, size_t cap, size_t *len);
 
 /* Writes the seed-style readable text for a press, e.g. "Table 3: bill", into
  * buf[cap]. Returns CB_OK, CB_E_BAD_ID, CB_E_BAD_KIND or CB_E_BUFFER. */
