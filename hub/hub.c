@@ -75,7 +75,7 @@ void cb_hub_reject(cb_hub *hub, const char *fmt, ...)
 static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
     cb_hub *hub = ctx;
-    if (hub->store_failed)
+    if (hub->store_failed || cb_ha_message(hub, msg))
         return;
     cb_topic tp;
     cb_status st = cb_topic_parse(msg->topic, strlen(msg->topic), &tp);
@@ -138,6 +138,7 @@ static void on_connect(void *ctx)
     cb_hub_publish_info(hub); /* right behind "online": who is online */
     /* the broker may have lost its retained store while we were away: say it again */
     mark_all_dirty(hub);
+    cb_ha_connected(hub);
     hub->site_dirty = true;
 }
 
@@ -165,6 +166,7 @@ static void publish_dirty(cb_hub *hub, int window)
             return;
         }
         hub->outstanding++;
+        cb_ha_state(hub, &t.state);
     }
 }
 
@@ -340,6 +342,7 @@ static cb_mqtt *connect_broker(cb_hub *hub, char *err, size_t err_cap)
      * sign in again when hub/status turns online */
     snprintf(filter, sizeof filter, "callbell/%s/staff/+/signin", site);
     cb_mqtt_subscribe(m, filter, 0);
+    cb_ha_subscribe(hub, m);
     char why[512];
     if (cb_mqtt_connect(m, 5000, why, sizeof why) != 0)
         cb_log("%s; will keep trying", why); /* the hub outlives broker restarts */
@@ -472,6 +475,7 @@ static void run(cb_hub *hub, volatile sig_atomic_t *stop)
             escalate(hub);
             cb_hub_registry_watch(hub);
             reject_window(hub, false); /* report what a flood suppressed */
+            cb_ha_tick(hub);
         }
         if (hub->opt->reload && *hub->opt->reload) {
             *hub->opt->reload = 0;
@@ -572,6 +576,10 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     cb_log("site %s: %u tables, %u with open requests, database %s", opt->site, hub.tables.count - gone,
            hub.tables.open_count, opt->db_path);
     cb_hub_site_init(&hub);
+    if (cb_ha_start(&hub) != 0) {
+        snprintf(err, sizeof err, "out of memory");
+        goto err;
+    }
     hub.mqtt = connect_broker(&hub, err, sizeof err);
     if (!hub.mqtt)
         goto err;
@@ -588,6 +596,7 @@ out:
     cb_store_close(hub.store);
     cb_db_unlock(hub.db_lock);
     cb_table_index_free(&hub.tables);
+    cb_ha_stop(&hub);
     free(hub.devices);
     cb_hub_registry_close(&hub);
     return rc;

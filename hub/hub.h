@@ -43,6 +43,7 @@ typedef struct cb_hub_options {
     uint32_t signin_ttl_s;      /* 0: the engine's default */
     const char *registry_path;  /* the site's registry of devices (pc/registry.h); NULL = any device presses */
     const cb_url *claim_broker; /* who asks "is another hub online?" (roles: the admin credential); NULL: the hub's */
+    const char *ha_prefix;      /* Home Assistant discovery prefix ("homeassistant"), NULL: off */
 } cb_hub_options;
 
 /* Runs until *stop becomes non-zero. Returns the process exit code. */

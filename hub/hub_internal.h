@@ -5,6 +5,7 @@
 #define CALLBELL_HUB_INTERNAL_H
 
 #include "callbell/hub_engine.h"
+#include "callbell/notify.h"
 #include "hub.h"
 #include "mqtt_client.h"
 #include "registry.h"
@@ -40,6 +41,10 @@ typedef struct cb_hub {
     const char *topic;           /* of the message being handled, for rejection lines */
     uint64_t reject_window_ms;   /* rate limit of rejection log lines (cb_hub_reject) */
     unsigned reject_logged, reject_suppressed;
+    cb_notify_memory *ha_memory;   /* Home Assistant discovery on: what its events announced */
+    uint64_t ha_waiting_ms;        /* monotonic: the last round of waiting times */
+    bool ha_configs_due;           /* connected since the configs last went out */
+    const cb_site_config *ha_site; /* the site the configs last went out for (a reload changes it) */
     /* one active hub per site (hub_authority.c) */
     cb_hub_info info;    /* who this hub is: retained hub/info, the "info" answer */
     bool connected_once; /* a later connect is a reconnect: the session may have been taken */
@@ -98,6 +103,24 @@ int cb_hub_registry_open(cb_hub *hub, char *err, size_t err_cap);
 void cb_hub_registry_watch(cb_hub *hub);
 void cb_hub_registry_close(cb_hub *hub);
 cb_hub_permit cb_hub_registry_permit(void *ctx, const char *device, const char *table, const char **tables);
+/* ha_discovery.c: Home Assistant MQTT discovery, when opt->ha_prefix is set (else
+ * every call does nothing). start: 0 or -1 (out of memory). connected: on each
+ * connect (the configs go out with the next tick). state: after a table's state went
+ * out (events, waiting time). tick: every second (configs when due, waiting times
+ * every 10 s). */
+#define CB_HA_STAFF_NAME "Home Assistant"
+int cb_ha_start(cb_hub *hub);
+void cb_ha_stop(cb_hub *hub);
+void cb_ha_connected(cb_hub *hub);
+/* Subscribes m to this site's discovery configs and devices' info (QoS 0: not queued
+ * while away). */
+void cb_ha_subscribe(cb_hub *hub, cb_mqtt *m);
+/* A retained config of this site's: removed when its table is gone. A device's info:
+ * its configs (an empty info, a retired device: removed). true if msg was one of
+ * these (the hub does nothing else with them). */
+bool cb_ha_message(cb_hub *hub, const struct mosquitto_message *msg);
+void cb_ha_state(cb_hub *hub, const cb_state *st);
+void cb_ha_tick(cb_hub *hub);
 
 /* hub_reports.c */
 void cb_hub_publish_stats(cb_hub *hub);

@@ -1,5 +1,6 @@
 /* hub_reports.c - what the hub tells about its history: today's response times
- * (retained, for the boards) and answers to `callbell stats` / `callbell calls`. */
+ * (retained, for the boards) and answers to `callbell stats` / `callbell calls` /
+ * `callbell report` (and the web board's reports view). */
 #define _POSIX_C_SOURCE 200809L
 #include "hub_internal.h"
 
@@ -112,6 +113,40 @@ static cJSON *stats_result(cb_hub *hub, uint64_t since, char *err, size_t err_ca
         return NULL;
     }
     return r;
+}
+
+typedef struct report_ctx {
+    cJSON *result, *groups;
+} report_ctx;
+
+static void add_report_group(void *ctx, const char *key, const cb_response_stats *s)
+{
+    report_ctx *c = ctx;
+    cJSON *o = stats_object(s);
+    if (key == NULL) {
+        cJSON_AddItemToObject(c->result, "overall", o);
+        return;
+    }
+    cJSON_AddItemToArray(c->groups, o);
+    cJSON_AddStringToObject(o, "key", key);
+}
+
+/* docs/protocol.md "request / reply": report. */
+static cJSON *report_result(cb_hub *hub, const cb_query *q, char *err, size_t err_cap)
+{
+    const char *by = "";
+    cb_report_by_name(q->by, &by);
+    uint64_t since = q->has_since ? q->since : 0, until = q->has_until ? q->until : 0;
+    report_ctx c = {.result = cJSON_CreateObject()};
+    cJSON_AddNumberToObject(c.result, "since", (double)since);
+    cJSON_AddNumberToObject(c.result, "until", (double)until);
+    cJSON_AddStringToObject(c.result, "by", by);
+    c.groups = cJSON_AddArrayToObject(c.result, "groups");
+    if (cb_store_report(hub->store, since, until, q->by, add_report_group, &c, err, err_cap) != 0) {
+        cJSON_Delete(c.result);
+        return NULL;
+    }
+    return c.result;
 }
 
 typedef struct open_request {
@@ -241,9 +276,13 @@ void cb_hub_handle_request(cb_hub *hub, const char *payload, size_t len)
         reply(hub, &to, q.id, calls, "out of memory");
     } else if (q.kind == CB_QUERY_INFO) {
         reply(hub, &to, q.id, cb_hub_info_json(hub), "cannot encode this hub's info");
+    } else if (q.kind == CB_QUERY_REPORT) {
+        char err[512];
+        cJSON *r = report_result(hub, &q, err, sizeof err);
+        reply(hub, &to, q.id, r, err);
     } else {
         char err[128];
-        snprintf(err, sizeof err, "unknown query '%.16s' (want stats, calls or info)", q.name);
+        snprintf(err, sizeof err, "unknown query '%.16s' (want stats, calls, info or report)", q.name);
         reply(hub, &to, q.id, NULL, err);
     }
 }

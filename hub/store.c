@@ -588,13 +588,9 @@ int cb_store_record(cb_store *s, const char *table, const cb_change *c, const ch
     return run(s, ST_CALL, "recording request", err, err_cap);
 }
 
-/* Nearest-rank percentile of sorted ms values, in seconds. */
-static double percentile_s(const int64_t *v, size_t n, double p)
+sqlite3 *cb_store_sqlite(cb_store *s)
 {
-    size_t rank = (size_t)ceil(p * (double)n);
-    if (rank < 1)
-        rank = 1;
-    return (double)v[rank - 1] / 1000.0;
+    return s->db;
 }
 
 static int collect(cb_store *s, const char *sql, uint64_t since, const char *table, int64_t **out, size_t *n, char *err,
@@ -637,12 +633,7 @@ static int durations(cb_store *s, const char *sql, uint64_t since, const char *t
     memset(out, 0, sizeof *out);
     if (collect(s, sql, since, table, &v, &n, err, err_cap) != 0)
         return -1;
-    out->count = n;
-    if (n) {
-        out->p50_s = percentile_s(v, n, 0.5);
-        out->p90_s = percentile_s(v, n, 0.9);
-        out->max_s = (double)v[n - 1] / 1000.0;
-    }
+    cb_duration_summarise(v, n, out);
     free(v);
     return 0;
 }

@@ -74,11 +74,27 @@ typedef struct cb_response_stats {
     cb_duration_stats done; /* first press to done (cancelled calls are not counted) */
 } cb_response_stats;
 
+/* Summarises n durations in ms sorted ascending (v may be NULL when n is 0): count,
+ * nearest-rank p50 and p90, max. The one rule for every response-time figure. */
+void cb_duration_summarise(const int64_t *v, size_t n, cb_duration_stats *out);
+
 /* For one table (table != NULL) or all tables. */
 int cb_store_response_stats(cb_store *s, uint64_t since, const char *table, cb_response_stats *out, char *err,
                             size_t err_cap);
 /* Calls fn for each table id that has calls since `since`. */
 int cb_store_tables_with_calls(cb_store *s, uint64_t since, void (*fn)(void *ctx, const char *table), void *ctx,
                                char *err, size_t err_cap);
+
+/* Report (docs/protocol.md "request / reply": report): the requests first pressed in
+ * [since, until) (until 0: no end), grouped by `by`. Calls fn once per group in
+ * ascending key order, then once with key NULL for all of them together. Keys: the
+ * table id, kind name, first acknowledger ("" if never acknowledged), local hour of
+ * day "00".."23" or local day "YYYY-MM-DD" of the first press. 0 or -1 with err. */
+int cb_store_report(cb_store *s, uint64_t since, uint64_t until, cb_report_by by,
+                    void (*fn)(void *ctx, const char *key, const cb_response_stats *st), void *ctx, char *err,
+                    size_t err_cap);
+
+/* The hub thread's connection, for the reports in store_report.c (read only). */
+sqlite3 *cb_store_sqlite(cb_store *s);
 
 #endif

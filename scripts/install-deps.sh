@@ -7,7 +7,7 @@ profile=${1:-run}
 cd "$(dirname "$0")/.."
 
 run_pkgs=(build-essential cmake pkg-config mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev
-          libncurses-dev libcjson-dev libinih-dev libsystemd-dev help2man ca-certificates openssl)
+          libncurses-dev libcjson-dev libinih-dev libsystemd-dev libcurl4-openssl-dev help2man ca-certificates openssl)
 test_pkgs=(libcmocka-dev clang clang-format libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi tmux chromium libnss3-tools
            python3 sqlite3 openssl lintian dpkg-dev file systemd iproute2 nftables)
 pkgs=("${run_pkgs[@]}")

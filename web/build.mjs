@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds the static board into OUTDIR: the page files of web/src/ plus mqtt.js's
-// browser bundle from node_modules (installed from package-lock.json by `npm ci`).
+// Builds the static board into OUTDIR: the page files of web/src/ plus mqtt.js's and
+// uPlot's browser bundles from node_modules (installed from package-lock.json by `npm ci`).
 //
 //   node web/build.mjs OUTDIR
 //
@@ -20,10 +20,16 @@ if (!out || process.argv.length > 3) {
 const outDir = resolve(out);
 const srcDir = join(here, 'src');
 const mqttBundle = join(here, 'node_modules', 'mqtt', 'dist', 'mqtt.min.js');
+// uPlot draws the reports view's charts (reports.html)
+const uplotDir = join(here, 'node_modules', 'uplot', 'dist');
+const vendored = [[mqttBundle, 'mqtt.min.js'], [join(uplotDir, 'uPlot.iife.min.js'), 'uPlot.iife.min.js'],
+  [join(uplotDir, 'uPlot.min.css'), 'uPlot.min.css']];
 
-if (!existsSync(mqttBundle)) {
-  console.error(`build.mjs: ${mqttBundle} is missing; run \`npm ci --prefix ${here}\` first`);
-  process.exit(1);
+for (const [from] of vendored) {
+  if (!existsSync(from)) {
+    console.error(`build.mjs: ${from} is missing; run \`npm ci --prefix ${here}\` first`);
+    process.exit(1);
+  }
 }
 if (outDir === srcDir || outDir === here) {
   console.error('build.mjs: OUTDIR must not be web/ or web/src/');
@@ -41,8 +47,10 @@ for (const name of readdirSync(srcDir)) {
   copyFileSync(from, join(outDir, name));
   files.push(name);
 }
-copyFileSync(mqttBundle, join(outDir, 'mqtt.min.js'));
-files.push('mqtt.min.js');
+for (const [from, name] of vendored) {
+  copyFileSync(from, join(outDir, name));
+  files.push(name);
+}
 
 // Record what was built with which mqtt.js (shown in the settings panel's footer).
 const mqttVersion = JSON.parse(readFileSync(join(here, 'node_modules', 'mqtt', 'package.json'), 'utf8')).version;

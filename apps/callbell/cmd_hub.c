@@ -49,7 +49,10 @@ static const char help[] = "usage: callbell hub [options]\n\n"
                            "  --standby        instead of refusing, wait while another hub holds --db or serves\n"
                            "                   the site, and take over when it stops. Lossless with the same --db\n"
                            "                   (same machine); with another database the requests the other hub\n"
-                           "                   had open are not in it and show as idle\n" CB_COMMON_HELP;
+                           "                   had open are not in it and show as idle\n"
+                           "  --ha-discovery   publish Home Assistant MQTT discovery configs: per table a\n"
+                           "                   request event, calling, waiting seconds, an acknowledge button\n"
+                           "                   (docs/home-assistant.md)\n" CB_COMMON_HELP;
 
 /* systemd's readiness protocol (Type=notify); a no-op outside systemd. */
 static void notify_systemd(const char *state)
@@ -99,6 +102,7 @@ int cb_cmd_hub(int argc, char **argv)
                                              {"sync", required_argument, 0, 'y'},
                                              {"quiet", no_argument, 0, 'q'},
                                              {"max-devices", required_argument, 0, 'm'},
+                                             {"ha-discovery", no_argument, 0, 'H'},
                                              {"claim-timeout", required_argument, 0, 'c'},
                                              {"standby", no_argument, 0, 'w'},
                                              CB_COMMON_OPTIONS,
@@ -144,6 +148,9 @@ int cb_cmd_hub(int argc, char **argv)
             break;
         case 'q':
             o.log_events = false;
+            break;
+        case 'H':
+            o.ha_prefix = "homeassistant";
             break;
         case 'm':
             if (cb_parse_uint(&c, "--max-devices", optarg, 1000000, &n) != 0)

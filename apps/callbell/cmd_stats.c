@@ -3,6 +3,7 @@
 #include "cli_client.h"
 #include "clock.h"
 #include "commands.h"
+#include "when.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -19,40 +20,6 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
 {
     presence_watch *w = ctx;
     cb_cli_hub_message(msg, w->topic, &w->hub);
-}
-
-/* "today", "all", "2026-11-20", or a duration back from now: 30m, 12h, 7d. */
-static int parse_since(const char *s, uint64_t *out)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    if (strcmp(s, "all") == 0) {
-        *out = 0;
-        return 0;
-    }
-    if (strcmp(s, "today") == 0) {
-        localtime_r(&now, &tm);
-        tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-        tm.tm_isdst = -1;
-        *out = (uint64_t)mktime(&tm) * 1000u;
-        return 0;
-    }
-    char *end;
-    unsigned long n = strtoul(s, &end, 10);
-    if (end != s && s[0] != '-' && end[0] && !end[1] && strchr("mhd", end[0])) {
-        uint64_t unit = end[0] == 'm' ? 60 : end[0] == 'h' ? 3600 : 86400;
-        uint64_t back = (uint64_t)n * unit * 1000u, nowms = cb_wall_ms();
-        *out = back < nowms ? nowms - back : 0;
-        return 0;
-    }
-    memset(&tm, 0, sizeof tm);
-    end = strptime(s, "%Y-%m-%d", &tm);
-    if (end && !*end) {
-        tm.tm_isdst = -1;
-        *out = (uint64_t)mktime(&tm) * 1000u;
-        return 0;
-    }
-    return -1;
 }
 
 static void fmt(char *buf, size_t cap, const cJSON *o, const char *key)
@@ -86,7 +53,7 @@ int cb_cmd_stats(int argc, char **argv)
     cb_common_init(&c, "stats");
     bool json = false;
     uint64_t since = 0;
-    parse_since("today", &since);
+    cb_parse_when("today", &since);
     static const struct option longopts[] = {
         {"since", required_argument, 0, 's'}, {"json", no_argument, 0, 'j'}, CB_COMMON_OPTIONS, {0, 0, 0, 0}};
     int opt;
@@ -102,7 +69,7 @@ int cb_cmd_stats(int argc, char **argv)
                    CB_COMMON_HELP);
             return 0;
         } else if (opt == 's') {
-            if (parse_since(optarg, &since) != 0) {
+            if (cb_parse_when(optarg, &since) != 0) {
                 cb_fail(&c, "bad --since '%s': want today, all, YYYY-MM-DD or a span like 30m, 12h, 7d", optarg);
                 return 2;
             }

@@ -10,6 +10,8 @@ int cb_cmd_ack(int argc, char **argv);
 int cb_cmd_done(int argc, char **argv);
 int cb_cmd_calls(int argc, char **argv);
 int cb_cmd_stats(int argc, char **argv);
+int cb_cmd_report(int argc, char **argv);
+int cb_cmd_notify(int argc, char **argv);
 int cb_cmd_demo(int argc, char **argv);
 int cb_cmd_config(int argc, char **argv);
 int cb_cmd_device(int argc, char **argv);

@@ -19,6 +19,8 @@ static const struct {
     {"done", cb_cmd_done, "close a table's call"},
     {"calls", cb_cmd_calls, "list open calls (--json)"},
     {"stats", cb_cmd_stats, "response times from the hub's history"},
+    {"notify", cb_cmd_notify, "send new requests and re-alerts to ntfy and/or a webhook"},
+    {"report", cb_cmd_report, "requests and response times by table, kind, staff, hour, day (--csv)"},
     {"config", cb_cmd_config, "check a site file and print the site as understood"},
     {"device", cb_cmd_device, "table devices: add/list/remove credentials, set one up over USB"},
     {"staff", cb_cmd_staff_roles, "staff credentials: add, list, remove"},

@@ -15,6 +15,7 @@
 
 #include "callbell/hub_engine.h"
 #include "callbell/json.h"
+#include "callbell/notify.h"
 #include "callbell/protocol.h"
 
 #define CHECK(cond)                                                                                                    \
@@ -78,6 +79,30 @@ static void fuzz_arrays(const char *s, size_t len)
     }
 }
 
+/* The notify rule on a decoded state: one notification per calling request (when
+ * their ids differ: the decoder does not require it, the hub never repeats one), none
+ * the second time, one memory entry per request id. */
+static void fuzz_notify(const cb_state *st)
+{
+    static cb_notify_memory m;
+    cb_notification out[CB_REQUEST_MAX];
+    uint32_t n = 99, calling = 0, ids = 0;
+    CHECK(cb_notify_init(&m) == CB_OK);
+    for (uint32_t i = 0; i < st->n_requests; i++) {
+        bool repeated = false;
+        for (uint32_t j = 0; j < i; j++)
+            repeated = repeated || st->requests[j].call == st->requests[i].call;
+        ids += !repeated;
+        calling += st->requests[i].status == CB_CALLING;
+    }
+    CHECK(cb_notify_state(&m, st, out, CB_REQUEST_MAX, &n) == CB_OK && n <= calling);
+    CHECK(ids < st->n_requests || n == calling);
+    for (uint32_t i = 0; i < n; i++)
+        CHECK(strcmp(out[i].table, st->table) == 0 && out[i].level == out[i].request.repeats);
+    CHECK(m.n == ids);
+    CHECK(cb_notify_state(&m, st, out, CB_REQUEST_MAX, &n) == CB_OK && n == 0);
+}
+
 static void fuzz_payloads(const char *s, size_t len)
 {
     char buf[CB_STATE_PAYLOAD_SIZE]; /* the largest payload an encoder writes */
@@ -99,6 +124,7 @@ static void fuzz_payloads(const char *s, size_t len)
         CHECK(cb_state_status(&st, &derived) == CB_OK && derived == st.status);
         CHECK(cb_state_encode(&st, buf, sizeof buf, &n) == CB_OK);
         CHECK(cb_state_decode(buf, n, &st2) == CB_OK && memcmp(&st, &st2, sizeof st) == 0);
+        fuzz_notify(&st);
     }
     cb_cmd c, c2;
     if (cb_cmd_decode(s, len, &c) == CB_OK) {

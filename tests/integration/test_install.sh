@@ -14,6 +14,9 @@ expected=(
     usr/share/man/man5/callbell.conf.5.gz
     lib/systemd/system/callbell-broker.service
     lib/systemd/system/callbell-hub@.service
+    lib/systemd/system/callbell-notify@.service
+    usr/share/callbell/web/reports.html
+    usr/share/callbell/web/uPlot.iife.min.js
     etc/callbell/example.conf
     usr/share/doc/callbell/copyright
     usr/share/doc/callbell/changelog.Debian.gz
@@ -39,6 +42,8 @@ sed "s|/usr/bin/callbell|$root/usr/bin/callbell|" "$root/lib/systemd/system/call
     >"$TEST_TMP/units/callbell-broker.service"
 sed "s|/usr/bin/callbell|$root/usr/bin/callbell|" "$root/lib/systemd/system/callbell-hub@.service" \
     >"$TEST_TMP/units/callbell-hub@trattoria.service"
+sed "s|/usr/bin/callbell|$root/usr/bin/callbell|" "$root/lib/systemd/system/callbell-notify@.service" \
+    >"$TEST_TMP/units/callbell-notify@trattoria.service"
 for u in "$TEST_TMP"/units/*.service; do
     out=$(systemd-analyze verify --man=no "$u" 2>&1) || fail "systemd-analyze verify $(basename "$u"): $out"
     [ -z "$out" ] || fail "systemd-analyze verify $(basename "$u") warns: $out"
@@ -54,7 +59,7 @@ deb=$(ls "$TEST_TMP"/pkg/callbell_*.deb)
 listing=$(dpkg-deb -c "$deb")
 for f in "${expected[@]}"; do assert_contains "$listing" " ./$f" "dpkg-deb -c"; done
 depends=$(dpkg-deb -f "$deb" Depends)
-for pkg in "mosquitto," libmosquitto1 libsqlite3-0 libncursesw6 libcjson1 libinih1; do
+for pkg in "mosquitto," libmosquitto1 libsqlite3-0 libncursesw6 libcjson1 libinih1 libcurl4; do
     assert_contains "$depends" "$pkg" "the package's Depends"
 done
 assert_eq "$(dpkg-deb -I "$deb" conffiles)" "/etc/callbell/example.conf" "conffiles"

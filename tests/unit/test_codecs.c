@@ -1109,6 +1109,59 @@ static void test_age_classes(void **state)
     assert_int_equal(cb_waiting_s(0, 0, NULL), CB_E_ARG);
 }
 
+/* ---- report query ---------------------------------------------------------- */
+
+static void test_report_query(void **state)
+{
+    (void)state;
+    cb_query q, back;
+    memset(&q, 0, sizeof q);
+    strcpy(q.id, "r9");
+    q.kind = CB_QUERY_REPORT;
+    strcpy(q.name, "report");
+    strcpy(q.reply_to, "callbell/demo/reply/w");
+    q.has_since = true;
+    q.since = 5;
+    q.has_until = true;
+    q.until = 9;
+    q.by = CB_BY_DAY;
+    char buf[CB_PAYLOAD_SIZE];
+    size_t len = 0;
+    assert_int_equal(cb_query_encode(&q, buf, sizeof buf, &len), CB_OK);
+    assert_string_equal(buf, "{\"v\":1,\"id\":\"r9\",\"query\":\"report\",\"since\":5,\"until\":9,\"by\":\"day\","
+                             "\"reply_to\":\"callbell/demo/reply/w\"}");
+    assert_int_equal(cb_query_decode(buf, len, &back), CB_OK);
+    assert_memory_equal(&back, &q, sizeof q);
+    /* every grouping round trips by name; none is left out */
+    for (int b = CB_BY_NONE; b <= CB_BY_DAY; b++) {
+        const char *name = NULL;
+        cb_report_by parsed = CB_BY_NONE;
+        assert_int_equal(cb_report_by_name((cb_report_by)b, &name), CB_OK);
+        if (b == CB_BY_NONE) {
+            assert_string_equal(name, "");
+            assert_int_equal(cb_report_by_parse(name, &parsed), CB_E_RANGE);
+        } else {
+            assert_int_equal(cb_report_by_parse(name, &parsed), CB_OK);
+            assert_int_equal(parsed, b);
+        }
+    }
+    const char *name = NULL;
+    assert_int_equal(cb_report_by_name((cb_report_by)(CB_BY_DAY + 1), &name), CB_E_ARG);
+    assert_int_equal(cb_report_by_parse(NULL, &(cb_report_by){0}), CB_E_ARG);
+    assert_int_equal(cb_report_by_parse("Hour", &(cb_report_by){0}), CB_E_RANGE);
+    /* the encoder refuses what the decoder would */
+    q.until = 0;
+    assert_int_equal(cb_query_encode(&q, buf, sizeof buf, &len), CB_E_RANGE);
+    q.until = 9;
+    q.by = (cb_report_by)42;
+    assert_int_equal(cb_query_encode(&q, buf, sizeof buf, &len), CB_E_RANGE);
+    /* a "by" holding a NUL is not a grouping */
+    assert_int_equal(
+        cb_query_decode(P("{\"v\":1,\"id\":\"a\",\"reply_to\":\"t\",\"query\":\"report\",\"by\":\"day\\u0000\"}"),
+                        &back),
+        CB_E_RANGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1133,6 +1186,7 @@ int main(void)
         cmocka_unit_test(test_hub_info_set_db),
         cmocka_unit_test(test_name_check),
         cmocka_unit_test(test_age_classes),
+        cmocka_unit_test(test_report_query),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -356,7 +356,9 @@ static void check_cmd_reply(int index, const char *decoder, const cb_cmd_reply *
 static void check_query(int index, const char *decoder, const cb_query *q, const cJSON *fields)
 {
     const cJSON *f = NULL;
-    bool saw_since = false, saw_reply_to = false;
+    bool saw_since = false, saw_reply_to = false, saw_until = false, saw_by = false;
+    const char *by = "?";
+    cb_report_by_name(q->by, &by);
     cJSON_ArrayForEach(f, fields)
     {
         const char *k = f->string;
@@ -370,14 +372,22 @@ static void check_query(int index, const char *decoder, const cb_query *q, const
         } else if (strcmp(k, "reply_to") == 0) {
             saw_reply_to = true;
             CHECK(str_is(f, q->reply_to), "reply_to is '%s'", q->reply_to);
+        } else if (strcmp(k, "until") == 0) {
+            saw_until = true;
+            CHECK(q->has_until && num_is(f, (double)q->until), "until is %llu", (unsigned long long)q->until);
+        } else if (strcmp(k, "by") == 0) {
+            saw_by = true;
+            CHECK(str_is(f, by), "by is '%s'", by);
         } else {
             CHECK(false, "unknown field '%s' in vector", k);
         }
     }
     CHECK(saw_since || !q->has_since, "since should be absent");
     CHECK(saw_reply_to || q->reply_to[0] == '\0', "reply_to should be absent");
-    CHECK((q->kind == CB_QUERY_OTHER) ==
-              (strcmp(q->name, "stats") != 0 && strcmp(q->name, "calls") != 0 && strcmp(q->name, "info") != 0),
+    CHECK(saw_until || !q->has_until, "until should be absent");
+    CHECK(saw_by || q->by == CB_BY_NONE, "by should be absent");
+    CHECK((q->kind == CB_QUERY_OTHER) == (strcmp(q->name, "stats") != 0 && strcmp(q->name, "calls") != 0 &&
+                                          strcmp(q->name, "info") != 0 && strcmp(q->name, "report") != 0),
           "kind of '%s'", q->name);
 }
 

@@ -32,7 +32,7 @@ if [ ! -x /usr/bin/chromium ]; then
   log "installing chromium"
   apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
 fi
-if [ ! -f web/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -d web/node_modules/playwright-core ]; then
+if [ ! -f web/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -f web/node_modules/uplot/dist/uPlot.iife.min.js ] || [ ! -d web/node_modules/playwright-core ]; then
   log "npm ci --prefix web"
   npm ci --prefix web --no-audit --no-fund >&2
 fi
@@ -47,7 +47,7 @@ rm -rf "$out"
 mkdir -p "$out"
 www="${CALLBELL_WEB_DIR:-}"
 case "$www" in ''|/*) ;; *) www="$root/$www" ;; esac
-if [ -n "$www" ] && [ -f "$www/index.html" ] && [ -f "$www/mqtt.min.js" ]; then
+if [ -n "$www" ] && [ -f "$www/index.html" ] && [ -f "$www/mqtt.min.js" ] && [ -f "$www/uPlot.iife.min.js" ]; then
   log "serving the board built in $www"
 else
   if [ -n "$www" ]; then log "$www has no built board; building it here"; fi

@@ -232,6 +232,7 @@
     clearTimeout(hubTimer);
     resetBoard();
     $('site-name').textContent = settings.site;
+    $('reports-link').href = 'reports.html' + location.search; /* the same broker and site */
     if (!P.isId(settings.site)) {
       setConn('offline', 'Bad site');
       lastError = 'site "' + settings.site + '" is not a valid site id ([a-z0-9_-], up to 32).';

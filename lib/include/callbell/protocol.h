@@ -133,14 +133,25 @@ typedef struct cb_cmd {
 } cb_cmd;
 
 /* A question to the hub (docs/protocol.md "request / reply"). */
-typedef enum cb_query_kind { CB_QUERY_OTHER = 0, CB_QUERY_STATS, CB_QUERY_CALLS, CB_QUERY_INFO } cb_query_kind;
+typedef enum cb_query_kind {
+    CB_QUERY_OTHER = 0,
+    CB_QUERY_STATS,
+    CB_QUERY_CALLS,
+    CB_QUERY_INFO,
+    CB_QUERY_REPORT
+} cb_query_kind;
+/* How a report groups requests (its "by"); CB_BY_NONE: overall only. */
+typedef enum cb_report_by { CB_BY_NONE = 0, CB_BY_TABLE, CB_BY_KIND, CB_BY_STAFF, CB_BY_HOUR, CB_BY_DAY } cb_report_by;
 #define CB_QUERY_NAME_MAX 16
 typedef struct cb_query {
     char id[CB_ID_SIZE];              /* the asker's request id */
     cb_query_kind kind;               /* CB_QUERY_OTHER: a query this side does not know */
     char name[CB_QUERY_NAME_MAX + 1]; /* the query as sent ("stats", ...) */
     bool has_since;
-    uint64_t since;               /* stats: hub clock ms, 0 .. 2^53-1 */
+    uint64_t since; /* stats, report: hub clock ms, 0 .. 2^53-1 */
+    bool has_until;
+    uint64_t until;               /* report: hub clock ms, 1 .. 2^53-1 (exclusive) */
+    cb_report_by by;              /* report: CB_BY_NONE when absent */
     char reply_to[CB_TOPIC_SIZE]; /* callbell/<site>/reply/<id>, checked by the hub; "" when
                                    * absent (MQTT 5: the message's response topic) */
 } cb_query;
@@ -298,7 +309,12 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  *   (too_long; an unknown name decodes as CB_QUERY_OTHER so the hub can say so),
  *   since an optional integer 0 .. 2^53-1 (range), reply_to an optional topic string
  *   of at most 128 bytes (too_long; its shape is the hub's to check; absent: "", for
- *   an MQTT 5 asker that names a response topic instead).
+ *   an MQTT 5 asker that names a response topic instead). Then until, an optional
+ *   integer 1 .. 2^53-1 (range), and by, an optional string table, kind, staff, hour
+ *   or day (range otherwise; type if not a string); the decoder reads them for any
+ *   query, the encoder writes them when set.
+ * - cb_report_by_name / cb_report_by_parse: the wire name of a report grouping
+ *   ("" for CB_BY_NONE) and back (range for any other name, arg for NULL).
  * - cmd reply: table, action, call (0..INT64_MAX), ok; error and reason required
  *   when not ok (as in the press reply).
  * - press: up_ms and sent_at, when present, are 0 .. 2^53-1 (range beyond).
@@ -327,6 +343,8 @@ cb_status cb_press_encode(const cb_press *press, char *buf, size_t cap, size_t *
 
 cb_status cb_query_decode(const char *payload, size_t len, cb_query *out);
 cb_status cb_query_encode(const cb_query *query, char *buf, size_t cap, size_t *len);
+cb_status cb_report_by_name(cb_report_by by, const char **name);
+cb_status cb_report_by_parse(const char *name, cb_report_by *out);
 
 cb_status cb_cmd_reply_decode(const char *payload, size_t len, cb_cmd_reply *out);
 cb_status cb_cmd_reply_encode(const cb_cmd_reply *reply, char *buf, size_t cap, size_t *len);
