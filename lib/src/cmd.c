@@ -139,14 +139,8 @@ cb_status cb_cmd_reply_decode(const char *payload, size_t len, cb_cmd_reply *out
     if ((st = cb_field_bool(&obj, "ok", true, &r.ok, NULL)) != CB_OK) {
         return st;
     }
-    if (!r.ok) {
-        if ((st = cb_field_str(&obj, "error", true, r.error, sizeof r.error, &n, NULL)) != CB_OK ||
-            (st = cb_field_str(&obj, "reason", true, r.reason, sizeof r.reason, &n, NULL)) != CB_OK) {
-            return st;
-        }
-        if (strlen(r.reason) != n) {
-            return CB_E_RANGE;
-        }
+    if (!r.ok && (st = cb_field_refusal(&obj, r.error, sizeof r.error, r.reason, sizeof r.reason)) != CB_OK) {
+        return st;
     }
     *out = r;
     return CB_OK;
@@ -168,12 +162,9 @@ cb_status cb_cmd_reply_encode(const cb_cmd_reply *reply, char *buf, size_t cap, 
     if (r->call > CB_FIELD_U64_MAX) {
         return CB_E_RANGE;
     }
-    if (!r->ok && (!cb_field_terminated(r->error, sizeof r->error) ||
-                   !cb_field_terminated(r->reason, sizeof r->reason) || r->error[0] == '\0')) {
-        return CB_E_TOO_LONG;
-    }
-    if (!r->ok && (!cb_field_utf8(r->reason) || !cb_field_utf8(r->error))) {
-        return CB_E_JSON;
+    cb_status st = r->ok ? CB_OK : cb_field_refusal_check(r->error, sizeof r->error, r->reason, sizeof r->reason);
+    if (st != CB_OK) {
+        return st;
     }
     cb_json_writer w;
     (void)cb_json_begin(&w, buf, cap);

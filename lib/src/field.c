@@ -212,3 +212,33 @@ bool cb_field_utf8(const char *s)
     }
     return true;
 }
+
+cb_status cb_field_refusal(const cb_json_object *obj, char *error, size_t error_cap, char *reason, size_t reason_cap)
+{
+    size_t n = 0;
+    cb_status st = cb_field_str(obj, "error", true, error, error_cap, &n, NULL);
+    if (st != CB_OK) {
+        return st;
+    }
+    if (n == 0 || strlen(error) != n) {
+        return CB_E_RANGE; /* an error name: not empty, and a NUL would cut it */
+    }
+    if ((st = cb_field_str(obj, "reason", true, reason, reason_cap, &n, NULL)) != CB_OK) {
+        return st;
+    }
+    return strlen(reason) == n ? CB_OK : CB_E_RANGE;
+}
+
+cb_status cb_field_refusal_check(const char *error, size_t error_cap, const char *reason, size_t reason_cap)
+{
+    if (!cb_field_terminated(error, error_cap) || !cb_field_terminated(reason, reason_cap)) {
+        return CB_E_TOO_LONG;
+    }
+    if (error[0] == '\0') {
+        return CB_E_RANGE; /* a refusal names its error, as the decoder requires */
+    }
+    if (!cb_field_utf8(reason) || !cb_field_utf8(error)) {
+        return CB_E_JSON;
+    }
+    return CB_OK;
+}

@@ -41,6 +41,14 @@ cb_status cb_field_id(const cb_json_object *obj, const char *key, char *dst);
 /* Kind field: CB_E_MISSING / CB_E_TYPE / CB_E_BAD_KIND. */
 cb_status cb_field_kind(const cb_json_object *obj, const char *key, bool required, cb_kind *kind, bool *present);
 
+/* The refusal a reply carries when "ok" is false (press reply, cmd reply): "error",
+ * an error name (not empty), and "reason", for a person; both required, neither may
+ * hold "\u0000" (range). Decodes into error[error_cap] and reason[reason_cap]. */
+cb_status cb_field_refusal(const cb_json_object *obj, char *error, size_t error_cap, char *reason, size_t reason_cap);
+/* The same rule for an encoder: CB_E_TOO_LONG (unterminated), CB_E_RANGE (empty
+ * error), CB_E_JSON (not UTF-8), else CB_OK. */
+cb_status cb_field_refusal_check(const char *error, size_t error_cap, const char *reason, size_t reason_cap);
+
 /* Whether s[0..len) has a control character (C0, DEL or C1: Unicode category Cc). */
 bool cb_field_has_control(const char *s, size_t len);
 

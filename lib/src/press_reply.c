@@ -42,20 +42,8 @@ cb_status cb_press_reply_decode(const char *payload, size_t len, cb_press_reply 
         return st;
     }
     r.call = r.ok && here ? (uint64_t)v : 0;
-    if (!r.ok) {
-        size_t n = 0;
-        if ((st = cb_field_str(&obj, "error", true, r.error, sizeof r.error, &n, NULL)) != CB_OK) {
-            return st;
-        }
-        if (n == 0 || strlen(r.error) != n) {
-            return CB_E_RANGE; /* an error name: not empty, and a NUL would cut it */
-        }
-        if ((st = cb_field_str(&obj, "reason", true, r.reason, sizeof r.reason, &n, NULL)) != CB_OK) {
-            return st;
-        }
-        if (strlen(r.reason) != n) {
-            return CB_E_RANGE;
-        }
+    if (!r.ok && (st = cb_field_refusal(&obj, r.error, sizeof r.error, r.reason, sizeof r.reason)) != CB_OK) {
+        return st;
     }
     *out = r;
     return CB_OK;
@@ -80,15 +68,9 @@ cb_status cb_press_reply_encode(const cb_press_reply *reply, char *buf, size_t c
     if (r->call > CB_FIELD_U64_MAX) {
         return CB_E_RANGE;
     }
-    if (!r->ok &&
-        (!cb_field_terminated(r->error, sizeof r->error) || !cb_field_terminated(r->reason, sizeof r->reason))) {
-        return CB_E_TOO_LONG;
-    }
-    if (!r->ok && r->error[0] == '\0') {
-        return CB_E_RANGE; /* a refusal names its error, as the decoder requires */
-    }
-    if (!r->ok && (!cb_field_utf8(r->reason) || !cb_field_utf8(r->error))) {
-        return CB_E_JSON;
+    cb_status st = r->ok ? CB_OK : cb_field_refusal_check(r->error, sizeof r->error, r->reason, sizeof r->reason);
+    if (st != CB_OK) {
+        return st;
     }
     cb_json_writer w;
     (void)cb_json_begin(&w, buf, cap);
