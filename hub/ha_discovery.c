@@ -225,7 +225,9 @@ int cb_ha_start(cb_hub *hub)
     for (uint32_t k = 0; k < hub->tables.open_count; k++) {
         cb_notification out[CB_REQUEST_MAX];
         uint32_t n;
-        cb_notify_state(hub->ha_memory, &hub->tables.open[k].state, out, CB_REQUEST_MAX, &n);
+        cb_table t;
+        cb_table_index_get(&hub->tables, hub->tables.open[k].owner, &t);
+        cb_notify_state(hub->ha_memory, &t.state, out, CB_REQUEST_MAX, &n);
     }
     return 0;
 }
@@ -364,7 +366,10 @@ void cb_ha_tick(cb_hub *hub)
         return;
     hub->ha_waiting_ms = now;
     uint64_t wall = cb_wall_ms();
-    for (uint32_t k = 0; k < hub->tables.open_count; k++)
-        if (waiting_s(&hub->tables.open[k].state, wall) > 0)
-            publish_waiting(hub, &hub->tables.open[k].state, wall);
+    for (uint32_t k = 0; k < hub->tables.open_count; k++) {
+        cb_table t;
+        cb_table_index_get(&hub->tables, hub->tables.open[k].owner, &t);
+        if (waiting_s(&t.state, wall) > 0)
+            publish_waiting(hub, &t.state, wall);
+    }
 }

@@ -175,8 +175,11 @@ static void escalate(cb_hub *hub)
 {
     uint64_t now = cb_wall_ms();
     cb_hub_expire_signins(&hub->engine, now);
+    /* a tick never closes a request, so the open array keeps its order while walked */
     for (uint32_t k = 0; k < hub->tables.open_count && !hub->store_failed; k++) {
-        if (cb_hub_tick(&hub->engine, &hub->tables.open[k], now) != CB_OK && !hub->store_failed)
+        cb_table t;
+        cb_table_index_get(&hub->tables, hub->tables.open[k].owner, &t);
+        if (cb_hub_tick(&hub->engine, &t, now) != CB_OK && !hub->store_failed)
             fail_db(hub, "escalation failed (bug)");
     }
     if (hub->store_failed)

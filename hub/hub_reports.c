@@ -190,12 +190,18 @@ static cJSON *request_object(const char *table, const cb_request *r, uint64_t no
  * reply": calls). */
 static cJSON *calls_result(cb_hub *hub)
 {
-    size_t n = 0, cap = (size_t)hub->tables.open_count * CB_REQUEST_MAX;
-    open_request *all = malloc((cap ? cap : 1) * sizeof *all);
-    if (!all)
+    uint32_t tables = hub->tables.open_count;
+    cb_table *open = malloc((tables ? tables : 1) * sizeof *open);
+    open_request *all = malloc((tables ? tables : 1) * CB_REQUEST_MAX * sizeof *all);
+    if (!open || !all) {
+        free(open);
+        free(all);
         return NULL;
-    for (uint32_t k = 0; k < hub->tables.open_count; k++) {
-        const cb_state *st = &hub->tables.open[k].state;
+    }
+    size_t n = 0;
+    for (uint32_t k = 0; k < tables; k++) {
+        cb_table_index_get(&hub->tables, hub->tables.open[k].owner, &open[k]);
+        const cb_state *st = &open[k].state;
         for (uint32_t i = 0; i < st->n_requests; i++)
             all[n++] = (open_request){st->table, &st->requests[i]};
     }
@@ -205,6 +211,7 @@ static cJSON *calls_result(cb_hub *hub)
     for (size_t i = 0; i < n; i++)
         cJSON_AddItemToArray(a, request_object(all[i].table, all[i].r, now));
     free(all);
+    free(open);
     return a;
 }
 

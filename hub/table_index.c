@@ -21,6 +21,7 @@ int cb_table_index_init(cb_table_index *ix)
     memset(ix, 0, sizeof *ix);
     ix->dirty_head = ix->dirty_tail = CB_NO_TABLE;
     ix->changed_head = ix->changed_tail = CB_NO_TABLE;
+    ix->req_free = CB_NO_TABLE;
     ix->slot_mask = 63;
     ix->slots = malloc(64 * sizeof *ix->slots);
     if (!ix->slots)
@@ -33,7 +34,7 @@ void cb_table_index_free(cb_table_index *ix)
 {
     free(ix->heads);
     free(ix->open);
-    free(ix->open_owner);
+    free(ix->reqs);
     free(ix->slots);
     free(ix->dirty_next);
     free(ix->dirty_flag);
@@ -110,35 +111,60 @@ int cb_table_index_reserve(cb_table_index *ix, uint32_t n)
     return nslots > ix->slot_mask + 1 ? rehash_to(ix, nslots) : 0;
 }
 
-/* Gives head i a slot in the dense open array. */
+/* Gives head i an entry in the dense open array, with no request yet. */
 static int open_slot(cb_table_index *ix, uint32_t i)
 {
     if (ix->open_count == ix->open_cap) {
         uint32_t ncap = ix->open_cap ? ix->open_cap * 2 : 64;
-        cb_table *o = realloc(ix->open, (size_t)ncap * sizeof *o);
+        cb_open_table *o = realloc(ix->open, (size_t)ncap * sizeof *o);
         if (!o)
             return -1;
         ix->open = o;
-        uint32_t *w = realloc(ix->open_owner, (size_t)ncap * sizeof *w);
-        if (!w)
-            return -1;
-        ix->open_owner = w;
         ix->open_cap = ncap;
     }
     ix->heads[i].open = ix->open_count;
-    ix->open_owner[ix->open_count++] = i;
+    ix->open[ix->open_count].owner = i;
+    ix->open[ix->open_count].n = 0;
+    ix->open_count++;
     return 0;
 }
 
-/* Takes head i's slot back; the last open table moves into it (the array stays dense,
- * so ticks walk only tables with requests). */
+/* A free request slot, CB_NO_TABLE when out of memory. Freed slots come back first,
+ * so the pool stays as small as the most requests ever open at once. */
+static uint32_t req_alloc(cb_table_index *ix)
+{
+    if (ix->req_free != CB_NO_TABLE) {
+        uint32_t k = ix->req_free;
+        ix->req_free = ix->reqs[k].count;
+        return k;
+    }
+    if (ix->req_count == ix->req_cap) {
+        uint32_t ncap = ix->req_cap ? ix->req_cap * 2 : 64;
+        cb_request *r = realloc(ix->reqs, (size_t)ncap * sizeof *r);
+        if (!r)
+            return CB_NO_TABLE;
+        ix->reqs = r;
+        ix->req_cap = ncap;
+    }
+    return ix->req_count++;
+}
+
+static void req_release(cb_table_index *ix, uint32_t k)
+{
+    ix->reqs[k].count = ix->req_free;
+    ix->req_free = k;
+}
+
+/* Takes head i's entry back (and its requests); the last open table moves into it
+ * (the array stays dense, so ticks walk only tables with requests). */
 static void close_slot(cb_table_index *ix, uint32_t i)
 {
     uint32_t k = ix->heads[i].open, last = --ix->open_count;
+    for (uint32_t j = 0; j < ix->open[k].n; j++)
+        req_release(ix, ix->open[k].req[j]);
     if (k != last) {
         ix->open[k] = ix->open[last];
-        ix->open_owner[k] = ix->open_owner[last];
-        ix->heads[ix->open_owner[k]].open = k;
+        ix->heads[ix->open[k].owner].open = k;
     }
     ix->heads[i].open = CB_NO_TABLE;
 }
@@ -157,10 +183,11 @@ uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t)
     memcpy(h->section, t->state.section, sizeof h->section);
     h->open = CB_NO_TABLE;
     h->updated_at = t->state.updated_at;
-    if (t->state.n_requests > 0 && open_slot(ix, i) != 0)
+    if (cb_table_index_put(ix, i, t) != 0) {
+        if (h->open != CB_NO_TABLE)
+            close_slot(ix, i);
         return CB_NO_TABLE;
-    if (h->open != CB_NO_TABLE)
-        ix->open[h->open] = *t;
+    }
     ix->count++;
     ix->dirty_flag[i] = 0;
     insert_slot(ix, i);
@@ -170,33 +197,44 @@ uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t)
 void cb_table_index_get(const cb_table_index *ix, uint32_t i, cb_table *out)
 {
     const cb_table_head *h = &ix->heads[i];
-    if (h->open != CB_NO_TABLE) {
-        *out = ix->open[h->open];
-        return;
-    }
     memset(out, 0, sizeof *out);
     memcpy(out->state.table, h->id, sizeof h->id);
     memcpy(out->state.section, h->section, sizeof h->section);
-    out->state.status = CB_IDLE;
     out->state.updated_at = h->updated_at;
+    if (h->open != CB_NO_TABLE) {
+        const cb_open_table *o = &ix->open[h->open];
+        for (uint32_t j = 0; j < o->n; j++)
+            out->state.requests[j] = ix->reqs[o->req[j]];
+        out->state.n_requests = o->n;
+    }
+    (void)cb_state_status(&out->state, &out->state.status);
 }
 
 int cb_table_index_put(cb_table_index *ix, uint32_t i, const cb_table *t)
 {
     cb_table_head *h = &ix->heads[i];
-    if (t->state.n_requests == 0) {
-        h->updated_at = t->state.updated_at;
+    uint32_t n = t->state.n_requests <= CB_REQUEST_MAX ? t->state.n_requests : CB_REQUEST_MAX;
+    h->updated_at = t->state.updated_at;
+    if (n == 0) {
         if (h->open != CB_NO_TABLE)
             close_slot(ix, i);
         return 0;
     }
     if (h->open == CB_NO_TABLE && open_slot(ix, i) != 0)
         return -1;
-    if (&ix->open[h->open] != t)
-        ix->open[h->open] = *t;
+    cb_open_table *o = &ix->open[h->open];
+    while (o->n < n) {
+        uint32_t k = req_alloc(ix);
+        if (k == CB_NO_TABLE)
+            return -1;
+        o->req[o->n++] = k;
+    }
+    while (o->n > n)
+        req_release(ix, o->req[--o->n]);
+    for (uint32_t j = 0; j < n; j++)
+        ix->reqs[o->req[j]] = t->state.requests[j];
     return 0;
 }
-
 static void link_tail(uint32_t *next, uint32_t *head, uint32_t *tail, uint32_t i)
 {
     next[i] = CB_NO_TABLE;

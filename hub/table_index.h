@@ -2,10 +2,13 @@
  * state only for tables with open requests, a hash index by id, and a FIFO of tables
  * whose state must be (re)published.
  *
- * Sized for 100,000 tables in under 256 bytes each: a head is 48 bytes (id, updated_at,
- * where its requests are); a table with open requests also has a full cb_table in the
- * dense `open` array (~320 bytes, only while it has requests); the index costs 4 bytes
- * a slot (2 slots a table), the two FIFOs 4 bytes each and a flag byte a table. A table
+ * Sized for 100,000 tables in under 256 bytes each, all of them with an open request: a
+ * head is ~88 bytes (id, section, updated_at, where its requests are); a table with open
+ * requests also has an entry in the dense `open` array (20 bytes) naming its requests in
+ * the request pool (88 bytes each, only while open: most tables have one). A full
+ * cb_table (~330 bytes, room for three requests) exists only as the copy the hub works
+ * on. The index costs 4 bytes a slot (2 slots a table), the two FIFOs 4 bytes each and a
+ * flag byte a table. A table
  * marked twice before it is published is published once; a table changed by an event
  * goes ahead of a full republish, so a guest's call never waits behind 100,000 idle
  * states. */
@@ -28,16 +31,25 @@ typedef struct cb_table_head {
                                * stays (a reload may bring it back) */
     uint8_t kinds;            /* the buttons it offers (bit per cb_kind, the site file's [kinds]); 0 = all */
     uint32_t open;            /* index in cb_table_index.open, CB_NO_TABLE while idle */
-    uint64_t updated_at;      /* while idle (an open table keeps its own) */
+    uint64_t updated_at;      /* the state's updated_at */
     char section[CB_ID_SIZE]; /* the site file's section, "" = none (state.section) */
 } cb_table_head;
+
+/* A table with open requests: which head, and its requests (oldest first) in the pool. */
+typedef struct cb_open_table {
+    uint32_t owner; /* head index */
+    uint32_t n;     /* 1..CB_REQUEST_MAX */
+    uint32_t req[CB_REQUEST_MAX];
+} cb_open_table;
 
 typedef struct cb_table_index {
     cb_table_head *heads;
     uint32_t count, cap;
-    cb_table *open;       /* dense: open[0..open_count) */
-    uint32_t *open_owner; /* head index of each open table */
+    cb_open_table *open; /* dense: open[0..open_count), for walking the open tables */
     uint32_t open_count, open_cap;
+    cb_request *reqs;   /* the request pool; a free slot's `count` links the free list */
+    uint32_t req_count; /* slots ever used (the rest untouched) */
+    uint32_t req_cap, req_free;
     uint32_t *slots; /* open addressing; CB_NO_TABLE = empty */
     uint32_t slot_mask;
     uint32_t *dirty_next; /* FIFO links; CB_NO_TABLE = end; dirty_flag marks members */
@@ -62,11 +74,11 @@ uint32_t cb_table_index_find(const cb_table_index *ix, const char *id);
 /* Adds a copy of *t (its id must not be present). Returns its index or CB_NO_TABLE
  * when out of memory. */
 uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t);
-/* Table i's full state into *out (an idle one is built from its head). */
+/* Table i's full state into *out (built from its head and its pooled requests). */
 void cb_table_index_get(const cb_table_index *ix, uint32_t i, cb_table *out);
-/* Stores *t as table i's state: it keeps a full copy while t has requests and gives
- * it back once idle. t may point into ix->open. 0, or -1 when out of memory (then
- * table i is unchanged). */
+/* Stores *t as table i's state: its requests take pool slots while it has any and
+ * give them back once idle. 0, or -1 when out of memory (then table i may hold fewer
+ * requests than t: the caller treats it as a failed store). */
 int cb_table_index_put(cb_table_index *ix, uint32_t i, const cb_table *t);
 void cb_table_index_mark_dirty(cb_table_index *ix, uint32_t i);
 /* Like mark_dirty, for a state an event changed: ahead of the tables only marked dirty. */
