@@ -241,7 +241,10 @@ static cb_status port_reply(void *ctx, const char *device, const cb_press_reply 
      * an answer is lost only with the connection, and a device resends every press
      * the hub has not answered when it reconnects; tracking a PUBACK for each would
      * cost the hub (and the broker) more than the press itself. */
-    (void)cb_mqtt_publish(hub->mqtt, topic, payload, len, 0, false, NULL);
+    /* counted like every publish: on_publish fires for QoS 0 too (once written), and
+     * an uncounted one would open the state window wider than the states in flight */
+    if (cb_mqtt_publish(hub->mqtt, topic, payload, len, 0, false, NULL) == 0)
+        hub->outstanding++;
     return CB_OK; /* not connected: the device resends and hears the answer then */
 }
 
@@ -256,7 +259,8 @@ static cb_status port_cmd_reply(void *ctx, const char *client, const cb_cmd_repl
         return CB_OK;
     }
     /* after the commit (hold_writes); QoS 0 as the press answers */
-    (void)cb_mqtt_publish(hub->mqtt, topic, payload, len, 0, false, NULL);
+    if (cb_mqtt_publish(hub->mqtt, topic, payload, len, 0, false, NULL) == 0)
+        hub->outstanding++; /* on_publish counts it back (see port_reply) */
     return CB_OK;
 }
 
