@@ -59,8 +59,8 @@ static cb_status check_set(const cb_state *s)
     for (uint32_t i = 0; i < s->n_requests; i++) {
         for (uint32_t j = 0; j < i; j++) {
             const cb_request *a = &s->requests[j], *b = &s->requests[i];
-            if (a->kind == b->kind) {
-                return CB_E_RANGE;
+            if (a->kind == b->kind || a->call == b->call) {
+                return CB_E_RANGE; /* one request per kind, and an id names one request */
             }
             if (a->pressed_at > b->pressed_at || (a->pressed_at == b->pressed_at && a->call >= b->call)) {
                 return CB_E_RANGE;

@@ -501,7 +501,7 @@
       for (var j = 0; j < k; j++) {
         var a = requests[j];
         var b = requests[k];
-        if (a.kind === b.kind) fail('range');
+        if (a.kind === b.kind || a.call === b.call) fail('range'); // one per kind; an id names one request
         if (a.pressed_at > b.pressed_at || (a.pressed_at === b.pressed_at && a.call >= b.call)) fail('range');
       }
     }

@@ -325,7 +325,7 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  *   Each request: kind (required; "cancel" is bad_kind), call >= 1, status calling or
  *   acknowledged (range), count >= 1, repeats, pressed_at, acked_by ("" unless
  *   acknowledged, else range; a name per cb_name_check when acknowledged), acked_at
- *   (0 unless acknowledged, else range). Two requests of one kind, or requests not in
+ *   (0 unless acknowledged, else range). Two requests of one kind or with one call id, or requests not in
  *   (pressed_at, call) order, are range. The top-level status must equal
  *   cb_state_status of the requests (range). Decoded requests have last_alert_at 0.
  * - press reply: boot, seq, ok (required), table, kind; call (ok, optional, 0 when
