@@ -32,6 +32,19 @@ static void set_kinds(cb_hub *hub, const cb_site_config *cfg)
     }
 }
 
+/* A reload may move tables between sections: a moved table's state is published
+ * again with its new section (boards ring by it). */
+static void set_sections(cb_hub *hub, const cb_site_config *cfg)
+{
+    for (size_t k = 0; k < cfg->table_count; k++) {
+        uint32_t i = cb_table_index_find(&hub->tables, cfg->tables[k].id);
+        if (i == CB_NO_TABLE || strcmp(hub->tables.heads[i].section, cfg->tables[k].section) == 0)
+            continue;
+        snprintf(hub->tables.heads[i].section, sizeof hub->tables.heads[i].section, "%s", cfg->tables[k].section);
+        cb_table_index_mark_changed(&hub->tables, i);
+    }
+}
+
 void cb_hub_site_init(cb_hub *hub)
 {
     hub->site = hub->opt->site_config;
@@ -262,6 +275,9 @@ static void on_change(void *vctx, const cb_site_change *c)
         sep = x->renamed[0] ? ", " : "";
         if (strcmp(c->old_table->name, c->new_table->name) != 0)
             append(x->renamed, "%s%s '%s' -> '%s'", sep, c->old_table->id, c->old_table->name, c->new_table->name);
+        else if (strcmp(c->old_table->section, c->new_table->section) != 0)
+            append(x->renamed, "%s%s (section '%s' -> '%s')", sep, c->old_table->id, c->old_table->section,
+                   c->new_table->section);
         else
             append(x->renamed, "%s%s (its buttons)", sep, c->old_table->id);
         break;
@@ -377,6 +393,7 @@ void cb_hub_reload(cb_hub *hub)
     if (x->apply_tables)
         set_tables_text(hub, cfg);
     set_kinds(hub, cfg);
+    set_sections(hub, cfg);
     cb_log("%s", line);
     cb_hub_site_free(hub);
     hub->site = hub->site_reloaded = cfg;

@@ -17,6 +17,7 @@ write_site() { # write_site WARN LATE TABLE-LINES... (REALERT in the environment
         printf '[board]\nwarn_after = %s\nlate_after = %s\n[tables]\n' "$warn" "$late"
         printf '%s\n' "$@"
         case " $* " in *"bar = Bar"*) printf '[kinds]\nbar = call, water\n' ;; esac
+        if [ -n "${SECTIONS:-}" ]; then printf '[sections]\n%s\n' "$SECTIONS"; fi
     } >"$site"
 }
 site_msg() { mqtt_get "callbell/$CALLBELL_SITE/hub/site"; }
@@ -73,6 +74,11 @@ wait_for "table 7 published idle" '[ "$(state_field 7 status)" = idle ]'
 "$CALLBELL" press 7 >/dev/null
 wait_for "the added table takes presses" '[ "$(state_field 7 status)" = calling ]'
 wait_for "the reloaded re-alert time (2 s) applies" '[ "$(state_field 7 repeats)" -ge 1 ]' 8
+# a reload that puts tables in sections: their states say so (boards ring by it)
+SECTIONS="garden = 7" REALERT=2 write_site 30 90 "1 = Fenêtre 1" "patio-2 = Patio 2" "7 = Garden 7"
+reload "changed 7 (section '' -> 'garden')"
+wait_for "table 7 now in section garden" '[ "$(state_field 7 section)" = garden ]'
+assert_eq "$(state_field 1 section)" "" "table 1 in no section"
 # bar left the file: still served (its request open), no new presses
 assert_eq "$(state_field bar status)" calling "bar keeps its open request"
 expect 1 "table bar is not one of this site's tables" "$CALLBELL" press bar --kind water
