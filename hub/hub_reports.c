@@ -142,7 +142,8 @@ static cJSON *report_result(cb_hub *hub, const cb_query *q, char *err, size_t er
     cJSON_AddNumberToObject(c.result, "until", (double)until);
     cJSON_AddStringToObject(c.result, "by", by);
     c.groups = cJSON_AddArrayToObject(c.result, "groups");
-    if (cb_store_report(hub->store, since, until, q->by, add_report_group, &c, err, err_cap) != 0) {
+    cb_report_sections sections = {.section_of = hub->opt->section_of, .ctx = hub->opt->section_ctx};
+    if (cb_store_report(hub->store, since, until, q->by, &sections, add_report_group, &c, err, err_cap) != 0) {
         cJSON_Delete(c.result);
         return NULL;
     }

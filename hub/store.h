@@ -85,12 +85,20 @@ int cb_store_response_stats(cb_store *s, uint64_t since, const char *table, cb_r
 int cb_store_tables_with_calls(cb_store *s, uint64_t since, void (*fn)(void *ctx, const char *table), void *ctx,
                                char *err, size_t err_cap);
 
+/* Where a table sits (the site file's [sections]): section_of returns the table's
+ * section, or NULL / "" for none. */
+typedef struct cb_report_sections {
+    const char *(*section_of)(void *ctx, const char *table);
+    void *ctx;
+} cb_report_sections;
+
 /* Report (docs/protocol.md "request / reply": report): the requests first pressed in
  * [since, until) (until 0: no end), grouped by `by`. Calls fn once per group in
  * ascending key order, then once with key NULL for all of them together. Keys: the
  * table id, kind name, first acknowledger ("" if never acknowledged), local hour of
- * day "00".."23" or local day "YYYY-MM-DD" of the first press. 0 or -1 with err. */
-int cb_store_report(cb_store *s, uint64_t since, uint64_t until, cb_report_by by,
+ * day "00".."23", local day "YYYY-MM-DD" of the first press, or the table's section
+ * now in `sections` ("" if in none; sections may be NULL). 0 or -1 with err. */
+int cb_store_report(cb_store *s, uint64_t since, uint64_t until, cb_report_by by, const cb_report_sections *sections,
                     void (*fn)(void *ctx, const char *key, const cb_response_stats *st), void *ctx, char *err,
                     size_t err_cap);
 

@@ -1,6 +1,6 @@
 /* store_report.c - the manager's report: requests and response times over a window,
- * grouped by table, kind, staff, hour of day or day (docs/protocol.md "request /
- * reply": report). One pass over the calls rows of the window; the figures follow the
+ * grouped by table, kind, staff, hour of day, day or section (docs/protocol.md
+ * "request / reply": report). One pass over the calls rows of the window; the figures follow the
  * same rules as the retained stats (cb_duration_summarise). */
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
@@ -40,6 +40,7 @@ static const char *key_sql(cb_report_by by)
 {
     switch (by) {
     case CB_BY_TABLE:
+    case CB_BY_SECTION: /* the table's section is the site file's, not the database's */
         return "table_id";
     case CB_BY_KIND:
         return "kind";
@@ -54,7 +55,7 @@ static const char *key_sql(cb_report_by by)
     }
 }
 
-static void row_key(sqlite3_stmt *q, cb_report_by by, char *key)
+static void row_key(sqlite3_stmt *q, cb_report_by by, const cb_report_sections *sections, char *key)
 {
     const char *name = "";
     if (by == CB_BY_KIND) {
@@ -62,6 +63,11 @@ static void row_key(sqlite3_stmt *q, cb_report_by by, char *key)
             name = "?";
     } else if (sqlite3_column_text(q, 0)) {
         name = (const char *)sqlite3_column_text(q, 0);
+    }
+    if (by == CB_BY_SECTION) {
+        /* a table in no section (or a hub without a site file) groups under "" */
+        const char *section = sections && sections->section_of ? sections->section_of(sections->ctx, name) : NULL;
+        name = section ? section : "";
     }
     snprintf(key, KEY_SIZE, "%s", name);
 }
@@ -75,8 +81,8 @@ static int64_t duration(sqlite3_stmt *q, int col, bool happened)
     return v < 0 ? 0 : v;
 }
 
-static int read_rows(cb_store *s, uint64_t since, uint64_t until, cb_report_by by, report_row **out, size_t *n,
-                     char *err, size_t err_cap)
+static int read_rows(cb_store *s, uint64_t since, uint64_t until, cb_report_by by, const cb_report_sections *sections,
+                     report_row **out, size_t *n, char *err, size_t err_cap)
 {
     char sql[512];
     snprintf(sql, sizeof sql,
@@ -104,7 +110,7 @@ static int read_rows(cb_store *s, uint64_t since, uint64_t until, cb_report_by b
             rows = p;
         }
         report_row *r = &rows[(*n)++];
-        row_key(q, by, r->key);
+        row_key(q, by, sections, r->key);
         r->to_ack = duration(q, 2, sqlite3_column_int(q, 1));
         r->to_done = duration(q, 4, sqlite3_column_int(q, 3));
         r->cancelled = sqlite3_column_int(q, 5) != 0;
@@ -157,13 +163,13 @@ static void summarise(const report_row *rows, size_t n, int64_t *ms, cb_response
     cb_duration_summarise(ms, k, &st->done);
 }
 
-int cb_store_report(cb_store *s, uint64_t since, uint64_t until, cb_report_by by,
+int cb_store_report(cb_store *s, uint64_t since, uint64_t until, cb_report_by by, const cb_report_sections *sections,
                     void (*fn)(void *ctx, const char *key, const cb_response_stats *st), void *ctx, char *err,
                     size_t err_cap)
 {
     report_row *rows = NULL;
     size_t n = 0;
-    if (read_rows(s, since, until, by, &rows, &n, err, err_cap) != 0)
+    if (read_rows(s, since, until, by, sections, &rows, &n, err, err_cap) != 0)
         return -1;
     int64_t *ms = malloc((n ? n : 1) * sizeof *ms);
     if (!ms) {

@@ -95,6 +95,8 @@ static const char *group_label(const char *by, const char *key)
 {
     if (strcmp(by, "staff") == 0 && key[0] == '\0')
         return "(not acknowledged)";
+    if (strcmp(by, "section") == 0 && key[0] == '\0')
+        return "(no section)";
     return key;
 }
 
@@ -141,7 +143,9 @@ static void usage(void)
            "                 from now (30m, 12h, 7d)\n"
            "  --until WHEN   ... and before WHEN (same forms, and now); default: no end\n"
            "  --by GROUP     a line per table, kind, staff (who acknowledged first), hour\n"
-           "                 (of the day, 00-23) or day, in the hub's local time; then all\n"
+           "                 (of the day, 00-23) or day, in the hub's local time, or\n"
+           "                 section (the site file's [sections] as the hub has it now);\n"
+           "                 then all\n"
            "  --csv          CSV: group,key,requests,acknowledged,done,cancelled, then\n"
            "                 ack_p50_s,ack_p90_s,ack_max_s,done_p50_s,done_p90_s,done_max_s\n"
            "                 (empty without a sample); the last line is group 'all'\n"
@@ -182,7 +186,7 @@ static int parse_args(cb_common *c, int argc, char **argv, report_args *a)
             a->q.has_until = a->q.has_until || opt == 'u';
         } else if (opt == 'b') {
             if (cb_report_by_parse(optarg, &a->q.by) != CB_OK) {
-                cb_fail(c, "bad --by '%s': want table, kind, staff, hour or day", optarg);
+                cb_fail(c, "bad --by '%s': want table, kind, staff, hour, day or section", optarg);
                 return 2;
             }
         } else if (opt == 'c' || opt == 'j') {

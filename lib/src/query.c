@@ -9,9 +9,10 @@
 
 static const char *const query_names[] = {
     [CB_QUERY_STATS] = "stats", [CB_QUERY_CALLS] = "calls", [CB_QUERY_INFO] = "info", [CB_QUERY_REPORT] = "report"};
-static const char *const by_names[] = {[CB_BY_NONE] = "",       [CB_BY_TABLE] = "table", [CB_BY_KIND] = "kind",
-                                       [CB_BY_STAFF] = "staff", [CB_BY_HOUR] = "hour",   [CB_BY_DAY] = "day"};
-#define BY_NAME_MAX 5
+static const char *const by_names[] = {
+    [CB_BY_NONE] = "",     [CB_BY_TABLE] = "table", [CB_BY_KIND] = "kind",      [CB_BY_STAFF] = "staff",
+    [CB_BY_HOUR] = "hour", [CB_BY_DAY] = "day",     [CB_BY_SECTION] = "section"};
+#define BY_NAME_MAX 7 /* "section" */
 
 cb_status cb_report_by_name(cb_report_by by, const char **name)
 {

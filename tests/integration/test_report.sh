@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `callbell report` on a seeded history: counts and nearest-rank percentiles per
-# staff, hour, day, table and kind, in text, CSV and JSON; the --since/--until window
+# staff, hour, day, table, kind and section (a site file's [sections]), in text, CSV and JSON; the --since/--until window
 # and the hub's local time (TZ); bad usage and an offline hub.
 source "$(dirname "$0")/lib.sh"
 export TZ=UTC # the hub's and the command's local time: hours and days below are UTC
@@ -79,6 +79,34 @@ wait "$HUB_PID" 2>/dev/null || true
 TZ=Asia/Kolkata start_hub --tables 1-4
 assert_eq "$("$CALLBELL" report --since all --by hour --csv | cut -d, -f1-3 | tr '\n' ' ')" \
     "group,key,requests hour,00,2 hour,05,2 hour,17,5 hour,18,1 all,,10 " "hours in the hub's local time"
+
+# by section: the site file's [sections] as the hub has them; table 4 is in none
+kill "$HUB_PID"
+wait "$HUB_PID" 2>/dev/null || true
+site=$TEST_TMP/site.conf
+cat >"$site" <<CONF
+[site]
+id = $CALLBELL_SITE
+[broker]
+url = $BROKER
+[tables]
+1 = Patio 1
+2 = Patio 2
+3 = Bar
+4 = Window
+[sections]
+patio = 1, 2
+bar = 3
+CONF
+start_hub --config "$site"
+# patio: acks 5 10 20 30, done 30 60 90 120; bar: acks 40 50, done 300; none: table 4
+assert_eq "$("$CALLBELL" report "${window[@]}" --by section --csv)" "$header
+section,,1,1,1,0,100.0,100.0,100.0,200.0,200.0,200.0
+section,bar,2,2,1,1,40.0,50.0,50.0,300.0,300.0,300.0
+section,patio,5,4,4,1,10.0,30.0,30.0,60.0,120.0,120.0
+$overall" "report --by section --csv"
+assert_eq "$("$CALLBELL" report "${window[@]}" --by section | awk '/no section/ {print $3, $4, $5, $6}')" \
+    "1 1 1 0" "the table in no section in text"
 
 # bad usage
 expect 2 "bad --by 'waiter'" "$CALLBELL" report --by waiter

@@ -10,7 +10,7 @@
 (function (root) {
   'use strict';
 
-  var GROUPINGS = ['table', 'kind', 'staff', 'hour', 'day'];
+  var GROUPINGS = ['table', 'kind', 'staff', 'hour', 'day', 'section'];
   var COUNTS = ['calls', 'acked', 'done', 'cancelled'];
   var FIGURES = ['ack_p50_s', 'ack_p90_s', 'ack_max_s', 'done_p50_s', 'done_p90_s', 'done_max_s'];
   var CSV_HEADER = 'group,key,requests,acknowledged,done,cancelled,' + FIGURES.join(',');

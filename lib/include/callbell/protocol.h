@@ -141,7 +141,15 @@ typedef enum cb_query_kind {
     CB_QUERY_REPORT
 } cb_query_kind;
 /* How a report groups requests (its "by"); CB_BY_NONE: overall only. */
-typedef enum cb_report_by { CB_BY_NONE = 0, CB_BY_TABLE, CB_BY_KIND, CB_BY_STAFF, CB_BY_HOUR, CB_BY_DAY } cb_report_by;
+typedef enum cb_report_by {
+    CB_BY_NONE = 0,
+    CB_BY_TABLE,
+    CB_BY_KIND,
+    CB_BY_STAFF,
+    CB_BY_HOUR,
+    CB_BY_DAY,
+    CB_BY_SECTION
+} cb_report_by;
 #define CB_QUERY_NAME_MAX 16
 typedef struct cb_query {
     char id[CB_ID_SIZE];              /* the asker's request id */
