@@ -103,7 +103,12 @@ cb_status cb_query_decode(const char *payload, size_t len, cb_query *out)
     if ((st = cb_field_str(&obj, "query", true, q.name, sizeof q.name, &n, NULL)) != CB_OK) {
         return st;
     }
-    q.kind = strlen(q.name) == n ? query_kind(q.name) : CB_QUERY_OTHER;
+    /* an empty name, or one with a NUL in it, names no query: the encoder could not
+     * say it again, so it is refused here rather than answered as "unknown" */
+    if (n == 0 || strlen(q.name) != n) {
+        return CB_E_RANGE;
+    }
+    q.kind = query_kind(q.name);
     if ((st = cb_field_int(&obj, "since", false, 0, (int64_t)CB_JSON_SAFE_MAX, &v, &q.has_since)) != CB_OK) {
         return st;
     }

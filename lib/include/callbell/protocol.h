@@ -314,7 +314,8 @@ cb_status cb_topic_parse(const char *topic, size_t len, cb_topic *out);
  * - request (query): checked in the order id, reply_to, query, since, and on an error
  *   after reply_to *out still holds id and reply_to (the asker can be told what is
  *   wrong); otherwise *out is zeroed. id is an id (bad_id), query a string of at most 16 bytes
- *   (too_long; an unknown name decodes as CB_QUERY_OTHER so the hub can say so),
+ *   (too_long; empty or with a NUL in it: range; an unknown name decodes as
+ *   CB_QUERY_OTHER so the hub can say so),
  *   since an optional integer 0 .. 2^53-1 (range), reply_to an optional topic string
  *   of at most 128 bytes (too_long; its shape is the hub's to check; absent: "", for
  *   an MQTT 5 asker that names a response topic instead). Then until, an optional
