@@ -132,6 +132,15 @@ static void add_report_group(void *ctx, const char *key, const cb_response_stats
 }
 
 /* docs/protocol.md "request / reply": report. */
+/* The table's section in the site file as the hub runs it now (a reload may have
+ * moved it), not the start-up file's: reports group as the boards ring. */
+static const char *current_section(void *ctx, const char *table)
+{
+    const cb_hub *hub = ctx;
+    const cb_site_table *t = hub->site ? cb_site_config_table(hub->site, table) : NULL;
+    return t ? t->section : NULL;
+}
+
 static cJSON *report_result(cb_hub *hub, const cb_query *q, char *err, size_t err_cap)
 {
     const char *by = "";
@@ -142,7 +151,7 @@ static cJSON *report_result(cb_hub *hub, const cb_query *q, char *err, size_t er
     cJSON_AddNumberToObject(c.result, "until", (double)until);
     cJSON_AddStringToObject(c.result, "by", by);
     c.groups = cJSON_AddArrayToObject(c.result, "groups");
-    cb_report_sections sections = {.section_of = hub->opt->section_of, .ctx = hub->opt->section_ctx};
+    cb_report_sections sections = {.section_of = current_section, .ctx = hub};
     if (cb_store_report(hub->store, since, until, q->by, &sections, add_report_group, &c, err, err_cap) != 0) {
         cJSON_Delete(c.result);
         return NULL;

@@ -107,6 +107,12 @@ section,patio,5,4,4,1,10.0,30.0,30.0,60.0,120.0,120.0
 $overall" "report --by section --csv"
 assert_eq "$("$CALLBELL" report "${window[@]}" --by section | awk '/no section/ {print $3, $4, $5, $6}')" \
     "1 1 1 0" "the table in no section in text"
+# a reload that moves table 4 into bar: the report groups as the hub has it now
+sed -i 's/^bar = 3$/bar = 3, 4/' "$site"
+kill -HUP "$HUB_PID"
+wait_for "the reload logged" "grep -q \"section '' -> 'bar'\" \"\$TEST_TMP/hub.log\""
+assert_eq "$("$CALLBELL" report "${window[@]}" --by section --csv | grep -c '^section,,')" 0 \
+    "after the reload no table is in no section"
 
 # bad usage
 expect 2 "bad --by 'waiter'" "$CALLBELL" report --by waiter
