@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FENCE_TIMEOUT_MS 3000
@@ -34,7 +35,6 @@ typedef struct board_run {
     bool dirty;
     int guest_fd;
     int notes_fd;
-    char base_note[160]; /* the title's note as the demo gave it */
 } board_run;
 
 static void say(cb_board *b, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -405,8 +405,14 @@ static void read_notes(board_run *r)
     char *last = strrchr(buf, '\n');
     last = last ? last + 1 : buf;
     say(&r->b, true, "%s", last);
-    /* the message line is soon overwritten (a reconnect says so): the title keeps it */
-    snprintf(r->b.note, sizeof r->b.note, "%.60s | %.90s", r->base_note, last);
+    /* The message line is soon overwritten (a reconnect says so), and the title is full
+     * with the web board's URL: the event gets a line of its own, stamped. */
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[16];
+    strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
+    snprintf(r->b.event, sizeof r->b.event, "demo %.8s: %.140s", stamp, last);
     r->dirty = true;
 }
 
@@ -458,7 +464,6 @@ int cb_board_run(const cb_board_options *opt)
     r.guest_fd = opt->guest_fd;
     r.notes_fd = opt->notes_fd;
     snprintf(r.b.note, sizeof r.b.note, "%s", opt->note ? opt->note : "");
-    snprintf(r.base_note, sizeof r.base_note, "%s", r.b.note);
     if (cb_site_view_init(&r.b.view, opt->site) != 0) {
         fprintf(stderr, "callbell board: bad site '%s'\n", opt->site);
         return 2;

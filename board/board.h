@@ -41,6 +41,7 @@ typedef struct cb_board {
     char broker_shown[300];
     char name[CB_NAME_SIZE];
     char note[160];
+    char event[160]; /* demo: the supervisor's last line ("restarted the broker"), with its time */
     bool connected;
     bool synced;            /* retained messages of the first connect are in */
     uint64_t selected_call; /* the selected request; kept across reorders, 0 = the first */

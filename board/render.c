@@ -204,6 +204,8 @@ static void draw_title(const cb_board *b, uint64_t now)
 static int draw_warnings(const cb_board *b, int y, int last)
 {
     char line[512];
+    if (b->event[0] && y <= last)
+        put(y++, 0, A_BOLD, b->event);
     if (!b->connected) {
         if (y > last)
             return y;

@@ -27,7 +27,7 @@ fi
 hub=$(pid_of "hub --broker $url")
 [ -n "$hub" ] || fail "no hub"
 kill -9 "$hub"
-wait_for "board says the hub restarted" 'screen | grep -q "restarted the hub"' 10
+wait_for "board says the hub restarted" 'screen | grep -q "^demo [0-9:]*: restarted the hub"' 10
 wait_for "a new hub" 'p=$(pid_of "hub --broker $url"); [ -n "$p" ] && [ "$p" != "$hub" ]' 10
 wait_for "hub online again" 'screen | grep -q "hub online"' 15
 grep -q "demo: the hub stopped (killed by signal 9): restarting it" "$demo/demo.log"* || fail "the log does not say why"
@@ -35,14 +35,14 @@ grep -q "demo: the hub stopped (killed by signal 9): restarting it" "$demo/demo.
 # a table
 t3=$(pid_of "table --table 3 --broker $url")
 kill -9 "$t3"
-wait_for "board says table 3 restarted" 'screen | grep -q "restarted table 3"' 10
+wait_for "board says table 3 restarted" 'screen | grep -q "^demo [0-9:]*: restarted table 3"' 10
 wait_for "a new table 3" 'p=$(pid_of "table --table 3 --broker $url"); [ -n "$p" ] && [ "$p" != "$t3" ]' 10
 
 # the broker
 mosq=$(pid_of "mosquitto -c $demo/broker/mosquitto.conf")
 [ -n "$mosq" ] || fail "no mosquitto"
 kill -9 "$mosq"
-wait_for "board says the broker restarted" 'screen | grep -q "restarted the broker"' 10
+wait_for "board says the broker restarted" 'screen | grep -q "^demo [0-9:]*: restarted the broker"' 10
 # the hub answers on the new broker (the board may still show its last view): only
 # then is it subscribed again, as a Mosquitto killed -9 forgets unsaved sessions
 wait_for "hub answering after the broker came back" '"$CALLBELL" calls --json --site demo --broker "$url" >/dev/null 2>&1' 20
