@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <ini.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -421,7 +422,8 @@ int cb_registry_remove(cb_registry *r, cb_registry_role role, const char *user)
 
 /* ---- writing ---- */
 
-/* Opens `<path>.tmp` 0600 for a file that replaces `path` at commit_file. */
+/* Opens `<path>.tmp` 0600 for a file that replaces `path` at commit_file, which sets
+ * its final group and mode (share_with_service). */
 static FILE *open_private(const char *path, char *tmp, size_t tmp_cap, char *err, size_t err_cap)
 {
     snprintf(tmp, tmp_cap, "%s.tmp", path);
@@ -435,17 +437,42 @@ static FILE *open_private(const char *path, char *tmp, size_t tmp_cap, char *err
     return f;
 }
 
+/* Who may read the new file besides its owner. The packaged services run as the system
+ * user and group CB_SERVICE_GROUP while an admin writes the registry as root: a file
+ * only root could read would stop the hub and the broker at their next start.
+ *   - a file that exists keeps its group and its owner/group read bits (an admin's
+ *     chgrp/chmod survive the next `callbell device add`); never any bit for others;
+ *   - a new file goes to the group CB_SERVICE_GROUP, 0640, where that group exists and
+ *     we may give the file to it (root, or a member); else it stays 0600.
+ * Done on the temporary file, before the rename, so no reader ever sees looser bits. */
+static void share_with_service(int fd, const char *path)
+{
+    struct stat old;
+    mode_t mode = 0600;
+    if (stat(path, &old) == 0) {
+        if (old.st_gid == getegid() || fchown(fd, (uid_t)-1, old.st_gid) == 0)
+            mode = (old.st_mode & 0640) | 0600;
+    } else {
+        const struct group *g = getgrnam(CB_SERVICE_GROUP);
+        if (g && fchown(fd, (uid_t)-1, g->gr_gid) == 0)
+            mode = 0640;
+    }
+    fchmod(fd, mode);
+}
+
 /* fsync, close and rename over `path`: a reader sees the old file or the new one. */
 static int commit_file(FILE *f, const char *tmp, const char *path, char *err, size_t err_cap)
 {
-    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    bool ok = fflush(f) == 0;
+    if (ok)
+        share_with_service(fileno(f), path);
+    ok = ok && fsync(fileno(f)) == 0;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
         snprintf(err, err_cap, "cannot write %s: %s", path, strerror(errno));
         unlink(tmp);
         return -1;
     }
-    chmod(path, 0600); /* an old file may have had looser bits */
     return 0;
 }
 
@@ -631,7 +658,7 @@ void cb_registry_hub_credentials_path(const cb_registry *r, char *out, size_t ca
 }
 
 /* One of the site's own credentials (hub, admin), if missing: its password goes only
- * to "<registry>.<role>" (0600), its hash into the registry. */
+ * to "<registry>.<role>" (private like the registry), its hash into the registry. */
 static int ensure_site_credential(cb_registry *r, cb_registry_role role, bool *added, char *err, size_t err_cap)
 {
     for (size_t i = 0; i < r->n; i++)

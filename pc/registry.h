@@ -1,5 +1,6 @@
 /* registry.h - who may use a site's broker, and as what: the site's registry file
- * (`<site>.users`, mode 0600, beside the site file or in callbell's state directory).
+ * (`<site>.users`, beside the site file or in callbell's state directory; mode 0600, or
+ * 0640 for the group CB_SERVICE_GROUP where that exists: see share_with_service).
  * One INI file, parsed by Debian's libinih, one section per credential:
  *
  *   [hub]              user = callbell-hub-trattoria   password = $7$101$...
@@ -27,6 +28,9 @@
 #define CB_REGISTRY_USER 64    /* bytes of a user name (callbell-hub-<site>) */
 #define CB_HUB_USER_PREFIX "callbell-hub-"
 #define CB_ADMIN_USER_PREFIX "callbell-admin-"
+/* The packaged services' system group (packaging/sysusers.d): a new registry file is
+ * given to it, 0640, where it exists, so the hub and the broker can read it. */
+#define CB_SERVICE_GROUP "callbell"
 
 /* hub and admin are the site's own (one each, user callbell-hub-<site> and
  * callbell-admin-<site>): the admin credential is what `device list` and `device
@@ -67,7 +71,9 @@ void cb_registry_free(cb_registry *r);
  * 0, or -1 with err and *r empty. */
 int cb_registry_parse_text(const char *text, size_t len, const char *path, const char *site, cb_registry *r, char *err,
                            size_t err_cap);
-/* Writes the file atomically (temp file, fsync, rename), mode 0600. 0 or -1 with err. */
+/* Writes the file atomically (temp file, fsync, rename); a file that exists keeps its
+ * group and owner/group read bits, a new one is 0600, or 0640 for CB_SERVICE_GROUP
+ * where that group exists. Never any bit for others. 0 or -1 with err. */
 int cb_registry_save(cb_registry *r, char *err, size_t err_cap);
 /* The entry of `user` (any role), or NULL. */
 const cb_registry_entry *cb_registry_find(const cb_registry *r, const char *user);
@@ -79,15 +85,15 @@ int cb_registry_remove(cb_registry *r, cb_registry_role role, const char *user);
 /* Is `table` in the comma-separated list? */
 bool cb_registry_tables_has(const char *tables, const char *table);
 /* Mosquitto's files for the registry: `passwd` (user:hash lines) and `acl` (what each
- * role may read and write), both 0600, written atomically. 0 or -1 with err. */
+ * role may read and write), both private like the registry, written atomically. 0 or -1 with err. */
 int cb_registry_write_broker_files(const cb_registry *r, const char *passwd, const char *acl, char *err,
                                    size_t err_cap);
 /* The hub's credentials file beside the registry: "<registry>.hub", one line
- * user:password (mode 0600), which `callbell hub` reads when its broker URL has no user. */
+ * user:password (private like the registry), which `callbell hub` reads when its broker URL has no user. */
 void cb_registry_hub_credentials_path(const cb_registry *r, char *out, size_t cap);
 /* Makes sure the registry has the hub's and the admin's credentials: for each missing,
  * a new password, hashed into the registry (saved) and written plain to
- * "<registry>.hub" / "<registry>.admin" (0600). 0 or -1. */
+ * "<registry>.hub" / "<registry>.admin" (private like the registry). 0 or -1. */
 int cb_registry_ensure_hub(cb_registry *r, char *err, size_t err_cap);
 /* The role's name ("device", ...). */
 const char *cb_registry_role_name(cb_registry_role role);

@@ -55,7 +55,8 @@ static void help(cb_registry_role role)
         printf("A display credential (a wall board, a guest-facing screen): reads the tables'\n"
                "state and the hub's status, sends nothing. ID (a-z 0-9 _ -) is its MQTT user.\n");
     printf("\nStored with the site in <site>.users (beside the site file, else in callbell's\n"
-           "state directory; env CALLBELL_REGISTRY), mode 0600, hashes only. `callbell broker`\n"
+           "state directory; env CALLBELL_REGISTRY), hashes only, mode 0600 (0640 for the group\n"
+           "callbell where the packaged services' group exists). `callbell broker`\n"
            "reloads it when it changes.\n\n" CB_COMMON_HELP);
 }
 

@@ -18,6 +18,7 @@ expected=(
     usr/share/callbell/web/reports.html
     usr/share/callbell/web/uPlot.iife.min.js
     etc/callbell/example.conf
+    usr/lib/sysusers.d/callbell.conf
     usr/share/doc/callbell/copyright
     usr/share/doc/callbell/changelog.Debian.gz
 )
@@ -50,6 +51,19 @@ for u in "$TEST_TMP"/units/*.service; do
     systemd-analyze security --offline=yes --threshold=25 "$u" >"$TEST_TMP/security.log" 2>&1 ||
         fail "$(basename "$u") is exposed: $(tail -n 1 "$TEST_TMP/security.log")"
 done
+# they run as the static system user from sysusers.d, whose group reads the registry
+# root writes (a DynamicUser could not): systemd-sysusers makes it in a throwaway root
+for u in "$TEST_TMP"/units/*.service; do
+    grep -q '^User=callbell$' "$u" && grep -q '^Group=callbell$' "$u" || fail "$(basename "$u") does not run as callbell"
+    grep -q '^DynamicUser=yes' "$u" && fail "$(basename "$u") runs as a dynamic user"
+done
+sysroot=$TEST_TMP/sysroot
+mkdir -p "$sysroot/etc"
+systemd-sysusers --root="$sysroot" "$root/usr/lib/sysusers.d/callbell.conf" >"$TEST_TMP/sysusers.log" 2>&1 ||
+    fail "systemd-sysusers: $(cat "$TEST_TMP/sysusers.log")"
+grep -q '^callbell:x:[0-9]*:[0-9]*:callbell service-call system:/var/lib/callbell:' "$sysroot/etc/passwd" ||
+    fail "no callbell user from sysusers.d: $(cat "$sysroot/etc/passwd")"
+grep -q '^callbell:x:' "$sysroot/etc/group" || fail "no callbell group from sysusers.d"
 printf '[Service]\nExecStart=/bin/true\nRestart=sometimes\n' >"$TEST_TMP/units/bad.service"
 [ -n "$(systemd-analyze verify --man=no "$TEST_TMP/units/bad.service" 2>&1)" ] || fail "verify should flag a bad unit"
 
@@ -59,10 +73,11 @@ deb=$(ls "$TEST_TMP"/pkg/callbell_*.deb)
 listing=$(dpkg-deb -c "$deb")
 for f in "${expected[@]}"; do assert_contains "$listing" " ./$f" "dpkg-deb -c"; done
 depends=$(dpkg-deb -f "$deb" Depends)
-for pkg in "mosquitto," libmosquitto1 libsqlite3-0 libncursesw6 libcjson1 libinih1 libcurl4; do
+for pkg in "mosquitto," "systemd | systemd-standalone-sysusers" libmosquitto1 libsqlite3-0 libncursesw6 libcjson1 libinih1 libcurl4; do
     assert_contains "$depends" "$pkg" "the package's Depends"
 done
 assert_eq "$(dpkg-deb -I "$deb" conffiles)" "/etc/callbell/example.conf" "conffiles"
+assert_contains "$(dpkg-deb -I "$deb" postinst)" "systemd-sysusers callbell.conf" "the postinst"
 # errors and warnings fail; a first upload that closes no Debian bug is no defect here
 lintian --fail-on error,warning --suppress-tags initial-upload-closes-no-bugs "$deb" >"$TEST_TMP/lintian.log" 2>&1 ||
     fail "lintian: $(cat "$TEST_TMP/lintian.log")"
