@@ -212,8 +212,9 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
         cb_table_index_get(stored, j, &t);
     cb_reconcile what;
     cb_hub_reconcile(configured, j != CB_NO_TABLE ? &t : NULL, &what);
-    /* the section comes from the site file, never from storage; the level of a
-     * stored request from its repeats (storage keeps no level) */
+    /* the section comes from the site file, never from storage; a stored request
+     * keeps its stored level, raised to what its repeats reach under the thresholds
+     * of now (a reload may have lowered them): a level never falls while open */
     const char *section = hub->opt->section_of ? hub->opt->section_of(hub->opt->section_ctx, id) : NULL;
     if (what != CB_RECONCILE_DROP) {
         if (what == CB_RECONCILE_ADD)

@@ -13,7 +13,7 @@
 /* 2: one open request per kind: the open ones are the calls rows with outcome 'open'
  * (which now carry their live status, current ack and escalation clock), devices
  * know their boot time. A version 1 file is migrated in place at open (migrate_v1). */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 /* The log's bounds, in frames of a 4 KB page (see after_commit): past
  * CHECKPOINT_WAKE_FRAMES (1 MB) the checkpointer runs at once rather than at its next
  * second; past CHECKPOINT_RESTART_FRAMES (4 MB) the hub restarts the log itself.
@@ -41,14 +41,14 @@ static const char *const statement_sql[ST_COUNT] = {
      * last_alert_at), and always its history. The first ack is kept for the
      * response-time figures even when a request is re-opened and acked again. */
     [ST_CALL] = "INSERT INTO calls(id,table_id,kind,pressed_at,count,repeats,acked_at,acked_by,closed_at,closed_by,"
-                "outcome,status,now_acked_by,now_acked_at,last_alert_at) "
-                "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?8,?7,?13) ON CONFLICT(id) DO UPDATE SET "
+                "outcome,status,now_acked_by,now_acked_at,last_alert_at,level) "
+                "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?8,?7,?13,?14) ON CONFLICT(id) DO UPDATE SET "
                 "kind=excluded.kind,count=excluded.count,repeats=excluded.repeats,"
                 "acked_at=CASE WHEN calls.acked_at>0 THEN calls.acked_at ELSE excluded.acked_at END,"
                 "acked_by=CASE WHEN calls.acked_at>0 THEN calls.acked_by ELSE excluded.acked_by END,"
                 "closed_at=excluded.closed_at,closed_by=excluded.closed_by,outcome=excluded.outcome,"
                 "status=excluded.status,now_acked_by=excluded.now_acked_by,now_acked_at=excluded.now_acked_at,"
-                "last_alert_at=excluded.last_alert_at",
+                "last_alert_at=excluded.last_alert_at,level=excluded.level",
     [ST_DROP_TABLE] = "DELETE FROM tables WHERE id=?1",
 };
 
@@ -120,7 +120,7 @@ static const char schema_sql[] =
     " boot_at INT DEFAULT 0) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS calls(id INTEGER PRIMARY KEY, table_id TEXT, kind INT, pressed_at INT, count INT,"
     " repeats INT, acked_at INT, acked_by TEXT, closed_at INT, closed_by TEXT, outcome TEXT, status INT DEFAULT 0,"
-    " now_acked_by TEXT DEFAULT '', now_acked_at INT DEFAULT 0, last_alert_at INT DEFAULT 0);"
+    " now_acked_by TEXT DEFAULT '', now_acked_at INT DEFAULT 0, last_alert_at INT DEFAULT 0, level INT DEFAULT 0);"
     /* no index on the open requests: cb_store_load_tables says why */
     "CREATE INDEX IF NOT EXISTS calls_pressed_at ON calls(pressed_at);"
     /* per-table statistics: without it, one stats request scans all history per table */
@@ -154,6 +154,27 @@ static int migrate_v1(cb_store *s, char *err, size_t cap)
     return 0;
 }
 
+/* Schema 2 kept no escalation level: a restarted hub rebuilt it from the repeats, so
+ * a request that rang the floor from the start (its section had nobody signed in)
+ * fell back to its section. Its rows get level 0 (section); the hub raises each to
+ * what its repeats reach, as before, and from then on the level is stored. */
+static int migrate_v2(cb_store *s, char *err, size_t cap)
+{
+    /* a migration that stopped before the schema number was written left the column */
+    sqlite3_stmt *probe = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT level FROM calls LIMIT 0", -1, &probe, NULL) == SQLITE_OK) {
+        sqlite3_finalize(probe);
+        return 0;
+    }
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, "ALTER TABLE calls ADD COLUMN level INT DEFAULT 0", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, cap, "database: migrating schema 2 to %d: %s", SCHEMA_VERSION, msg ? msg : "?");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
 static int check_meta(cb_store *s, const char *site, char *err, size_t cap)
 {
     sqlite3_stmt *q;
@@ -180,6 +201,8 @@ static int check_meta(cb_store *s, const char *site, char *err, size_t cap)
         return -1;
     }
     if (version == 1 && migrate_v1(s, err, cap) != 0)
+        return -1;
+    if ((version == 1 || version == 2) && migrate_v2(s, err, cap) != 0)
         return -1;
     char sql[256];
     snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES('site','%s'),('schema','%d')", site,
@@ -438,6 +461,8 @@ static void add_request(sqlite3_stmt *q, cb_table *t)
     text_or_empty(q, 7, r->acked_by, sizeof r->acked_by);
     r->acked_at = (uint64_t)sqlite3_column_int64(q, 8);
     r->last_alert_at = (uint64_t)sqlite3_column_int64(q, 9);
+    int level = sqlite3_column_int(q, 10);
+    r->level = level > CB_LEVEL_SECTION && level <= CB_LEVEL_MANAGER ? (cb_level)level : CB_LEVEL_SECTION;
 }
 
 /* Tables and their open requests in one pass each: both ordered by table id, merged
@@ -448,7 +473,7 @@ int cb_store_load_tables(cb_store *s, void (*fn)(void *ctx, const cb_table *t), 
 {
     static const char tables_sql[] = "SELECT id,updated_at FROM tables ORDER BY id";
     static const char open_sql[] = "SELECT table_id,kind,id,status,count,repeats,pressed_at,now_acked_by,"
-                                   "now_acked_at,last_alert_at FROM calls WHERE outcome='open' "
+                                   "now_acked_at,last_alert_at,level FROM calls WHERE outcome='open' "
                                    "ORDER BY table_id, pressed_at, id";
     sqlite3_stmt *q = NULL, *o = NULL;
     if (sqlite3_prepare_v2(s->db, tables_sql, -1, &q, NULL) != SQLITE_OK ||
@@ -585,6 +610,7 @@ int cb_store_record(cb_store *s, const char *table, const cb_change *c, const ch
     sqlite3_bind_text(q, 11, closing ? effect_name : "open", -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 12, closing ? 0 : (int)r->status);
     sqlite3_bind_int64(q, 13, (sqlite3_int64)r->last_alert_at);
+    sqlite3_bind_int(q, 14, (int)r->level);
     return run(s, ST_CALL, "recording request", err, err_cap);
 }
 

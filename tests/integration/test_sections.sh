@@ -5,7 +5,7 @@
 # the first re-alert (Ana and Bo ring, the manager does not) and the managers at the
 # third (Max rings too); the state carries the level. A section nobody is signed in
 # to, and a table in no section, ring everyone from the start; a board that quits
-# signs out at once.
+# signs out at once. The level is stored: a hub killed -9 and restarted keeps it.
 source "$(dirname "$0")/lib.sh"
 
 start_broker
@@ -93,4 +93,21 @@ wait_for "table 3 calling" '[ "$(state_field 3 status)" = calling ]'
 assert_eq "$(state_field 3 level)" floor "level of a call in a section nobody is signed in to"
 wait_for "Ana's bell for the bar" '[ "$(bells Ana)" -gt "$before_ana" ]' 5
 [ -n "$call" ] || fail "no call id"
+
+log "a level is stored: a hub killed and restarted keeps table 3 at the floor"
+# a re-alert only after 300 s, so its repeats (0) alone would put it back to its section
+"$CALLBELL" done 3 --config "$site" --by Ana >/dev/null || fail "done 3"
+sed -i 's/^realert = 2$/realert = 300/' "$site"
+kill "$HUB_PID"
+wait "$HUB_PID" 2>/dev/null || true
+start_hub --config "$site"
+"$CALLBELL" press 3 --config "$site" >/dev/null || fail "press 3 again"
+wait_for "table 3 calling at floor level" '[ "$(state_field 3 level)" = floor ]'
+assert_eq "$(sqlite3 "$TEST_TMP/hub.db" "SELECT level FROM calls WHERE outcome='open' AND table_id='3'")" 1 \
+    "the stored level (1 = floor)"
+kill -9 "$HUB_PID"
+wait "$HUB_PID" 2>/dev/null || true
+start_hub --config "$site"
+assert_eq "$(req_field 3 call repeats)" 0 "repeats after the restart"
+assert_eq "$(req_field 3 call level)" floor "level after the restart"
 log "ok"

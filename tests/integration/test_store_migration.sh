@@ -26,7 +26,10 @@ INSERT INTO calls VALUES(8,'2',2,$now,1,0,$now,'Ana',0,'','open');
 INSERT INTO events VALUES(1,$now,'1',7,'opened',1,'dev-a',5,1);
 SQL
 start_hub --tables 1-4
-assert_eq "$(sqlite3 "$DB" "select value from meta where key='schema'")" 2 "schema migrated"
+assert_eq "$(sqlite3 "$DB" "select value from meta where key='schema'")" 3 "schema migrated"
+# schema 3 stores the escalation level; a migrated request gets what its repeats reach
+# (1 re-alert: the floor)
+assert_eq "$(req_field 1 bill level)" floor "table 1's bill level from its repeats"
 assert_eq "$(req_field 1 bill status)" calling "table 1's bill"
 assert_eq "$(req_field 1 bill count)" 2 "its count"
 assert_eq "$(req_field 1 bill repeats)" 1 "its repeats"

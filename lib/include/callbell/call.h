@@ -92,7 +92,8 @@ cb_status cb_table_cmd(cb_table *t, const cb_cmd *cmd, uint64_t now, cb_changes 
 cb_level cb_level_for_repeats(uint32_t repeats, const cb_call_config *cfg);
 
 /* Raises each open request's level to what its repeats reach (never lowers it): for
- * requests loaded from storage, which keeps repeats but not the level. CB_E_ARG. */
+ * requests loaded from storage, whose thresholds may have been lowered since (a reload
+ * of the site file), and from a schema-2 database, which kept no level. CB_E_ARG. */
 cb_status cb_table_relevel(cb_table *t, const cb_call_config *cfg);
 
 /* Escalation at `now`: one REALERT or REOPENED change per request that is due; its
