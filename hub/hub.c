@@ -215,11 +215,11 @@ static int reconcile(cb_hub *hub, const char *id, bool configured, const cb_tabl
     /* the section comes from the site file, never from storage; a stored request
      * keeps its stored level, raised to what its repeats reach under the thresholds
      * of now (a reload may have lowered them): a level never falls while open */
-    const char *section = hub->opt->section_of ? hub->opt->section_of(hub->opt->section_ctx, id) : NULL;
+    const char *section = cb_hub_section_of(hub, id);
     if (what != CB_RECONCILE_DROP) {
         if (what == CB_RECONCILE_ADD)
             cb_table_init(&t, id, now);
-        snprintf(t.state.section, sizeof t.state.section, "%s", section ? section : "");
+        snprintf(t.state.section, sizeof t.state.section, "%s", section);
         cb_table_relevel(&t, &hub->opt->call);
     }
     switch (what) {
@@ -533,6 +533,7 @@ int cb_hub_main(const cb_hub_options *opt, const cb_url *broker, volatile sig_at
     cb_hub hub;
     memset(&hub, 0, sizeof hub);
     hub.opt = opt;
+    hub.site = opt->site_config; /* load() reconciles with its sections */
     hub.broker = broker;
     hub.scratch_i = CB_NO_TABLE;
     cb_log_set_prefix("hub");

@@ -37,11 +37,8 @@ typedef struct cb_hub_options {
     bool tables_from_file, realert_from_file, ack_timeout_from_file;
     volatile sig_atomic_t *reload;     /* set by SIGHUP: re-read the site file (may be NULL) */
     void (*notify)(const char *state); /* sd_notify for systemd: "READY=1", "RELOADING=1" (may be NULL) */
-    /* the table's section (site file [sections]) or NULL; NULL function: no sections */
-    const char *(*section_of)(void *ctx, const char *table);
-    void *section_ctx;
-    uint32_t signin_ttl_s;      /* 0: the engine's default */
-    const char *registry_path;  /* the site's registry of devices (pc/registry.h); NULL = any device presses */
+    uint32_t signin_ttl_s;             /* 0: the engine's default */
+    const char *registry_path;         /* the site's registry of devices (pc/registry.h); NULL = any device presses */
     const cb_url *claim_broker; /* who asks "is another hub online?" (roles: the admin credential); NULL: the hub's */
     const char *ha_prefix;      /* Home Assistant discovery prefix ("homeassistant"), NULL: off */
 } cb_hub_options;

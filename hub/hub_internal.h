@@ -88,6 +88,10 @@ void cb_hub_publish_info(cb_hub *hub);
 struct cJSON *cb_hub_info_json(const cb_hub *hub);
 /* hub_site.c: the site message, reloading the site file, retiring removed tables */
 void cb_hub_site_init(cb_hub *hub);
+/* The table's section in the site file the hub runs now (a reload may have moved it):
+ * where boards ring, reports group and stored tables are reconciled. "" when it is in
+ * none or there is no site file. Never NULL. */
+const char *cb_hub_section_of(const cb_hub *hub, const char *table);
 void cb_hub_site_free(cb_hub *hub);
 /* Publishes the retained site message when it is due (after start, reconnect, reload). */
 void cb_hub_publish_site(cb_hub *hub);

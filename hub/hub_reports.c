@@ -132,13 +132,11 @@ static void add_report_group(void *ctx, const char *key, const cb_response_stats
 }
 
 /* docs/protocol.md "request / reply": report. */
-/* The table's section in the site file as the hub runs it now (a reload may have
- * moved it), not the start-up file's: reports group as the boards ring. */
+/* Reports group by the section the hub runs now (a reload may have moved a table),
+ * as the boards ring. */
 static const char *current_section(void *ctx, const char *table)
 {
-    const cb_hub *hub = ctx;
-    const cb_site_table *t = hub->site ? cb_site_config_table(hub->site, table) : NULL;
-    return t ? t->section : NULL;
+    return cb_hub_section_of(ctx, table);
 }
 
 static cJSON *report_result(cb_hub *hub, const cb_query *q, char *err, size_t err_cap)

@@ -45,6 +45,12 @@ static void set_sections(cb_hub *hub, const cb_site_config *cfg)
     }
 }
 
+const char *cb_hub_section_of(const cb_hub *hub, const char *table)
+{
+    const cb_site_table *t = hub->site ? cb_site_config_table(hub->site, table) : NULL;
+    return t ? t->section : "";
+}
+
 void cb_hub_site_init(cb_hub *hub)
 {
     hub->site = hub->opt->site_config;

@@ -77,13 +77,6 @@ static const char *tables_as_text(const cb_table_list *t, char *buf, size_t cap)
     return buf;
 }
 
-/* The table's section in the site file ("" when in none). */
-static const char *section_of(void *ctx, const char *table)
-{
-    const cb_site_table *t = cb_site_config_table(ctx, table);
-    return t ? t->section : NULL;
-}
-
 int cb_cmd_hub(int argc, char **argv)
 {
     cb_common c;
@@ -214,8 +207,6 @@ int cb_cmd_hub(int argc, char **argv)
         o.call.floor_after = c.site_config->floor_after;
         o.call.manager_after = c.site_config->manager_after;
         o.signin_ttl_s = c.site_config->signin_ttl_s;
-        o.section_of = section_of;
-        o.section_ctx = (void *)c.site_config;
     }
     o.tables = &tables;
     char listed[64];
