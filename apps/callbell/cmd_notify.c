@@ -308,7 +308,7 @@ static void log_routes(const bridge *b, const notify_args *a)
                            r->to == CB_ROUTE_FLOOR ? "floor" : "manager", url, token ? " with a token" : "", r->from);
             }
         if (!find_route(b, (cb_sink_kind)k, CB_ROUTE_DEFAULT, NULL))
-            cb_log("%s: no default (%s URL or [notify] %s): requests of other tables are not sent to %s", name,
+            cb_log("%s: no default (%s or [notify] %s): what no route above takes is not sent to %s", name,
                    k == CB_SINK_NTFY ? "--ntfy" : "--webhook", name, name);
         if (find_route(b, (cb_sink_kind)k, CB_ROUTE_MANAGER, NULL) &&
             !find_route(b, (cb_sink_kind)k, CB_ROUTE_FLOOR, NULL))
