@@ -41,8 +41,8 @@ int cb_delivery_push(cb_delivery *d, const cb_notification *n)
     pthread_mutex_lock(&d->lock);
     if (d->count == d->cfg.queue_cap) {
         const cb_notification *old = &d->queue[d->head];
-        cb_log("%s: queue full (%u): dropped table %s call %llu level %u", cb_sink_name(d->cfg.kind), d->cfg.queue_cap,
-               old->table, (unsigned long long)old->request.call, old->level);
+        cb_log("%s: queue of %s full (%u): dropped table %s call %llu level %u", cb_sink_name(d->cfg.kind), d->cfg.url,
+               d->cfg.queue_cap, old->table, (unsigned long long)old->request.call, old->level);
         d->head = (d->head + 1) % d->cfg.queue_cap;
         d->count--;
         dropped = 1;
@@ -184,11 +184,11 @@ static void *run(void *arg)
         char why[256];
         outcome o = post(d, &n, why, sizeof why);
         if (o == SENT) {
-            cb_log("%s: sent table %s %s (request %llu) level %u%s", name, n.table,
+            cb_log("%s: sent table %s %s (request %llu) level %u to %s%s", name, n.table,
                    n.request.kind == CB_KIND_BILL    ? "bill"
                    : n.request.kind == CB_KIND_WATER ? "water"
                                                      : "call",
-                   (unsigned long long)n.request.call, n.level, failing ? " (after retries)" : "");
+                   (unsigned long long)n.request.call, n.level, d->cfg.url, failing ? " (after retries)" : "");
             d->cfg.delivered(d->cfg.ctx, d->cfg.kind, &n);
         } else if (o == GIVE_UP) {
             cb_log("%s: %s refused table %s request %llu level %u (%s): dropped", name, d->cfg.url, n.table,

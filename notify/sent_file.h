@@ -1,8 +1,10 @@
 /* sent_file.h - what the notify bridge delivered, kept across its restarts: one line
  * "<ntfy|webhook> <table> <call> <level>" per delivery, appended and flushed once
- * delivered. Loaded at start into the rule's memories (one per destination) and
+ * delivered. Loaded at start into the rule's memories (one per destination kind) and
  * rewritten from them, so the file holds at most the open requests' lines plus
- * what was delivered since the start. */
+ * what was delivered since the start. No URL: with several destinations of a kind
+ * ([notify] routes) a (call, level) still goes to exactly one of them
+ * (cb_notify_route_for), so it names the delivery. */
 #ifndef CALLBELL_NOTIFY_SENT_FILE_H
 #define CALLBELL_NOTIFY_SENT_FILE_H
 

@@ -7,6 +7,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "site_config.h"
 
+#include "url.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
@@ -395,6 +397,82 @@ static int set_section(parse_state *st, const char *section, const char *value)
     return 0;
 }
 
+static const char *const sink_names[] = {"ntfy", "webhook"};
+
+static cb_site_route *find_route(cb_site_config *cfg, cb_site_sink sink, cb_notify_route to, const char *section)
+{
+    for (size_t i = 0; i < cfg->route_count; i++) {
+        cb_site_route *r = &cfg->routes[i];
+        if (r->sink == sink && r->to == to && (to != CB_ROUTE_SECTION || strcmp(r->section, section) == 0))
+            return r;
+    }
+    return NULL;
+}
+
+/* [notify] ntfy = URL, ntfy.patio = URL, webhook.floor = URL, ... Whether a section
+ * is in [sections] is checked once the whole file is read (finish): [notify] may
+ * come first. */
+static int set_route(parse_state *st, const char *key, const char *value)
+{
+    cb_site_config *cfg = st->cfg;
+    char where[96];
+    snprintf(where, sizeof where, "[notify] %.60s", key);
+    size_t n = strcspn(key, ".");
+    cb_site_route r = {.line = st->line, .to = CB_ROUTE_DEFAULT};
+    if (n == 4 && strncmp(key, "ntfy", 4) == 0)
+        r.sink = CB_SITE_NTFY;
+    else if (n == 7 && strncmp(key, "webhook", 7) == 0)
+        r.sink = CB_SITE_WEBHOOK;
+    else {
+        fail_at(st,
+                "%s: unknown key (want ntfy, webhook, ntfy.SECTION, webhook.SECTION, ntfy.floor, ntfy.manager, "
+                "webhook.floor or webhook.manager)",
+                where);
+        return -1;
+    }
+    if (key[n] == '.') {
+        const char *to = key + n + 1;
+        if (strcmp(to, "floor") == 0)
+            r.to = CB_ROUTE_FLOOR;
+        else if (strcmp(to, "manager") == 0)
+            r.to = CB_ROUTE_MANAGER;
+        else if (cb_id_check(to) == CB_OK) {
+            r.to = CB_ROUTE_SECTION;
+            snprintf(r.section, sizeof r.section, "%s", to);
+        } else {
+            fail_at(st, "%s: '%.40s' is not a section id (1-32 characters of a-z 0-9 _ -), floor or manager", where,
+                    to);
+            return -1;
+        }
+    }
+    if (find_route(cfg, r.sink, r.to, r.section)) {
+        fail_at(st, "%s: given twice", where);
+        return -1;
+    }
+    if (strlen(value) >= sizeof r.url || !cb_http_url_ok(value)) {
+        fail_at(st, "%s: want an http:// or https:// URL without spaces (shorter than %zu), not '%s'", where,
+                sizeof r.url, value);
+        return -1;
+    }
+    snprintf(r.url, sizeof r.url, "%s", value);
+    if (cfg->route_count == CB_SITE_ROUTES_MAX) {
+        fail_at(st, "%s: more than %d destinations in [notify]", where, CB_SITE_ROUTES_MAX);
+        return -1;
+    }
+    if (cfg->route_count == cfg->route_cap) {
+        size_t cap = cfg->route_cap ? cfg->route_cap * 2 : 8;
+        cb_site_route *grown = realloc(cfg->routes, cap * sizeof *grown);
+        if (!grown) {
+            fail_at(st, "out of memory");
+            return -1;
+        }
+        cfg->routes = grown;
+        cfg->route_cap = cap;
+    }
+    cfg->routes[cfg->route_count++] = r;
+    return 0;
+}
+
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     parse_state *st = user;
@@ -408,6 +486,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
         return set_kinds(st, key, value) == 0;
     if (strcmp(section, "sections") == 0)
         return set_section(st, key, value) == 0;
+    if (strcmp(section, "notify") == 0)
+        return set_route(st, key, value) == 0;
     bool section_known = false;
     for (size_t i = 0; i < KEY_COUNT; i++) {
         if (strcmp(section, keys[i].section) != 0)
@@ -425,7 +505,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
     if (!section[0])
         fail_at(st, "%.40s: a key before any [section]", key);
     else if (!section_known)
-        fail_at(st, "[%.40s]: unknown section (known: site, broker, hub, board, staff, tables, kinds, sections)",
+        fail_at(st,
+                "[%.40s]: unknown section (known: site, broker, hub, board, staff, tables, kinds, sections, notify)",
                 section);
     else
         fail_at(st, "[%s] %.40s: unknown key (see `callbell config --help`)", section, key);
@@ -441,6 +522,38 @@ static void set_defaults(cb_site_config *cfg)
     cfg->signin_ttl_s = 90;
     cfg->board_warn_s = 60;
     cfg->board_late_s = 180;
+}
+
+static bool has_section(const cb_site_config *cfg, const char *section)
+{
+    for (size_t i = 0; i < cfg->table_count; i++)
+        if (strcmp(cfg->tables[i].section, section) == 0)
+            return true;
+    return false;
+}
+
+/* [notify] against [sections], which may come after it: errors name the key's line. */
+static int check_routes(parse_state *st)
+{
+    for (size_t i = 0; i < st->cfg->route_count; i++) {
+        const cb_site_route *r = &st->cfg->routes[i];
+        const char *sink = sink_names[r->sink];
+        st->line = r->line;
+        if (r->to == CB_ROUTE_SECTION && !has_section(st->cfg, r->section)) {
+            fail_at(st, "[notify] %s.%s: no section '%s' in [sections]", sink, r->section, r->section);
+            return -1;
+        }
+        const char *level = r->to == CB_ROUTE_FLOOR ? "floor" : r->to == CB_ROUTE_MANAGER ? "manager" : NULL;
+        if (level && has_section(st->cfg, level)) {
+            fail_at(st,
+                    "[notify] %s.%s: ambiguous: [sections] has a section '%s' too, and %s.%s means a request "
+                    "escalated to the %s level; rename the section to give it a destination",
+                    sink, level, level, sink, level, level);
+            return -1;
+        }
+    }
+    st->line = 0;
+    return 0;
 }
 
 /* Rules across keys, once the whole file is read. */
@@ -467,6 +580,8 @@ static int finish(parse_state *st)
                 cfg->board_warn_s);
         return -1;
     }
+    if (check_routes(st) != 0)
+        return -1;
     unsigned fallback = st->default_kinds ? st->default_kinds : CB_SITE_ALL_KINDS;
     for (size_t i = 0; i < cfg->table_count; i++)
         if (!cfg->tables[i].kinds)
@@ -492,7 +607,10 @@ int cb_site_config_parse_text(const char *text, size_t len, const char *path, cb
         goto fail;
     }
     if (!st.error_line && finish(&st) != 0) {
-        snprintf(err, err_cap, "%s: %s", path, st.error);
+        if (st.error_line) /* a rule across keys that one key's line breaks */
+            snprintf(err, err_cap, "%s:%d: %s", path, st.error_line, st.error);
+        else
+            snprintf(err, err_cap, "%s: %s", path, st.error);
         goto fail;
     }
     if (st.error_line) {
@@ -539,6 +657,16 @@ void cb_site_config_free(cb_site_config *cfg)
     cfg->tables = NULL;
     cfg->table_count = 0;
     cfg->table_cap = 0;
+    free(cfg->routes);
+    cfg->routes = NULL;
+    cfg->route_count = 0;
+    cfg->route_cap = 0;
+}
+
+const cb_site_route *cb_site_config_route(const cb_site_config *cfg, cb_site_sink sink, cb_notify_route to,
+                                          const char *section)
+{
+    return find_route((cb_site_config *)cfg, sink, to, section ? section : "");
 }
 
 const cb_site_table *cb_site_config_table(const cb_site_config *cfg, const char *id)
@@ -625,6 +753,23 @@ void cb_site_config_print(const cb_site_config *cfg, FILE *out)
             fprintf(out, "  (section %s)", cfg->tables[i].section);
         fputc('\n', out);
     }
+    if (cfg->route_count)
+        fprintf(out, "notify (%zu):\n", cfg->route_count);
+    for (size_t i = 0; i < cfg->route_count; i++) {
+        const cb_site_route *r = &cfg->routes[i];
+        char key[64];
+        snprintf(key, sizeof key, "%s%s%s", sink_names[r->sink], r->to == CB_ROUTE_DEFAULT ? "" : ".",
+                 r->to == CB_ROUTE_SECTION   ? r->section
+                 : r->to == CB_ROUTE_FLOOR   ? "floor"
+                 : r->to == CB_ROUTE_MANAGER ? "manager"
+                                             : "");
+        fprintf(out, "  %-16s %s  (%s%s)\n", key, r->url,
+                r->to == CB_ROUTE_DEFAULT   ? "every request not routed by another key"
+                : r->to == CB_ROUTE_SECTION ? "requests of the tables of section "
+                : r->to == CB_ROUTE_FLOOR   ? "escalations at level floor"
+                                            : "escalations at level manager",
+                r->to == CB_ROUTE_SECTION ? r->section : "");
+    }
 }
 
 void cb_site_config_print_reference(FILE *out)
@@ -657,6 +802,27 @@ void cb_site_config_print_reference(FILE *out)
           "                 Staff sign in to sections on the boards; a section's call\n"
           "                 rings its signed-in staff first (default: no sections, every\n"
           "                 call rings everyone)\n"
+          "\n[notify]        where `callbell notify` sends requests and escalations\n"
+          "  ntfy = URL     every request: an ntfy topic URL, http:// or https://,\n"
+          "                 no spaces, e.g. https://ntfy.sh/trattoria-calls-x7k2\n"
+          "  ntfy.ID = URL  the requests of section ID's tables, instead of ntfy\n"
+          "                 (ID in [sections])\n"
+          "  ntfy.floor = URL\n"
+          "                 escalations (re-alerts, ack timeouts) of a request at level\n"
+          "                 floor (the boards' \"-> floor\")\n"
+          "  ntfy.manager = URL\n"
+          "                 escalations of a request at level manager (without it:\n"
+          "                 ntfy.floor's URL, then the section's, then ntfy's)\n"
+          "  webhook... = URL\n"
+          "                 the same four for the JSON webhook: webhook, webhook.ID,\n"
+          "                 webhook.floor, webhook.manager; ntfy and webhook go each\n"
+          "                 their own way. A new request goes to its section's URL,\n"
+          "                 else the default, else nowhere. A section named floor or\n"
+          "                 manager is refused next to a .floor or .manager key\n"
+          "                 (ambiguous). --ntfy and --webhook replace ntfy and webhook;\n"
+          "                 tokens stay out of this file (--ntfy-token,\n"
+          "                 CALLBELL_NTFY_TOKEN). Read when `callbell notify` starts:\n"
+          "                 restart it to apply a change (default: no [notify])\n"
           "\nThe hub publishes the site as it understood it (names, buttons, thresholds) for\n"
           "the boards, and re-reads the file on `systemctl reload callbell-hub@SITE` (SIGHUP):\n"
           "tables added, renamed or removed (a table with open requests leaves once staff\n"

@@ -9,6 +9,7 @@
  *   [staff]    names = Anna, Marco
  *   [tables]   patio-2 = Patio 2       [kinds] patio-2 = call, bill, water
  *   [sections] patio = patio-1, patio-2   (a table in at most one section)
+ *   [notify]   ntfy = URL   ntfy.patio = URL   webhook.manager = URL   (`callbell notify`)
  *
  * Every key is known (cb_site_config_keys): an unknown key or section, a bad value, a
  * key given twice or a missing required key is an error naming the file, the line and
@@ -16,6 +17,7 @@
 #ifndef CALLBELL_PC_SITE_CONFIG_H
 #define CALLBELL_PC_SITE_CONFIG_H
 
+#include "callbell/notify.h"
 #include "callbell/protocol.h"
 #include "table_list.h"
 
@@ -30,6 +32,7 @@
 #define CB_SITE_STAFF_MAX 64
 #define CB_SITE_TABLES_MAX 10000
 #define CB_SITE_SECONDS_MAX 86400u
+#define CB_SITE_ROUTES_MAX 128 /* [notify] keys */
 
 typedef struct cb_site_table {
     char id[CB_ID_SIZE];             /* [a-z0-9_-], as on the wire */
@@ -37,6 +40,19 @@ typedef struct cb_site_table {
     unsigned kinds;                  /* bit (1u << cb_kind) per button kind offered */
     char section[CB_ID_SIZE];        /* [sections]: the section it belongs to, "" = none */
 } cb_site_table;
+
+/* [notify]: the two kinds of destination, in notify/delivery.h's cb_sink_kind order. */
+typedef enum cb_site_sink { CB_SITE_NTFY = 0, CB_SITE_WEBHOOK = 1 } cb_site_sink;
+
+/* One [notify] key: `ntfy = URL` (to CB_ROUTE_DEFAULT), `ntfy.<section> = URL`
+ * (CB_ROUTE_SECTION), `ntfy.floor`, `ntfy.manager`; the same with `webhook`. */
+typedef struct cb_site_route {
+    cb_site_sink sink;
+    cb_notify_route to;        /* DEFAULT, SECTION, FLOOR or MANAGER */
+    char section[CB_ID_SIZE];  /* to == CB_ROUTE_SECTION: a section of [sections] */
+    char url[CB_SITE_URL_MAX]; /* cb_http_url_ok */
+    int line;                  /* its line in the file */
+} cb_site_route;
 
 typedef struct cb_site_config {
     char path[4096];                         /* the file it came from, for messages */
@@ -57,6 +73,9 @@ typedef struct cb_site_config {
     cb_site_table *tables; /* heap, in file order; at least one */
     size_t table_count;
     size_t table_cap;
+    cb_site_route *routes; /* heap, [notify] in file order; NULL when none */
+    size_t route_count;
+    size_t route_cap;
 } cb_site_config;
 
 /* The kinds a table offers when its section has no `kinds`: call, bill, water, cancel. */
@@ -74,6 +93,11 @@ void cb_site_config_free(cb_site_config *cfg);
 
 /* The table with this id, or NULL. */
 const cb_site_table *cb_site_config_table(const cb_site_config *cfg, const char *id);
+
+/* The [notify] destination of `sink` for route `to` (section: for CB_ROUTE_SECTION,
+ * else ignored), or NULL when the file names none. */
+const cb_site_route *cb_site_config_route(const cb_site_config *cfg, cb_site_sink sink, cb_notify_route to,
+                                          const char *section);
 
 /* The table ids, for the hub's cb_table_list (heap; cb_table_list_free). 0 or -1
  * (out of memory). */

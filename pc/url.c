@@ -119,3 +119,14 @@ int cb_mqtt_version_parse(const char *text, cb_mqtt_version *out)
         return -1;
     return 0;
 }
+
+bool cb_http_url_ok(const char *s)
+{
+    size_t scheme = strncmp(s, "http://", 7) == 0 ? 7 : strncmp(s, "https://", 8) == 0 ? 8 : 0;
+    if (!scheme || !s[scheme] || s[scheme] == '/')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}

@@ -26,6 +26,10 @@ int cb_mqtt_version_parse(const char *text, cb_mqtt_version *out);
 /* Returns 0 and fills *out, or -1 with a message naming the problem in err. */
 int cb_url_parse(const char *text, cb_url *out, char *err, size_t err_cap);
 
+/* An http:// or https:// URL with something after the scheme and no space or
+ * control character (what `callbell notify` posts to: --ntfy, --webhook, [notify]). */
+bool cb_http_url_ok(const char *s);
+
 /* The URL a user should see (no password). */
 void cb_url_format(const cb_url *url, char *buf, size_t cap);
 

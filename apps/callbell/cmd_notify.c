@@ -1,8 +1,10 @@
 /* cmd_notify.c - `callbell notify`: follows the site's retained table states like a
  * board and tells people on their phones: each new request, and each escalation, once
- * (the rule: callbell/notify.h), to an ntfy topic and/or a JSON webhook
- * (notify/delivery.c, docs/notify.md). What was delivered is kept in a small file, so
- * neither a reconnect nor a restart sends anything twice. */
+ * (the rule: callbell/notify.h), to ntfy topics and/or JSON webhooks
+ * (notify/delivery.c, docs/notify.md). Where each goes is the site file's [notify]
+ * (a default, per section, per escalation level) with --ntfy/--webhook replacing the
+ * default; the choice is cb_notify_route_for. What was delivered is kept in a small
+ * file, so neither a reconnect nor a restart sends anything twice. */
 #include "commands.h"
 #include "common.h"
 #include "delivery.h"
@@ -27,11 +29,39 @@ typedef struct notify_args {
     unsigned long queue;
 } notify_args;
 
+_Static_assert((int)CB_SITE_NTFY == (int)CB_SINK_NTFY && (int)CB_SITE_WEBHOOK == (int)CB_SINK_WEBHOOK,
+               "the site file's destination kinds are the bridge's");
+
+struct bridge;
+
+/* One destination: a URL of one kind, its queue and thread. Routes to the same URL
+ * share it. */
+typedef struct dest {
+    struct bridge *b;
+    cb_sink_kind kind;
+    const char *url; /* argv's or the site file's: both live until exit */
+    cb_delivery *out;
+} dest;
+
+/* One route: notifications of `kind` routed `to` (of `section`) go to dests[dest]. */
+typedef struct route {
+    cb_sink_kind kind;
+    cb_notify_route to;
+    const char *section; /* to == CB_ROUTE_SECTION */
+    const char *from;    /* where it was configured, for the start-up log */
+    size_t dest;
+} route;
+
+#define ROUTES_MAX (CB_SITE_ROUTES_MAX + 2)
+
 typedef struct bridge {
     const cb_common *c;
-    char state_topic_prefix[CB_TOPIC_SIZE];
-    cb_notify_memory mem[2];
-    cb_delivery *out[2];
+    cb_notify_memory mem[2]; /* by kind: each (call, level) goes to one destination of a kind */
+    bool active[2];          /* the kind has a route */
+    route routes[ROUTES_MAX];
+    size_t n_routes;
+    dest dests[ROUTES_MAX];
+    size_t n_dests;
     cb_sent_file *sent;
 } bridge;
 
@@ -44,21 +74,24 @@ static void help(void)
            "board does: one notification per request and re-alert, none twice, also after\n"
            "a reconnect or a restart (what was delivered is kept in --state). A destination\n"
            "that does not answer is retried (0.5 s, then up to every 5 s); nothing waits for it.\n\n"
+           "Where to: --ntfy/--webhook, and the site file's [notify] section, which can\n"
+           "also send a section's requests to its own URL (ntfy.patio = URL) and the\n"
+           "escalations at level floor or manager to theirs (ntfy.floor, ntfy.manager; the\n"
+           "same for webhook.*; see callbell.conf(5)). --ntfy and --webhook replace the\n"
+           "file's ntfy and webhook (every other request); the start-up log says what goes\n"
+           "where. The file is read at start: restart to apply a change (SIGHUP stops it).\n\n"
            "  --ntfy URL           ntfy topic URL, e.g. https://ntfy.sh/my-restaurant-calls\n"
-           "  --ntfy-token T       ntfy access token (env CALLBELL_NTFY_TOKEN)\n"
+           "  --ntfy-token T       ntfy access token, sent to every ntfy URL\n"
+           "                       (env CALLBELL_NTFY_TOKEN)\n"
            "  --webhook URL        POST a JSON object per notification to URL\n"
-           "  --webhook-token T    sent as 'Authorization: Bearer T' (env CALLBELL_WEBHOOK_TOKEN)\n"
+           "  --webhook-token T    sent as 'Authorization: Bearer T' to every webhook URL\n"
+           "                       (env CALLBELL_WEBHOOK_TOKEN)\n"
            "  --board-url URL      the web board, opened by tapping a notification\n"
            "  --state FILE         what was delivered (default\n"
            "                       $XDG_STATE_HOME/callbell/notify-<site>.sent)\n"
            "  --queue N            notifications waiting per destination (default 256;\n"
            "                       when full the oldest is dropped)\n%s",
            CB_COMMON_HELP);
-}
-
-static bool http_url(const char *s)
-{
-    return (strncmp(s, "http://", 7) == 0 && s[7]) || (strncmp(s, "https://", 8) == 0 && s[8]);
 }
 
 /* No line breaks or other control bytes in what goes into an HTTP header. */
@@ -72,13 +105,13 @@ static bool header_safe(const char *s)
 
 static int check_args(const cb_common *c, notify_args *a)
 {
-    if (!a->url[CB_SINK_NTFY] && !a->url[CB_SINK_WEBHOOK]) {
-        cb_fail(c, "nowhere to send: give --ntfy URL and/or --webhook URL");
+    if (!a->url[CB_SINK_NTFY] && !a->url[CB_SINK_WEBHOOK] && !(c->site_config && c->site_config->route_count)) {
+        cb_fail(c, "nowhere to send: give --ntfy URL and/or --webhook URL, or a [notify] section in the site file");
         return 2;
     }
     static const char *const names[2] = {"--ntfy", "--webhook"};
     for (int k = 0; k < 2; k++) {
-        if (a->url[k] && (!http_url(a->url[k]) || !header_safe(a->url[k]))) {
+        if (a->url[k] && !cb_http_url_ok(a->url[k])) {
             cb_fail(c, "bad %s '%s': want an http:// or https:// URL", names[k], a->url[k]);
             return 2;
         }
@@ -87,7 +120,7 @@ static int check_args(const cb_common *c, notify_args *a)
             return 2;
         }
     }
-    if (a->board_url && (!http_url(a->board_url) || !header_safe(a->board_url))) {
+    if (a->board_url && !cb_http_url_ok(a->board_url)) {
         cb_fail(c, "bad --board-url '%s': want an http:// or https:// URL", a->board_url);
         return 2;
     }
@@ -141,8 +174,35 @@ static int parse_args(cb_common *c, int argc, char **argv, notify_args *a)
 
 static void on_delivered(void *ctx, cb_sink_kind kind, const cb_notification *n)
 {
-    bridge *b = ctx;
-    cb_sent_append(b->sent, kind, n);
+    dest *d = ctx;
+    cb_sent_append(d->b->sent, kind, n);
+}
+
+/* The route of `kind` to `to` (for CB_ROUTE_SECTION: of `section`), or NULL. */
+static const route *find_route(const bridge *b, cb_sink_kind kind, cb_notify_route to, const char *section)
+{
+    for (size_t i = 0; i < b->n_routes; i++) {
+        const route *r = &b->routes[i];
+        if (r->kind == kind && r->to == to && (to != CB_ROUTE_SECTION || strcmp(r->section, section) == 0))
+            return r;
+    }
+    return NULL;
+}
+
+/* Where notification n of a table in `section` ("" for none) goes, or NULL. */
+static dest *destination(bridge *b, cb_sink_kind kind, const char *section, const cb_notification *n)
+{
+    const route *by[CB_ROUTE_COUNT] = {NULL};
+    by[CB_ROUTE_DEFAULT] = find_route(b, kind, CB_ROUTE_DEFAULT, NULL);
+    by[CB_ROUTE_SECTION] = section[0] ? find_route(b, kind, CB_ROUTE_SECTION, section) : NULL;
+    by[CB_ROUTE_FLOOR] = find_route(b, kind, CB_ROUTE_FLOOR, NULL);
+    by[CB_ROUTE_MANAGER] = find_route(b, kind, CB_ROUTE_MANAGER, NULL);
+    unsigned have = 0;
+    for (int r = CB_ROUTE_DEFAULT; r < CB_ROUTE_COUNT; r++)
+        if (by[r])
+            have |= CB_ROUTE_BIT(r);
+    cb_notify_route to = cb_notify_route_for(n, have);
+    return to == CB_ROUTE_NONE ? NULL : &b->dests[by[to]->dest];
 }
 
 static void on_state(bridge *b, const struct mosquitto_message *msg)
@@ -160,13 +220,16 @@ static void on_state(bridge *b, const struct mosquitto_message *msg)
         return;
     }
     for (int k = 0; k < 2; k++) {
-        if (!b->out[k])
+        if (!b->active[k])
             continue;
         cb_notification notes[CB_REQUEST_MAX];
         uint32_t n = 0;
         (void)cb_notify_state(&b->mem[k], &st, notes, CB_REQUEST_MAX, &n); /* room for a state's all */
-        for (uint32_t i = 0; i < n; i++)
-            cb_delivery_push(b->out[k], &notes[i]);
+        for (uint32_t i = 0; i < n; i++) {
+            dest *d = destination(b, (cb_sink_kind)k, st.section, &notes[i]);
+            if (d) /* else no route: nothing is sent for it (the start-up log says so) */
+                cb_delivery_push(d->out, &notes[i]);
+        }
     }
 }
 
@@ -187,6 +250,72 @@ static void on_disconnect(void *ctx)
     cb_log("lost the broker; reconnecting");
 }
 
+/* Adds a route of `kind`, with a destination for its URL unless one exists. */
+static void add_route(bridge *b, cb_sink_kind kind, cb_notify_route to, const char *section, const char *url,
+                      const char *from)
+{
+    size_t d = 0;
+    while (d < b->n_dests && !(b->dests[d].kind == kind && strcmp(b->dests[d].url, url) == 0))
+        d++;
+    if (d == b->n_dests)
+        b->dests[b->n_dests++] = (dest){.b = b, .kind = kind, .url = url};
+    b->routes[b->n_routes++] = (route){.kind = kind, .to = to, .section = section, .from = from, .dest = d};
+    b->active[kind] = true;
+}
+
+/* The flags' URLs, then the site file's [notify] (whose default a flag replaces). */
+static void plan_routes(bridge *b, const notify_args *a)
+{
+    static const char *const flags[2] = {"--ntfy", "--webhook"};
+    for (int k = 0; k < 2; k++)
+        if (a->url[k])
+            add_route(b, (cb_sink_kind)k, CB_ROUTE_DEFAULT, NULL, a->url[k], flags[k]);
+    const cb_site_config *cfg = b->c->site_config;
+    for (size_t i = 0; cfg && i < cfg->route_count; i++) {
+        const cb_site_route *r = &cfg->routes[i];
+        if (r->to == CB_ROUTE_DEFAULT && a->url[r->sink])
+            continue;
+        add_route(b, (cb_sink_kind)r->sink, r->to, r->section, r->url, "the site file");
+    }
+}
+
+/* One log line per route and kind, and where the rest goes: what goes where. */
+static void log_routes(const bridge *b, const notify_args *a)
+{
+    for (int k = 0; k < 2; k++) {
+        if (!b->active[k])
+            continue;
+        const char *name = cb_sink_name((cb_sink_kind)k);
+        const bool token = a->token[k] && a->token[k][0];
+        bool sections = false;
+        for (size_t i = 0; i < b->n_routes; i++)
+            sections |= b->routes[i].kind == (cb_sink_kind)k && b->routes[i].to == CB_ROUTE_SECTION;
+        static const cb_notify_route order[] = {CB_ROUTE_SECTION, CB_ROUTE_DEFAULT, CB_ROUTE_FLOOR, CB_ROUTE_MANAGER};
+        for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
+            for (size_t i = 0; i < b->n_routes; i++) {
+                const route *r = &b->routes[i];
+                if (r->kind != (cb_sink_kind)k || r->to != order[o])
+                    continue;
+                const char *url = b->dests[r->dest].url;
+                if (r->to == CB_ROUTE_SECTION)
+                    cb_log("%s: section %s's requests -> %s%s (%s)", name, r->section, url,
+                           token ? " with a token" : "", r->from);
+                else if (r->to == CB_ROUTE_DEFAULT)
+                    cb_log("%s: %s -> %s%s (%s)", name, sections ? "the other requests" : "every request", url,
+                           token ? " with a token" : "", r->from);
+                else
+                    cb_log("%s: escalations at level %s -> %s%s (%s)", name,
+                           r->to == CB_ROUTE_FLOOR ? "floor" : "manager", url, token ? " with a token" : "", r->from);
+            }
+        if (!find_route(b, (cb_sink_kind)k, CB_ROUTE_DEFAULT, NULL))
+            cb_log("%s: no default (%s or [notify] %s): what no route above takes is not sent to %s", name,
+                   k == CB_SINK_NTFY ? "--ntfy" : "--webhook", name, name);
+        if (find_route(b, (cb_sink_kind)k, CB_ROUTE_MANAGER, NULL) &&
+            !find_route(b, (cb_sink_kind)k, CB_ROUTE_FLOOR, NULL))
+            cb_log("%s: escalations at level floor go as new requests do (no %s.floor)", name, name);
+    }
+}
+
 static int start(bridge *b, const notify_args *a, char *err, size_t err_cap)
 {
     char path[4096];
@@ -202,29 +331,29 @@ static int start(bridge *b, const notify_args *a, char *err, size_t err_cap)
     cb_notify_init(&b->mem[1]);
     if (!(b->sent = cb_sent_open(state_path, b->mem, err, err_cap)))
         return -1;
-    for (int k = 0; k < 2; k++) {
-        if (!a->url[k])
-            continue;
-        cb_sink_config sc = {.kind = (cb_sink_kind)k,
-                             .url = a->url[k],
-                             .token = a->token[k],
+    plan_routes(b, a);
+    for (size_t i = 0; i < b->n_dests; i++) {
+        dest *d = &b->dests[i];
+        cb_sink_config sc = {.kind = d->kind,
+                             .url = d->url,
+                             .token = a->token[d->kind],
                              .board_url = a->board_url,
                              .site = b->c->site,
                              .queue_cap = (uint32_t)a->queue,
                              .delivered = on_delivered,
-                             .ctx = b};
-        if (!(b->out[k] = cb_delivery_start(&sc, err, err_cap)))
+                             .ctx = d};
+        if (!(d->out = cb_delivery_start(&sc, err, err_cap)))
             return -1;
-        cb_log("%s: sending to %s%s", cb_sink_name(k), a->url[k], a->token[k] && a->token[k][0] ? " with a token" : "");
     }
+    log_routes(b, a);
     cb_log("site %s: %u notifications remembered from %s", b->c->site, b->mem[0].n + b->mem[1].n, state_path);
     return 0;
 }
 
 static void stop(bridge *b)
 {
-    for (int k = 0; k < 2; k++)
-        cb_delivery_stop(b->out[k]);
+    for (size_t i = 0; i < b->n_dests; i++)
+        cb_delivery_stop(b->dests[i].out);
     cb_sent_close(b->sent);
 }
 

@@ -127,3 +127,22 @@ cb_status cb_notify_state(cb_notify_memory *m, const cb_state *st, cb_notificati
     }
     return CB_OK;
 }
+
+cb_notify_route cb_notify_route_for(const cb_notification *n, unsigned have)
+{
+    if (n == NULL) {
+        return CB_ROUTE_NONE;
+    }
+    if (n->level >= 1u) {
+        if (n->request.level == CB_LEVEL_MANAGER && (have & CB_ROUTE_BIT(CB_ROUTE_MANAGER)) != 0u) {
+            return CB_ROUTE_MANAGER;
+        }
+        if (n->request.level >= CB_LEVEL_FLOOR && (have & CB_ROUTE_BIT(CB_ROUTE_FLOOR)) != 0u) {
+            return CB_ROUTE_FLOOR;
+        }
+    }
+    if ((have & CB_ROUTE_BIT(CB_ROUTE_SECTION)) != 0u) {
+        return CB_ROUTE_SECTION;
+    }
+    return (have & CB_ROUTE_BIT(CB_ROUTE_DEFAULT)) != 0u ? CB_ROUTE_DEFAULT : CB_ROUTE_NONE;
+}

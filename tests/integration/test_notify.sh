@@ -5,18 +5,11 @@
 # returns; the bridge restarted, the broker restarted -> nothing sent twice; each
 # re-alert level once.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/notify_lib.sh"
 start_broker
 start_hub --tables 1-4
-RPORT=$(free_port)
-RECEIVED="$TEST_TMP/received.jsonl"
-touch "$RECEIVED"
 BOARD_URL="http://127.0.0.1:9001/"
 
-start_receiver() {
-    bg receiver python3 "$(dirname "$0")/http_receiver.py" "$RPORT" "$RECEIVED"
-    RECEIVER_PID=$LAST_PID
-    wait_for "the receiver on $RPORT" "(echo > /dev/tcp/127.0.0.1/$RPORT) 2>/dev/null"
-}
 start_notify() {
     : >"$TEST_TMP/notify.log"
     CALLBELL_WEBHOOK_TOKEN=hook-secret bg notify "$CALLBELL" notify --ntfy "http://127.0.0.1:$RPORT/ntfy/calls" \
@@ -29,35 +22,9 @@ stop_pid() {
     kill "$1"
     wait "$1" 2>/dev/null || true
 }
-# received PYTHON-FILTER: how many received requests match (r: the record, b: its JSON
-# body or None, h: its headers)
-received() {
-    python3 - "$RECEIVED" "$1" <<'PY'
-import json, sys
-n = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    h = r["headers"]
-    try:
-        b = json.loads(r["body"])
-    except ValueError:
-        b = None
-    if eval(sys.argv[2]):
-        n += 1
-print(n)
-PY
-}
 call_of() { json_get "$("$CALLBELL" calls --json)" "[c['call'] for c in d if c['table'] == '$1' and c['kind'] == '$2'][0]"; }
 ntfy_for() { echo "r['path'] == '/ntfy/calls' and h.get('X-Callbell-Id', '').endswith('-$1-$2')"; }
 hook_for() { echo "r['path'] == '/hook' and b['call'] == $1 and b['level'] == $2"; }
-# wait_count SECONDS FILTER N: until N requests match, at most SECONDS (fractions ok)
-wait_count() {
-    local end=$(($(date +%s%N) / 1000000 + ${1%.*} * 1000))
-    while [ "$(received "$2")" -lt "$3" ]; do
-        [ $(($(date +%s%N) / 1000000)) -ge "$end" ] && fail "no $3 x [$2] within $1 s; got $(received "$2")"
-        sleep 0.05
-    done
-}
 
 start_receiver
 start_notify

@@ -14,6 +14,13 @@ assert_contains "$out" "note: the file is example.conf but its site id is tratto
 cp "$root/packaging/example.conf" "$TEST_TMP/trattoria.conf"
 out=$("$CALLBELL" config check "$TEST_TMP/trattoria.conf")
 case "$out" in *note:*) fail "trattoria.conf of site trattoria needs no note: $out" ;; esac
+# its commented-out [sections] and [notify] are right too, once uncommented
+sed -E -e 's/^; \[(sections|notify)\]/[\1]/' -e 's/^; ((patio|inside|ntfy[a-z.]*|webhook[a-z.]*) = )/\1/' \
+    "$root/packaging/example.conf" >"$TEST_TMP/trattoria.conf"
+out=$("$CALLBELL" config check "$TEST_TMP/trattoria.conf")
+assert_contains "$out" "patio-2      Patio 2                  call, bill, water, cancel  (section patio)"
+assert_contains "$out" "notify (5):"
+assert_contains "$out" "ntfy.patio       https://ntfy.sh/trattoria-patio-x7k2  (requests of the tables of section patio)"
 # docs/config.md shows the example file as it is
 python3 -c 'import sys; sys.exit(open(sys.argv[1]).read() not in open(sys.argv[2]).read())' \
     "$root/packaging/example.conf" "$root/docs/config.md" || fail "docs/config.md does not hold packaging/example.conf"

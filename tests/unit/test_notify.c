@@ -169,12 +169,89 @@ static void test_bounds(void **state)
     assert_int_equal(cb_notify_state(&m, &st, NULL, 1, &n), CB_E_ARG);
 }
 
+static cb_notification note_at(uint32_t level, cb_level request_level)
+{
+    cb_notification n;
+    memset(&n, 0, sizeof n);
+    strcpy(n.table, "p1");
+    n.request.call = 7;
+    n.request.status = CB_CALLING;
+    n.request.repeats = level;
+    n.request.level = request_level;
+    n.level = level;
+    return n;
+}
+
+#define BIT(r) CB_ROUTE_BIT(CB_ROUTE_##r)
+#define ALL (BIT(DEFAULT) | BIT(SECTION) | BIT(FLOOR) | BIT(MANAGER))
+
+static void test_routes(void **state)
+{
+    (void)state;
+    cb_notification n = note_at(0, CB_LEVEL_SECTION);
+    /* a new request: its section's destination, else the default, else nowhere */
+    assert_int_equal(cb_notify_route_for(&n, ALL), CB_ROUTE_SECTION);
+    assert_int_equal(cb_notify_route_for(&n, BIT(DEFAULT) | BIT(FLOOR) | BIT(MANAGER)), CB_ROUTE_DEFAULT);
+    assert_int_equal(cb_notify_route_for(&n, BIT(FLOOR) | BIT(MANAGER)), CB_ROUTE_NONE);
+    assert_int_equal(cb_notify_route_for(&n, 0), CB_ROUTE_NONE);
+    /* opened at floor (nobody signed in to its section), even at manager: still new */
+    n = note_at(0, CB_LEVEL_FLOOR);
+    assert_int_equal(cb_notify_route_for(&n, ALL), CB_ROUTE_SECTION);
+    n = note_at(0, CB_LEVEL_MANAGER);
+    assert_int_equal(cb_notify_route_for(&n, BIT(DEFAULT) | BIT(MANAGER)), CB_ROUTE_DEFAULT);
+    /* a re-alert still at level section (floor_after > 1): like a new one */
+    n = note_at(1, CB_LEVEL_SECTION);
+    assert_int_equal(cb_notify_route_for(&n, ALL), CB_ROUTE_SECTION);
+    /* escalated to the floor: the floor's destination, else the section's, the default */
+    n = note_at(1, CB_LEVEL_FLOOR);
+    assert_int_equal(cb_notify_route_for(&n, ALL), CB_ROUTE_FLOOR);
+    assert_int_equal(cb_notify_route_for(&n, BIT(DEFAULT) | BIT(SECTION) | BIT(MANAGER)), CB_ROUTE_SECTION);
+    assert_int_equal(cb_notify_route_for(&n, BIT(DEFAULT) | BIT(MANAGER)), CB_ROUTE_DEFAULT);
+    assert_int_equal(cb_notify_route_for(&n, BIT(MANAGER)), CB_ROUTE_NONE);
+    /* at manager: the managers', else down the chain: the floor's, the section's, ... */
+    n = note_at(3, CB_LEVEL_MANAGER);
+    assert_int_equal(cb_notify_route_for(&n, ALL), CB_ROUTE_MANAGER);
+    assert_int_equal(cb_notify_route_for(&n, BIT(DEFAULT) | BIT(SECTION) | BIT(FLOOR)), CB_ROUTE_FLOOR);
+    assert_int_equal(cb_notify_route_for(&n, BIT(DEFAULT) | BIT(SECTION)), CB_ROUTE_SECTION);
+    assert_int_equal(cb_notify_route_for(&n, BIT(DEFAULT)), CB_ROUTE_DEFAULT);
+    assert_int_equal(cb_notify_route_for(NULL, ALL), CB_ROUTE_NONE);
+}
+
+/* Several destinations of one kind share one memory: what the section's topic got
+ * (level 0) does not hold back the escalations, which go elsewhere. */
+static void test_routes_with_memory(void **state)
+{
+    (void)state;
+    static cb_notify_memory m;
+    cb_notification out[CB_REQUEST_MAX];
+    cb_notify_init(&m);
+    cb_state st = table_state("p1");
+    strcpy(st.section, "patio");
+    add(&st, CB_KIND_CALL, 7, CB_CALLING, 0);
+    st.requests[0].level = CB_LEVEL_FLOOR; /* nobody signed in to patio */
+    assert_int_equal(notes(&m, &st, out), 1);
+    assert_int_equal(cb_notify_route_for(&out[0], ALL), CB_ROUTE_SECTION);
+    st.requests[0].repeats = 1;
+    assert_int_equal(notes(&m, &st, out), 1);
+    assert_int_equal(cb_notify_route_for(&out[0], ALL), CB_ROUTE_FLOOR);
+    st.requests[0].repeats = 2;
+    st.requests[0].level = CB_LEVEL_MANAGER;
+    assert_int_equal(notes(&m, &st, out), 1);
+    assert_int_equal(cb_notify_route_for(&out[0], ALL), CB_ROUTE_MANAGER);
+    assert_int_equal(notes(&m, &st, out), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_new_request_once),          cmocka_unit_test(test_escalation_levels),
-        cmocka_unit_test(test_first_seen_acknowledged),   cmocka_unit_test(test_closed_requests_are_forgotten),
-        cmocka_unit_test(test_remembered_across_restart), cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_new_request_once),
+        cmocka_unit_test(test_escalation_levels),
+        cmocka_unit_test(test_first_seen_acknowledged),
+        cmocka_unit_test(test_closed_requests_are_forgotten),
+        cmocka_unit_test(test_remembered_across_restart),
+        cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_routes_with_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -249,6 +249,86 @@ static void test_sections(void **state)
                  "site.conf: ", "manager_after: 2 must be at least floor_after (3)");
 }
 
+static const char two_sections[] = "[site]\nid = s\n[tables]\n1 = A\n2 = B\n3 = C\n"
+                                   "[sections]\npatio = 1\nbar = 2\n";
+
+static void test_notify_routes(void **state)
+{
+    (void)state;
+    /* [notify] before [sections]: the sections are checked once the file is read */
+    cb_site_config cfg = parse_ok("[site]\nid = s\n[notify]\n"
+                                  "ntfy = https://ntfy.sh/s-all\n"
+                                  "ntfy.patio = http://127.0.0.1:8080/patio\n"
+                                  "webhook.manager = https://hooks.example/m?x=1\n"
+                                  "ntfy.floor = https://ntfy.sh/s-floor\n"
+                                  "[tables]\n1 = A\n2 = B\n[sections]\npatio = 1\n");
+    assert_int_equal(cfg.route_count, 4);
+    const cb_site_route *r = cb_site_config_route(&cfg, CB_SITE_NTFY, CB_ROUTE_SECTION, "patio");
+    assert_non_null(r);
+    assert_string_equal(r->url, "http://127.0.0.1:8080/patio");
+    assert_int_equal(r->line, 5);
+    assert_string_equal(cb_site_config_route(&cfg, CB_SITE_NTFY, CB_ROUTE_DEFAULT, NULL)->url, "https://ntfy.sh/s-all");
+    assert_string_equal(cb_site_config_route(&cfg, CB_SITE_NTFY, CB_ROUTE_FLOOR, NULL)->url, "https://ntfy.sh/s-floor");
+    assert_string_equal(cb_site_config_route(&cfg, CB_SITE_WEBHOOK, CB_ROUTE_MANAGER, "")->url,
+                        "https://hooks.example/m?x=1");
+    assert_null(cb_site_config_route(&cfg, CB_SITE_WEBHOOK, CB_ROUTE_DEFAULT, NULL));
+    assert_null(cb_site_config_route(&cfg, CB_SITE_NTFY, CB_ROUTE_MANAGER, NULL));
+    assert_null(cb_site_config_route(&cfg, CB_SITE_NTFY, CB_ROUTE_SECTION, "bar"));
+    char printed[2048];
+    FILE *f = fmemopen(printed, sizeof printed, "w");
+    cb_site_config_print(&cfg, f);
+    fclose(f);
+    assert_non_null(strstr(printed, "notify (4):\n"));
+    assert_non_null(
+        strstr(printed, "ntfy.patio       http://127.0.0.1:8080/patio  (requests of the tables of section patio)"));
+    assert_non_null(strstr(printed, "webhook.manager  https://hooks.example/m?x=1  (escalations at level manager)"));
+    cb_site_config_free(&cfg);
+    assert_null(cfg.routes);
+    /* none: nothing, and a section called floor is fine without a .floor key */
+    cfg = parse_ok("[site]\nid = s\n[tables]\n1 = A\n[sections]\nfloor = 1\n[notify]\nntfy.manager = http://h/m\n");
+    assert_int_equal(cfg.route_count, 1);
+    cb_site_config_free(&cfg);
+    cfg = parse_ok(two_sections);
+    assert_int_equal(cfg.route_count, 0);
+    assert_null(cb_site_config_route(&cfg, CB_SITE_NTFY, CB_ROUTE_DEFAULT, NULL));
+    cb_site_config_free(&cfg);
+}
+
+static void test_notify_errors(void **state)
+{
+    (void)state;
+    char text[1024];
+    /* a section not in [sections], named with its line, also when [sections] comes later */
+    snprintf(text, sizeof text, "%s[notify]\nntfy = http://h/all\nntfy.garden = http://h/g\n", two_sections);
+    expect_error(text, "site.conf:12:", "[notify] ntfy.garden: no section 'garden' in [sections]");
+    expect_error("[site]\nid = s\n[notify]\nwebhook.garden = http://h/g\n[tables]\n1 = A\n[sections]\npatio = 1\n",
+                 "site.conf:4:", "[notify] webhook.garden: no section 'garden' in [sections]");
+    snprintf(text, sizeof text, "%s[notify]\nntfy.patio = ftp://h/p\n", two_sections);
+    expect_error(text, "site.conf:11:", "[notify] ntfy.patio: want an http:// or https:// URL");
+    snprintf(text, sizeof text, "%s[notify]\nwebhook = http://h/a b\n", two_sections);
+    expect_error(text, "site.conf:11:", "[notify] webhook: want an http:// or https:// URL without spaces");
+    snprintf(text, sizeof text, "%s[notify]\nntfy = https://\n", two_sections);
+    expect_error(text, ":11:", "not 'https://'");
+    snprintf(text, sizeof text, "%s[notify]\nntfy.bar = http://h/1\nntfy.bar = http://h/2\n", two_sections);
+    expect_error(text, "site.conf:12:", "[notify] ntfy.bar: given twice");
+    snprintf(text, sizeof text, "%s[notify]\nntfy = http://h/1\nntfy = http://h/2\n", two_sections);
+    expect_error(text, "site.conf:12:", "[notify] ntfy: given twice");
+    /* the same key of the other kind is another destination */
+    snprintf(text, sizeof text, "%s[notify]\nntfy.floor = http://h/1\nwebhook.floor = http://h/1\n", two_sections);
+    cb_site_config cfg = parse_ok(text);
+    assert_int_equal(cfg.route_count, 2);
+    cb_site_config_free(&cfg);
+    snprintf(text, sizeof text, "%s[notify]\nslack = http://h/1\n", two_sections);
+    expect_error(text, "site.conf:11:", "[notify] slack: unknown key");
+    snprintf(text, sizeof text, "%s[notify]\nntfy.Patio = http://h/1\n", two_sections);
+    expect_error(text, "site.conf:11:", "'Patio' is not a section id");
+    snprintf(text, sizeof text, "%s[notify]\nntfy. = http://h/1\n", two_sections);
+    expect_error(text, "site.conf:11:", "'' is not a section id");
+    /* a section called floor next to ntfy.floor: which one is meant? */
+    expect_error("[site]\nid = s\n[notify]\nntfy.floor = http://h/f\n[tables]\n1 = A\n[sections]\nfloor = 1\n",
+                 "site.conf:4:", "[notify] ntfy.floor: ambiguous: [sections] has a section 'floor' too");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +342,8 @@ int main(void)
         cmocka_unit_test(test_diff_for_reload),
         cmocka_unit_test(test_load),
         cmocka_unit_test(test_sections),
+        cmocka_unit_test(test_notify_routes),
+        cmocka_unit_test(test_notify_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

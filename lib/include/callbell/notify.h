@@ -56,4 +56,26 @@ cb_status cb_notify_remember(cb_notify_memory *m, const char *table, uint64_t ca
  * state). */
 cb_status cb_notify_state(cb_notify_memory *m, const cb_state *st, cb_notification *out, uint32_t cap, uint32_t *n);
 
+/* Where a notification goes (site file [notify], docs/notify.md "Routes"): one of
+ * these per destination kind (ntfy, webhook), each kind on its own. */
+typedef enum cb_notify_route {
+    CB_ROUTE_NONE = 0, /* nowhere: nothing is sent */
+    CB_ROUTE_DEFAULT,  /* ntfy = URL: every request */
+    CB_ROUTE_SECTION,  /* ntfy.<section> = URL: the requests of the section's tables */
+    CB_ROUTE_FLOOR,    /* ntfy.floor = URL: escalations once at level floor */
+    CB_ROUTE_MANAGER,  /* ntfy.manager = URL: escalations once at level manager */
+    CB_ROUTE_COUNT
+} cb_notify_route;
+
+#define CB_ROUTE_BIT(r) (1u << (unsigned)(r))
+
+/* The route of notification n, given `have`: a CB_ROUTE_BIT per route that has a
+ * destination (CB_ROUTE_SECTION: the one of n's table's section). An escalation
+ * (n->level >= 1) at request level manager goes to the manager route, else, at floor
+ * or manager, to the floor route; everything else -- every new request, whatever
+ * level it opened at (floor when nobody was signed in to its section), and the
+ * re-alerts still at level section -- to the section's route, else the default,
+ * else nowhere. CB_ROUTE_NONE also for a NULL n. */
+cb_notify_route cb_notify_route_for(const cb_notification *n, unsigned have);
+
 #endif
