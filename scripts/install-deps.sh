@@ -7,7 +7,8 @@ profile=${1:-run}
 cd "$(dirname "$0")/.."
 
 run_pkgs=(build-essential cmake pkg-config mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev
-          libncurses-dev libcjson-dev libinih-dev libsystemd-dev libcurl4-openssl-dev help2man ca-certificates openssl)
+          libncurses-dev libcjson-dev libinih-dev libsystemd-dev libcurl4-openssl-dev help2man ca-certificates openssl
+          lighttpd lighttpd-mod-openssl)
 test_pkgs=(libcmocka-dev clang clang-format libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi tmux chromium libnss3-tools
            python3 sqlite3 openssl lintian dpkg-dev file systemd iproute2 nftables)
 pkgs=("${run_pkgs[@]}")
@@ -27,6 +28,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Debian's lighttpd package enables (and where it can, starts) a system-wide web
+    # server on port 80. `callbell broker` runs a lighttpd of its own with its own config
+    # and needs none: turn the system one off again.
+    case " ${missing[*]} " in
+    *" lighttpd "*)
+        if command -v systemctl >/dev/null; then
+            $sudo systemctl stop lighttpd >/dev/null 2>&1 || true
+            $sudo systemctl disable lighttpd >/dev/null 2>&1 || true
+        fi
+        ;;
+    esac
 fi
 
 # The web board's packages (mqtt.js, playwright-core), exactly as locked.

@@ -4,9 +4,11 @@
 //
 //   node web/build.mjs OUTDIR
 //
-// `callbell broker --http-dir OUTDIR` then serves it through mosquitto's http_dir.
-// Nothing is transformed: the page is plain classic scripts (mosquitto sends no
-// Content-Type, which rules out ES modules in the browser).
+// `callbell broker --http-dir OUTDIR` then serves it (lighttpd, or Mosquitto's http_dir);
+// sw.js, the service worker, must stay at the top of OUTDIR: its scope is the page's.
+// Nothing is transformed: the page is plain classic scripts (Mosquitto's http_dir, what
+// serves it where lighttpd is not installed, sends no Content-Type, which rules out ES
+// modules in the browser).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

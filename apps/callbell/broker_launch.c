@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -101,6 +102,22 @@ static void raise_open_files(cb_broker *b)
     b->open_files = lim.rlim_cur == RLIM_INFINITY ? 0 : (unsigned long)lim.rlim_cur;
 }
 
+/* A port on 127.0.0.1 nobody listens on now (the kernel picks it), or -1. */
+static int free_loopback_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0
+                   ? ntohs(a.sin_port)
+                   : -1;
+    close(fd);
+    return port;
+}
+
 int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t err_cap)
 {
     memset(b, 0, sizeof *b);
@@ -123,6 +140,15 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
         snprintf(err, err_cap, "port %d on %s is already in use (try --ws-port)", cfg->ws_port, bind);
         return -1;
     }
+    bool tls = cfg->tls_cert && cfg->tls_key;
+    if (tls && cfg->tls_port > 0 && port_accepts(bind, cfg->tls_port)) {
+        snprintf(err, err_cap, "port %d on %s is already in use (try --tls-port)", cfg->tls_port, bind);
+        return -1;
+    }
+    if (tls && cfg->wss_port > 0 && port_accepts(bind, cfg->wss_port)) {
+        snprintf(err, err_cap, "port %d on %s is already in use (try --wss-port)", cfg->wss_port, bind);
+        return -1;
+    }
     const char *http = cfg->http_dir ? cfg->http_dir : cb_broker_default_http_dir();
     if (cfg->http_dir && !is_dir(cfg->http_dir)) {
         snprintf(err, err_cap, "--http-dir %s is not a directory", cfg->http_dir);
@@ -139,9 +165,20 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
         snprintf(err, err_cap, "cannot read ACL file %s: %s", cfg->acl_file, strerror(errno));
         return -1;
     }
-    b->web_served = cfg->ws_port > 0 && http && is_dir(http);
-    if (b->web_served)
+    bool page = http && is_dir(http);
+    if (page)
         snprintf(b->http_dir, sizeof b->http_dir, "%s", http);
+    /* lighttpd serves the page when there is one to serve and it is installed; it then
+     * owns the public WebSockets ports too (web_server.h) */
+    char lighttpd_exe[4096];
+    b->lighttpd =
+        page && (cfg->ws_port > 0 || (tls && cfg->wss_port > 0)) && cb_web_find(lighttpd_exe, sizeof lighttpd_exe) == 0;
+    b->web_served = page && cfg->ws_port > 0;
+    b->page_tls = b->lighttpd && tls && cfg->wss_port > 0;
+    if (b->lighttpd && (b->mqtt_ws_port = free_loopback_port()) <= 0) {
+        snprintf(err, err_cap, "no free port on 127.0.0.1 for Mosquitto's WebSockets listener");
+        return -1;
+    }
 
     char conf_path[4200];
     snprintf(conf_path, sizeof conf_path, "%s/mosquitto.conf", cfg->data_dir);
@@ -191,16 +228,25 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
     if (cfg->tls_port > 0 && cfg->tls_cert)
         fprintf(f, "listener %d %s\ncafile %s\ncertfile %s\nkeyfile %s\n", cfg->tls_port, bind, cfg->tls_ca,
                 cfg->tls_cert, cfg->tls_key);
-    /* WSS without http_dir: over TLS, Debian's libwebsockets (built with HTTP/2) offers
-     * h2 by ALPN and Mosquitto 2.0's file server fails on it in Chromium
-     * (ERR_HTTP2_PROTOCOL_ERROR, mosquitto issue #2251); a WebSocket asks for HTTP/1.1 */
-    if (cfg->wss_port > 0 && cfg->tls_cert)
-        fprintf(f, "listener %d %s\nprotocol websockets\ncafile %s\ncertfile %s\nkeyfile %s\n", cfg->wss_port, bind,
-                cfg->tls_ca, cfg->tls_cert, cfg->tls_key);
-    if (cfg->ws_port > 0) {
-        fprintf(f, "listener %d %s\nprotocol websockets\n", cfg->ws_port, bind);
-        if (b->web_served)
-            fprintf(f, "http_dir %s\n", b->http_dir);
+    if (b->lighttpd) {
+        /* lighttpd in front: the page, and ws:// and wss:// relayed to this listener */
+        fprintf(f,
+                "# WebSockets behind lighttpd (%s/lighttpd.conf), which serves the web board\n"
+                "listener %d 127.0.0.1\nprotocol websockets\n",
+                cfg->data_dir, b->mqtt_ws_port);
+    } else {
+        /* without lighttpd: WSS without http_dir (over TLS, Debian's libwebsockets offers
+         * h2 by ALPN and Mosquitto 2.0's file server fails on it in Chromium,
+         * ERR_HTTP2_PROTOCOL_ERROR, mosquitto issue #2251; a WebSocket asks for
+         * HTTP/1.1), and the page over plain http_dir, without Content-Type */
+        if (cfg->wss_port > 0 && tls)
+            fprintf(f, "listener %d %s\nprotocol websockets\ncafile %s\ncertfile %s\nkeyfile %s\n", cfg->wss_port, bind,
+                    cfg->tls_ca, cfg->tls_cert, cfg->tls_key);
+        if (cfg->ws_port > 0) {
+            fprintf(f, "listener %d %s\nprotocol websockets\n", cfg->ws_port, bind);
+            if (b->web_served)
+                fprintf(f, "http_dir %s\n", b->http_dir);
+        }
     }
     fclose(f);
     /* start from an empty log so an error we report is this run's */
@@ -225,17 +271,38 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
         _exit(127);
     }
     b->pid = pid;
+    if (b->lighttpd) {
+        cb_web_config web = {.bind = bind,
+                             .root = b->http_dir,
+                             .dir = cfg->data_dir,
+                             .http_port = cfg->ws_port,
+                             .https_port = b->page_tls ? cfg->wss_port : 0,
+                             .cert = cfg->tls_cert,
+                             .key = cfg->tls_key,
+                             .mqtt_ws_port = b->mqtt_ws_port,
+                             .log_to_stderr = cb_log_to_journal()};
+        if (cb_web_start(&web, &b->web, err, err_cap) != 0) {
+            cb_broker_stop(b);
+            return -1;
+        }
+    }
     uint64_t deadline = cb_mono_ms() + 5000;
     while (cb_mono_ms() < deadline) {
         if (cb_broker_exited(b, err, err_cap))
             return -1;
+        if (b->lighttpd && cb_web_exited(&b->web, err, err_cap)) {
+            cb_broker_stop(b);
+            return -1;
+        }
         if (port_accepts(bind, cfg->port) && (cfg->ws_port <= 0 || port_accepts(bind, cfg->ws_port)) &&
-            (cfg->tls_port <= 0 || port_accepts(bind, cfg->tls_port)))
+            (cfg->tls_port <= 0 || !tls || port_accepts(bind, cfg->tls_port)) &&
+            (!b->lighttpd || port_accepts("127.0.0.1", b->mqtt_ws_port)) &&
+            (!b->page_tls || port_accepts(bind, cfg->wss_port)))
             return 0;
         cb_sleep_ms(50);
     }
-    snprintf(err, err_cap, "mosquitto did not start listening on %s:%d within 5 s (log: %s)", bind, cfg->port,
-             b->log_path);
+    snprintf(err, err_cap, "mosquitto%s did not start listening on %s within 5 s (log: %s)",
+             b->lighttpd ? " or lighttpd" : "", bind, b->log_path);
     cb_broker_stop(b);
     return -1;
 }
@@ -249,6 +316,8 @@ bool cb_broker_exited(cb_broker *b, char *err, size_t err_cap)
     if (r == 0)
         return false;
     b->pid = 0;
+    if (b->lighttpd)
+        cb_web_stop(&b->web);
     char tail[1600];
     log_tail(b->log_path, tail, sizeof tail);
     snprintf(err, err_cap, "mosquitto exited (%s %d)%s%s", WIFSIGNALED(status) ? "signal" : "status",
@@ -256,8 +325,35 @@ bool cb_broker_exited(cb_broker *b, char *err, size_t err_cap)
     return true;
 }
 
+bool cb_broker_web_watch(cb_broker *b, char *msg, size_t cap)
+{
+    if (!b->lighttpd || b->pid <= 0)
+        return false;
+    uint64_t now = cb_mono_ms();
+    char why[1400];
+    if (b->web.pid > 0) {
+        if (!cb_web_exited(&b->web, why, sizeof why))
+            return false;
+        /* one that dies at once (a port taken meanwhile) cannot spin */
+        b->web.restart_at_ms = b->web.started_ms + 2000 > now ? b->web.started_ms + 2000 : now;
+        snprintf(msg, cap, "%.1200s: restarting it", why);
+        return true;
+    }
+    if (now < b->web.restart_at_ms)
+        return false;
+    if (cb_web_restart(&b->web, why, sizeof why) != 0) {
+        b->web.restart_at_ms = now + 2000;
+        snprintf(msg, cap, "cannot restart the web server: %.1200s", why);
+        return true;
+    }
+    snprintf(msg, cap, "restarted lighttpd");
+    return true;
+}
+
 void cb_broker_stop(cb_broker *b)
 {
+    if (b->lighttpd)
+        cb_web_stop(&b->web);
     if (b->pid <= 0)
         return;
     kill(b->pid, SIGTERM);

@@ -22,12 +22,15 @@
 static const char help[] =
     "usage: callbell broker [options]\n\n"
     "Runs Debian's Mosquitto with a generated configuration: MQTT for tables, hub and\n"
-    "boards, WebSockets for the web board (served by the broker itself), persistence in\n"
-    "callbell's data directory, saved at every change. Raises the open-files limit to\n"
-    "its hard limit (every device is one open connection) and prints how many clients\n"
-    "that allows. Prints its URLs; stops on Ctrl-C.\n\n"
+    "boards, WebSockets for the web board, persistence in callbell's data directory,\n"
+    "saved at every change. The web board's page is served by Debian's lighttpd, started\n"
+    "(and restarted if it dies) with it, on the WebSockets port, which it shares with\n"
+    "Mosquitto's WebSockets (it hands them on); without lighttpd installed, by Mosquitto\n"
+    "itself (plain http, no MIME types: no notifications on Android). Raises the\n"
+    "open-files limit to its hard limit (every device is one open connection) and\n"
+    "prints how many clients that allows. Prints its URLs; stops on Ctrl-C.\n\n"
     "  --port N         MQTT port (default 1883)\n"
-    "  --ws-port N      WebSockets + web board port (default 9001; 0 = none)\n"
+    "  --ws-port N      WebSockets + web board port, http:// (default 9001; 0 = none)\n"
     "  --bind ADDR      listen address (default 127.0.0.1; 0.0.0.0 lets phones on the\n"
     "                   restaurant Wi-Fi open the web board -- without --password-file\n"
     "                   anyone there can then connect)\n"
@@ -42,13 +45,14 @@ static const char help[] =
     "                   and a client id belongs to its credential. The registry is\n"
     "                   re-read when it changes (SIGHUP to Mosquitto, nobody is dropped\n"
     "                   but a removed credential).\n"
-    "  --tls            MQTT over TLS on --tls-port and WebSockets over TLS (WSS) on --wss-port,\n"
-    "                   with a local CA and a server certificate for this machine's names and\n"
-    "                   addresses (made once with openssl in --tls-dir, reused; trust ca.pem on\n"
-    "                   phones, CALLBELL_CA_FILE for the CLI, -DCALLBELL_CA_CERT for the firmware).\n"
+    "  --tls            MQTT over TLS on --tls-port, and the web board over https:// with\n"
+    "                   its WebSockets over TLS (WSS) on --wss-port, with a local CA and a\n"
+    "                   server certificate for this machine's names and addresses (made\n"
+    "                   once with openssl in --tls-dir, reused; trust ca.pem on phones,\n"
+    "                   CALLBELL_CA_FILE for the CLI, -DCALLBELL_CA_CERT for the firmware).\n"
     "                   The plain --port listener then listens on 127.0.0.1 only.\n"
     "  --tls-port N     MQTT over TLS (default 8883)\n"
-    "  --wss-port N     WebSockets over TLS for the web board (default 8884)\n"
+    "  --wss-port N     the web board over https:// and WSS (default 8884; 0 = none)\n"
     "  --tls-dir DIR    the CA and certificate (default <data dir>/tls)\n"
     "  --tls-cert F --tls-key F --tls-ca F  use these instead of making them\n"
     "  --data-dir DIR   persistence, config and log (default $XDG_STATE_HOME/callbell/broker-<port>)\n"
@@ -302,14 +306,22 @@ int cb_cmd_broker(int argc, char **argv)
         printf("websockets: ws://%s:%d/\n", shown, cfg.ws_port);
     if (b.web_served)
         printf("web board: http://%s:%d/\n", shown, cfg.ws_port);
-    else if (cfg.ws_port > 0)
+    else if (cfg.ws_port > 0 && !b.http_dir[0])
         printf("web board: not built (cmake --build build), WebSockets only\n");
+    if (b.lighttpd)
+        printf("web server: lighttpd (%s/lighttpd.conf), WebSockets to Mosquitto on 127.0.0.1:%d\n", data_dir,
+               b.mqtt_ws_port);
+    else if (b.http_dir[0])
+        printf("web server: Mosquitto's http_dir (lighttpd is not installed: no https://, no MIME types; "
+               "sudo apt-get install lighttpd lighttpd-mod-openssl)\n");
     if (tls) {
         printf("mqtts: mqtts://%s:%d (CA: %s%s%s)\n", shown, cfg.tls_port, cfg.tls_ca, made.names[0] ? "; for " : "",
                made.names);
         if (cfg.wss_port > 0)
             printf("wss: wss://%s:%d/\n", shown, cfg.wss_port);
-        if (cfg.wss_port > 0 && b.web_served)
+        if (b.page_tls)
+            printf("web board over TLS: https://%s:%d/\n", shown, cfg.wss_port);
+        else if (cfg.wss_port > 0 && b.web_served)
             printf("web board over TLS: http://%s:%d/?broker=wss://%s:%d/ (the page over HTTP, MQTT over WSS: "
                    "see README, TLS)\n",
                    shown, cfg.ws_port, shown, cfg.wss_port);
@@ -321,7 +333,8 @@ int cb_cmd_broker(int argc, char **argv)
     if (b.open_files > BROKER_OWN_FILES)
         printf("clients: up to %lu at once (open-files limit %lu; raise it with ulimit -Hn or LimitNOFILE)\n",
                b.open_files - BROKER_OWN_FILES, b.open_files);
-    printf("data: %s (log: %s)\nCtrl-C stops it.\n", data_dir, b.log_path);
+    printf("data: %s (log: %s%s%s)\nCtrl-C stops it.\n", data_dir, b.log_path,
+           b.lighttpd && !b.web.log_to_stderr ? ", " : "", b.lighttpd && !b.web.log_to_stderr ? b.web.log_path : "");
     fflush(stdout);
     /* callbell-broker.service is Type=notify: ready once Mosquitto accepts connections */
     sd_notifyf(0, "READY=1\nSTATUS=listening on %s:%d", shown, cfg.port);
@@ -331,6 +344,11 @@ int cb_cmd_broker(int argc, char **argv)
             return 1;
         }
         roles_watch(&c, &ro, &b);
+        char msg[1600];
+        if (cb_broker_web_watch(&b, msg, sizeof msg)) {
+            printf("web server: %s\n", msg);
+            fflush(stdout);
+        }
         cb_sleep_ms(200);
     }
     sd_notify(0, "STOPPING=1");

@@ -165,6 +165,9 @@ static void check_broker(supervisor *sv, uint64_t now)
             note(sv, "cannot restart the broker: %.200s", err);
         }
     }
+    /* the page server (lighttpd) on its own: the broker keeps running meanwhile */
+    if (sv->broker_up && cb_broker_web_watch(&sv->broker, err, sizeof err))
+        note(sv, "%.250s", err);
 }
 
 /* Beyond max bytes the log's content moves to <path>.1 and the log starts empty.
@@ -309,6 +312,8 @@ int cb_demo_supervise(const cb_demo_setup *s)
             cap_log(s->log_path, s->log_max);
             if (sv.broker_up)
                 cap_log(sv.broker.log_path, s->log_max);
+            if (sv.broker_up && sv.broker.lighttpd && !sv.broker.web.log_to_stderr)
+                cap_log(sv.broker.web.log_path, s->log_max);
             log_check_at = now + LOG_CHECK_MS;
         }
     }

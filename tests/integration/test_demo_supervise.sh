@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `callbell demo` supervises: the hub, a table and the broker, each killed with -9,
+# `callbell demo` supervises: the hub, a table, the broker and the web board's lighttpd,
+# each killed with -9,
 # come back, the board says so, nothing is left <defunct>, and a press afterwards goes
 # the whole way round. Its log stays bounded (--log-max): the old part moves to .1.
 source "$(dirname "$0")/lib.sh"
@@ -7,8 +8,9 @@ TMUX_SOCK="cb-$TEST_NAME-$$"
 demo=$TEST_TMP/demo
 # ports of its own: the broker must get its port back after a restart (1883, the
 # default, may be taken meanwhile by another demo)
+WSP=$(free_port)
 tmux -L "$TMUX_SOCK" new-session -d -x 140 -y 30 \
-    "XDG_STATE_HOME='$TEST_TMP/state' '$CALLBELL' demo --guests 0 --log-max 8192 --port $(free_port) --ws-port $(free_port) --data-dir '$demo' 2>'$TEST_TMP/demo-stderr.log'; echo DEMO-EXIT=\$? >'$TEST_TMP/exit'; sleep 60"
+    "XDG_STATE_HOME='$TEST_TMP/state' '$CALLBELL' demo --guests 0 --log-max 8192 --port $(free_port) --ws-port $WSP --data-dir '$demo' 2>'$TEST_TMP/demo-stderr.log'; echo DEMO-EXIT=\$? >'$TEST_TMP/exit'; sleep 60"
 screen() { tmux -L "$TMUX_SOCK" capture-pane -p; }
 # the demo's broker enforces roles: the CLI signs in with the staff credential it made
 export CALLBELL_CREDENTIALS=$demo/cli.credentials
@@ -46,6 +48,18 @@ wait_for "board says the broker restarted" 'screen | grep -q "^demo [0-9:]*: res
 # the hub answers on the new broker (the board may still show its last view): only
 # then is it subscribed again, as a Mosquitto killed -9 forgets unsaved sessions
 wait_for "hub answering after the broker came back" '"$CALLBELL" calls --json --site demo --broker "$url" >/dev/null 2>&1' 20
+
+# the web board's server (lighttpd), where installed: restarted on its own
+if [ -x /usr/sbin/lighttpd ] && command -v curl >/dev/null; then
+    js() { curl -s -m 3 -o /dev/null -w '%{http_code} %{content_type}' "http://127.0.0.1:$WSP/app.js" 2>/dev/null || true; }
+    wait_for "the page served" '[ "$(js)" = "200 text/javascript; charset=utf-8" ]' 10
+    web=$(pid_of "lighttpd -D -f $demo/broker/lighttpd.conf")
+    [ -n "$web" ] || fail "no lighttpd"
+    kill -9 "$web"
+    wait_for "board says lighttpd restarted" 'screen | grep -q "^demo [0-9:]*: restarted lighttpd"' 10
+    grep -q "demo: lighttpd killed by signal 9: restarting it" "$demo/demo.log"* || fail "the log does not say lighttpd died"
+    wait_for "the page served again" '[ "$(js)" = "200 text/javascript; charset=utf-8" ]' 10
+fi
 zombies=$(ps -o pid=,stat=,args= --ppid "$sup" | awk '$2 ~ /Z/' || true)
 [ -z "$zombies" ] || fail "defunct children: $zombies"
 

@@ -17,6 +17,7 @@ expected=(
     lib/systemd/system/callbell-notify@.service
     usr/share/callbell/web/reports.html
     usr/share/callbell/web/uPlot.iife.min.js
+    usr/share/callbell/web/sw.js
     etc/callbell/example.conf
     usr/lib/sysusers.d/callbell.conf
     usr/share/doc/callbell/copyright
@@ -110,6 +111,8 @@ bg pkg-broker env -u CALLBELL_WEB_DIR "$cb" broker --port "$P2" --ws-port "$WS" 
 wait_for "packaged broker up" 'grep -q "web board: http://127.0.0.1:$WS/" "$TEST_TMP/pkg-broker.log"' 15
 page=$(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$WS/index.html').read().decode())")
 assert_contains "$page" "mqtt.min.js" "web board served from the package"
-grep -q "$deb_root/usr/share/callbell/web" "$TEST_TMP/bdata/mosquitto.conf" ||
-    fail "the packaged broker serves another web board: $(grep http_dir "$TEST_TMP/bdata/mosquitto.conf")"
+# lighttpd.conf's document-root, or mosquitto.conf's http_dir where lighttpd is missing
+served=$(cat "$TEST_TMP/bdata/lighttpd.conf" "$TEST_TMP/bdata/mosquitto.conf" 2>/dev/null |
+    grep -E '^(server.document-root|http_dir) ' || true)
+assert_contains "$served" "$deb_root/usr/share/callbell/web" "the packaged broker's web board"
 echo ok

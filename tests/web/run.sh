@@ -3,10 +3,11 @@
 # end-to-end tests against a real `callbell broker` + `callbell hub` on loopback.
 #
 #   bash tests/web/run.sh            # from anywhere; CALLBELL_BIN defaults to build/callbell
+#   bash tests/web/run.sh tests/web/tls.test.mjs   # only these test files
 #
 # Installs what is missing (Debian's chromium, the npm packages from web/package-lock.json),
 # builds the page into tests/web/out/www (or takes $CALLBELL_WEB_DIR, the page CMake
-# built), starts the broker (serving that folder over http_dir) and a hub with a
+# built), starts the broker (lighttpd serving that folder) and a hub with a
 # temporary database on free 127.0.0.1 ports, runs `node --test tests/web/*.test.mjs`,
 # and stops everything on exit. Screenshots and logs land in
 # tests/web/out/ (gitignored). Exits non-zero when a test fails.
@@ -31,6 +32,13 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   log "installing chromium"
   apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
+fi
+if [ ! -x /usr/sbin/lighttpd ] || [ ! -f /usr/lib/lighttpd/mod_openssl.so ]; then
+  log "installing lighttpd (what serves the page; scripts/install-deps.sh turns its system service off)"
+  apt-get install -y lighttpd lighttpd-mod-openssl >/dev/null ||
+    { apt-get update >/dev/null && apt-get install -y lighttpd lighttpd-mod-openssl >/dev/null; }
+  systemctl stop lighttpd >/dev/null 2>&1 || true
+  systemctl disable lighttpd >/dev/null 2>&1 || true
 fi
 if [ ! -f web/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -f web/node_modules/uplot/dist/uPlot.iife.min.js ] || [ ! -d web/node_modules/playwright-core ]; then
   log "npm ci --prefix web"
@@ -139,12 +147,13 @@ unset CALLBELL_REGISTRY
 export CB_ROLES_BOARD_URL="http://127.0.0.1:$roles_ws_port/" CB_ROLES_STAFF_PASS="$(pw anna)"
 export CB_ROLES_DISPLAY_PASS="$(pw wall)" CB_ROLES_DEVICE_URL="mqtt://dev1:$(pw dev1)@127.0.0.1:$roles_mqtt_port"
 
-# a fourth: `callbell broker --tls`, the page from its plain listener, MQTT over WSS
-# with its own CA; Chromium trusts exactly that server key (SPKI pin)
+# a fourth: `callbell broker --tls` with its own CA: the page over https:// and its
+# MQTT over WSS, both on the --wss-port (lighttpd, relaying WebSockets to Mosquitto)
 tls_ws_port="$(free_port)"; tls_port="$(free_port)"; wss_port="$(free_port)"
 start_broker tls-broker "$(free_port)" "$tls_ws_port" --tls --tls-port "$tls_port" --wss-port "$wss_port"
 CALLBELL_CA_FILE="$tmp/tls-broker/tls/ca.pem" start_hub tls-hub "mqtts://localhost:$tls_port"
-export CB_TLS_BOARD_URL="http://127.0.0.1:$tls_ws_port/?broker=wss://localhost:$wss_port/"
+export CB_TLS_BOARD_URL="https://localhost:$wss_port/"
+export CB_TLS_MQTT_URL="mqtts://localhost:$tls_port" CB_TLS_CA="$tmp/tls-broker/tls/ca.pem"
 # Chromium trusts the broker's CA as a phone would: in the NSS store of a home of its own
 export CB_TLS_HOME="$tmp/chromium-home"
 mkdir -p "$CB_TLS_HOME/.pki/nssdb"
@@ -162,9 +171,11 @@ export CB_HUB_DB="$hub_db"
 export CB_TABLES="1-4"
 export CB_OUT="$out"
 
-log "running node --test tests/web/*.test.mjs"
+# arguments: only these test files (e.g. tests/web/tls.test.mjs); all of them by default
+if [ $# -gt 0 ]; then tests=("$@"); else tests=(tests/web/*.test.mjs); fi
+log "running node --test ${tests[*]}"
 set +e
-node --test tests/web/*.test.mjs
+node --test "${tests[@]}"
 rc=$?
 set -e
 if [ "$rc" -ne 0 ]; then

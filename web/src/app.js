@@ -120,9 +120,21 @@
   /* ---- alerts with the screen off ----------------------------------------------- */
   /* One notification per new request and per escalation (a phone in a pocket). The
    * Notification API needs a secure context (https://, or http://localhost) and the
-   * user's permission; Android's Chrome shows them only from a service worker, which
-   * needs the page served over HTTPS with a JavaScript MIME type (README, "Web board"). */
+   * user's permission; Android's Chrome shows them only from a service worker (sw.js),
+   * which needs the page served over https:// with a JavaScript MIME type: `callbell
+   * broker --tls` (README, "Web board"). Where the worker is registered, notifications
+   * go through it (a tap focuses or opens the board); else `new Notification`. */
   var LEVEL_WORDS = { floor: ' → floor', manager: ' → manager' };
+  var worker = null; /* our ServiceWorkerRegistration, once registered */
+  function registerWorker() {
+    if (!window.isSecureContext || !('serviceWorker' in navigator)) return;
+    navigator.serviceWorker.register('sw.js').then(function (reg) {
+      worker = reg;
+      debug.worker = reg.scope;
+    }, function (e) {
+      debug.workerError = String((e && e.message) || e); /* e.g. sw.js served without a JavaScript type */
+    });
+  }
   function notify(tableId, r, kind) {
     if (!notifyOn || !('Notification' in window) || Notification.permission !== 'granted') return;
     var st = tables.get(tableId);
@@ -130,15 +142,22 @@
     var body = (kind === 'realert' ? 'Still waiting after ' + r.repeats + ' reminder' + (r.repeats === 1 ? '' : 's') :
       'New request') + (LEVEL_WORDS[r.level] && st && st.section ? LEVEL_WORDS[r.level] : '');
     var opts = { body: body, tag: tableId + '/' + r.call, renotify: true, requireInteraction: kind === 'realert' };
+    if (worker) {
+      opts.vibrate = [250, 120, 250];
+      opts.data = { url: window.location.href };
+      worker.showNotification(title, opts).then(null, function (e) { debug.workerError = String((e && e.message) || e); });
+      debug.notifications.push({ title: title, body: body, via: 'worker' });
+      return;
+    }
     try {
       var n = new Notification(title, opts);
       n.onclick = function () { window.focus(); n.close(); };
-      debug.notifications.push({ title: title, body: body });
+      debug.notifications.push({ title: title, body: body, via: 'page' });
     } catch (e) {
       /* Android: only a service worker may show one */
       if (navigator.serviceWorker && navigator.serviceWorker.getRegistration) {
         navigator.serviceWorker.getRegistration().then(function (reg) {
-          if (reg) { reg.showNotification(title, opts); debug.notifications.push({ title: title, body: body }); }
+          if (reg) { reg.showNotification(title, opts); debug.notifications.push({ title: title, body: body, via: 'worker' }); }
         });
       }
     }
@@ -757,6 +776,7 @@
       soundOn = false; /* a display on the wall: read only, silent */
     }
     setStaff(staff);
+    registerWorker();
     keepAwake();
     document.addEventListener('visibilitychange', keepAwake);
     window.addEventListener('resize', function () { if (wall) layoutWall(); });

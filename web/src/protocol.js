@@ -4,8 +4,9 @@
  * the name of the first rule broken, in the order of protocol.md's tables, so the
  * shared vectors in docs/protocol-vectors.json give the same answer on both sides.
  *
- * A classic script, not an ES module: mosquitto's http_dir sends files without a
- * Content-Type, and browsers refuse module scripts without a JavaScript MIME type.
+ * A classic script, not an ES module: where lighttpd is not installed, Mosquitto's
+ * http_dir serves the page without a Content-Type, and browsers refuse module scripts
+ * without a JavaScript MIME type.
  * It defines globalThis.CallbellProtocol; Node tests load it with node:vm.
  *
  * Decoders return {ok:true, value} or {ok:false, error:"<error name>"}.
