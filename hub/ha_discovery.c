@@ -250,7 +250,7 @@ static void publish_configs(cb_hub *hub)
     hub->ha_site = hub->site;
     for (uint32_t i = 0; i < hub->tables.count; i++)
         if (!hub->tables.heads[i].retiring && !hub->tables.heads[i].gone)
-            table_configs(hub, hub->tables.heads[i].id);
+            table_configs(hub, cb_table_index_id(&hub->tables, i));
     cb_log("Home Assistant discovery: %u tables under %s/", hub->tables.count, hub->opt->ha_prefix);
 }
 

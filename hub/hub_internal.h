@@ -32,7 +32,9 @@ typedef struct cb_hub {
     uint32_t scratch_i;          /* its index, CB_NO_TABLE when none */
     cb_hub_device_slot *devices; /* open addressing by id; d.id[0] == 0 = empty */
     size_t device_slots, device_count, devices_unsaved;
-    int outstanding; /* publishes not yet acknowledged by the broker */
+    int outstanding;               /* publishes not yet acknowledged by the broker */
+    uint32_t published_since_trim; /* give_back_heap */
+    uint64_t trimmed_at_ms;
     bool stats_changed;
     uint64_t stats_published_ms; /* monotonic */
     bool store_failed;           /* the database took no write: acknowledge and publish nothing

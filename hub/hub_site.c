@@ -38,9 +38,13 @@ static void set_sections(cb_hub *hub, const cb_site_config *cfg)
 {
     for (size_t k = 0; k < cfg->table_count; k++) {
         uint32_t i = cb_table_index_find(&hub->tables, cfg->tables[k].id);
-        if (i == CB_NO_TABLE || strcmp(hub->tables.heads[i].section, cfg->tables[k].section) == 0)
+        if (i == CB_NO_TABLE || strcmp(cb_table_index_section(&hub->tables, i), cfg->tables[k].section) == 0)
             continue;
-        snprintf(hub->tables.heads[i].section, sizeof hub->tables.heads[i].section, "%s", cfg->tables[k].section);
+        if (cb_table_index_set_section(&hub->tables, i, cfg->tables[k].section) != 0) {
+            cb_log("table %s: out of memory: it stays in section '%s'", cfg->tables[k].id,
+                   cb_table_index_section(&hub->tables, i));
+            continue;
+        }
         cb_table_index_mark_changed(&hub->tables, i);
     }
 }
@@ -155,7 +159,8 @@ void cb_hub_publish_site(cb_hub *hub)
 static int drop_table(cb_hub *hub, uint32_t i, char *err, size_t err_cap)
 {
     cb_table_head *h = &hub->tables.heads[i];
-    if (cb_store_begin(hub->store, err, err_cap) != 0 || cb_store_drop_table(hub->store, h->id, err, err_cap) != 0)
+    if (cb_store_begin(hub->store, err, err_cap) != 0 ||
+        cb_store_drop_table(hub->store, cb_table_index_id(&hub->tables, i), err, err_cap) != 0)
         return -1;
     h->retiring = false;
     h->gone = true;
@@ -173,7 +178,7 @@ int cb_hub_retire_idle(cb_hub *hub, char *err, size_t err_cap)
         const cb_table_head *h = &hub->tables.heads[i];
         if (!h->retiring || h->open != CB_NO_TABLE)
             continue;
-        cb_log("table %s: its last open request is closed; it has left the site", h->id);
+        cb_log("table %s: its last open request is closed; it has left the site", cb_table_index_id(&hub->tables, i));
         if (drop_table(hub, i, err, err_cap) != 0)
             return -1;
     }

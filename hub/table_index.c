@@ -1,5 +1,8 @@
+/* table_index.c - the hub's tables in memory (contract and sizes in table_index.h). */
+#define _POSIX_C_SOURCE 200809L /* strnlen */
 #include "table_index.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,8 +27,11 @@ int cb_table_index_init(cb_table_index *ix)
     ix->req_free = CB_NO_TABLE;
     ix->slot_mask = 63;
     ix->slots = malloc(64 * sizeof *ix->slots);
-    if (!ix->slots)
+    if (!ix->slots || cb_string_pool_init(&ix->strings) != 0) {
+        free(ix->slots);
+        ix->slots = NULL;
         return -1;
+    }
     memset(ix->slots, 0xff, 64 * sizeof *ix->slots);
     return 0;
 }
@@ -33,6 +39,8 @@ int cb_table_index_init(cb_table_index *ix)
 void cb_table_index_free(cb_table_index *ix)
 {
     free(ix->heads);
+    free(ix->ids);
+    cb_string_pool_free(&ix->strings);
     free(ix->open);
     free(ix->reqs);
     free(ix->slots);
@@ -42,18 +50,38 @@ void cb_table_index_free(cb_table_index *ix)
     memset(ix, 0, sizeof *ix);
 }
 
+const char *cb_table_index_id(const cb_table_index *ix, uint32_t i)
+{
+    return ix->ids + ix->heads[i].id_at;
+}
+
+const char *cb_table_index_section(const cb_table_index *ix, uint32_t i)
+{
+    return cb_string_pool_get(&ix->strings, ix->heads[i].section);
+}
+
+int cb_table_index_set_section(cb_table_index *ix, uint32_t i, const char *section)
+{
+    uint32_t h;
+    if (cb_string_pool_take(&ix->strings, section, &h) != 0)
+        return -1;
+    cb_string_pool_drop(&ix->strings, ix->heads[i].section);
+    ix->heads[i].section = h;
+    return 0;
+}
+
 uint32_t cb_table_index_find(const cb_table_index *ix, const char *id)
 {
     for (uint32_t s = cb_id_hash(id) & ix->slot_mask;; s = (s + 1) & ix->slot_mask) {
         uint32_t i = ix->slots[s];
-        if (i == CB_NO_TABLE || strcmp(ix->heads[i].id, id) == 0)
+        if (i == CB_NO_TABLE || strcmp(cb_table_index_id(ix, i), id) == 0)
             return i;
     }
 }
 
 static void insert_slot(cb_table_index *ix, uint32_t i)
 {
-    uint32_t s = cb_id_hash(ix->heads[i].id) & ix->slot_mask;
+    uint32_t s = cb_id_hash(cb_table_index_id(ix, i)) & ix->slot_mask;
     while (ix->slots[s] != CB_NO_TABLE)
         s = (s + 1) & ix->slot_mask;
     ix->slots[s] = i;
@@ -129,8 +157,8 @@ static int open_slot(cb_table_index *ix, uint32_t i)
     return 0;
 }
 
-/* A free request slot, CB_NO_TABLE when out of memory. Freed slots come back first,
- * so the pool stays as small as the most requests ever open at once. */
+/* A free request slot (holding no name), CB_NO_TABLE when out of memory. Freed slots
+ * come back first, so the pool stays as small as the most requests ever open at once. */
 static uint32_t req_alloc(cb_table_index *ix)
 {
     if (ix->req_free != CB_NO_TABLE) {
@@ -140,19 +168,82 @@ static uint32_t req_alloc(cb_table_index *ix)
     }
     if (ix->req_count == ix->req_cap) {
         uint32_t ncap = ix->req_cap ? ix->req_cap * 2 : 64;
-        cb_request *r = realloc(ix->reqs, (size_t)ncap * sizeof *r);
+        cb_pooled_request *r = realloc(ix->reqs, (size_t)ncap * sizeof *r);
         if (!r)
             return CB_NO_TABLE;
         ix->reqs = r;
         ix->req_cap = ncap;
     }
+    ix->reqs[ix->req_count].acked_by = 0;
     return ix->req_count++;
 }
 
 static void req_release(cb_table_index *ix, uint32_t k)
 {
+    cb_string_pool_drop(&ix->strings, ix->reqs[k].acked_by);
+    ix->reqs[k].acked_by = 0;
     ix->reqs[k].count = ix->req_free;
     ix->req_free = k;
+}
+
+/* Pool slot k becomes *r; its old name is let go only once the new one is held. */
+static int req_store(cb_table_index *ix, uint32_t k, const cb_request *r)
+{
+    cb_pooled_request *p = &ix->reqs[k];
+    uint32_t name;
+    if (cb_string_pool_take(&ix->strings, r->acked_by, &name) != 0)
+        return -1;
+    cb_string_pool_drop(&ix->strings, p->acked_by);
+    *p = (cb_pooled_request){.call = r->call,
+                             .pressed_at = r->pressed_at,
+                             .acked_at = r->acked_at,
+                             .last_alert_at = r->last_alert_at,
+                             .count = r->count,
+                             .repeats = r->repeats,
+                             .acked_by = name,
+                             .status = (uint8_t)r->status,
+                             .kind = (uint8_t)r->kind,
+                             .level = (uint8_t)r->level};
+    return 0;
+}
+
+static void req_load(const cb_table_index *ix, uint32_t k, cb_request *r)
+{
+    const cb_pooled_request *p = &ix->reqs[k];
+    memset(r, 0, sizeof *r);
+    r->call = p->call;
+    r->pressed_at = p->pressed_at;
+    r->acked_at = p->acked_at;
+    r->last_alert_at = p->last_alert_at;
+    r->count = p->count;
+    r->repeats = p->repeats;
+    r->status = (cb_table_status)p->status;
+    r->kind = (cb_kind)p->kind;
+    r->level = (cb_level)p->level;
+    snprintf(r->acked_by, sizeof r->acked_by, "%s", cb_string_pool_get(&ix->strings, p->acked_by));
+}
+
+/* Appends id to the arena; its offset into *at. 0, or -1 when out of memory. */
+static int store_id(cb_table_index *ix, const char *id, uint32_t *at)
+{
+    size_t n = strnlen(id, CB_ID_SIZE - 1) + 1;
+    if (ix->ids_len + n > ix->ids_cap) {
+        size_t ncap = ix->ids_cap ? ix->ids_cap * 2 : 1024;
+        while (ncap < ix->ids_len + n)
+            ncap *= 2;
+        if (ncap > UINT32_MAX)
+            return -1;
+        char *a = realloc(ix->ids, ncap);
+        if (!a)
+            return -1;
+        ix->ids = a;
+        ix->ids_cap = ncap;
+    }
+    memcpy(ix->ids + ix->ids_len, id, n - 1);
+    ix->ids[ix->ids_len + n - 1] = '\0';
+    *at = (uint32_t)ix->ids_len;
+    ix->ids_len += n;
+    return 0;
 }
 
 /* Takes head i's entry back (and its requests); the last open table moves into it
@@ -179,13 +270,20 @@ uint32_t cb_table_index_add(cb_table_index *ix, const cb_table *t)
     uint32_t i = ix->count;
     cb_table_head *h = &ix->heads[i];
     memset(h, 0, sizeof *h);
-    memcpy(h->id, t->state.table, sizeof h->id);
-    memcpy(h->section, t->state.section, sizeof h->section);
     h->open = CB_NO_TABLE;
     h->updated_at = t->state.updated_at;
+    size_t ids_len = ix->ids_len; /* an id added for a table that failed is taken back */
+    if (store_id(ix, t->state.table, &h->id_at) != 0)
+        return CB_NO_TABLE;
+    if (cb_string_pool_take(&ix->strings, t->state.section, &h->section) != 0) {
+        ix->ids_len = ids_len;
+        return CB_NO_TABLE;
+    }
     if (cb_table_index_put(ix, i, t) != 0) {
         if (h->open != CB_NO_TABLE)
             close_slot(ix, i);
+        cb_string_pool_drop(&ix->strings, h->section);
+        ix->ids_len = ids_len;
         return CB_NO_TABLE;
     }
     ix->count++;
@@ -198,13 +296,13 @@ void cb_table_index_get(const cb_table_index *ix, uint32_t i, cb_table *out)
 {
     const cb_table_head *h = &ix->heads[i];
     memset(out, 0, sizeof *out);
-    memcpy(out->state.table, h->id, sizeof h->id);
-    memcpy(out->state.section, h->section, sizeof h->section);
+    snprintf(out->state.table, sizeof out->state.table, "%s", cb_table_index_id(ix, i));
+    snprintf(out->state.section, sizeof out->state.section, "%s", cb_table_index_section(ix, i));
     out->state.updated_at = h->updated_at;
     if (h->open != CB_NO_TABLE) {
         const cb_open_table *o = &ix->open[h->open];
         for (uint32_t j = 0; j < o->n; j++)
-            out->state.requests[j] = ix->reqs[o->req[j]];
+            req_load(ix, o->req[j], &out->state.requests[j]);
         out->state.n_requests = o->n;
     }
     (void)cb_state_status(&out->state, &out->state.status);
@@ -232,7 +330,8 @@ int cb_table_index_put(cb_table_index *ix, uint32_t i, const cb_table *t)
     while (o->n > n)
         req_release(ix, o->req[--o->n]);
     for (uint32_t j = 0; j < n; j++)
-        ix->reqs[o->req[j]] = t->state.requests[j];
+        if (req_store(ix, o->req[j], &t->state.requests[j]) != 0)
+            return -1;
     return 0;
 }
 static void link_tail(uint32_t *next, uint32_t *head, uint32_t *tail, uint32_t i)

@@ -3,12 +3,13 @@
  * whose state must be (re)published.
  *
  * Sized for 100,000 tables in under 256 bytes each, all of them with an open request: a
- * head is ~88 bytes (id, section, updated_at, where its requests are); a table with open
- * requests also has an entry in the dense `open` array (20 bytes) naming its requests in
- * the request pool (88 bytes each, only while open: most tables have one). A full
- * cb_table (~330 bytes, room for three requests) exists only as the copy the hub works
- * on. The index costs 4 bytes a slot (2 slots a table), the two FIFOs 4 bytes each and a
- * flag byte a table. A table
+ * head is 24 bytes (where its id is, its section's handle, updated_at, where its
+ * requests are) and its id takes its length + 1 in one arena; sections and staff
+ * names are shared (string_pool.h). A table with open requests also has an entry in
+ * the dense `open` array (20 bytes) naming its requests in the request pool (48 bytes
+ * each, only while open: most tables have one). A full cb_table (~330 bytes, room for
+ * three requests) exists only as the copy the hub works on. The index costs 4 bytes a
+ * slot (2 slots a table), the two FIFOs 4 bytes each and a flag byte a table. A table
  * marked twice before it is published is published once; a table changed by an event
  * goes ahead of a full republish, so a guest's call never waits behind 100,000 idle
  * states. */
@@ -16,6 +17,7 @@
 #define CALLBELL_HUB_TABLE_INDEX_H
 
 #include "callbell/call.h"
+#include "string_pool.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,16 +26,25 @@
 #define CB_NO_TABLE UINT32_MAX
 
 typedef struct cb_table_head {
-    char id[CB_ID_SIZE];
-    bool retiring;            /* no longer configured: served until its requests close */
-    bool gone;                /* left the site (at start-up, or its last request closed): not served; its
-                               * retained state is cleared (published empty) at every connect; the id
-                               * stays (a reload may bring it back) */
-    uint8_t kinds;            /* the buttons it offers (bit per cb_kind, the site file's [kinds]); 0 = all */
-    uint32_t open;            /* index in cb_table_index.open, CB_NO_TABLE while idle */
-    uint64_t updated_at;      /* the state's updated_at */
-    char section[CB_ID_SIZE]; /* the site file's section, "" = none (state.section) */
+    uint64_t updated_at; /* the state's updated_at */
+    uint32_t id_at;      /* its id: cb_table_index.ids + id_at (cb_table_index_id) */
+    uint32_t section;    /* the site file's section (state.section): a handle in `strings`, 0 = none */
+    uint32_t open;       /* index in cb_table_index.open, CB_NO_TABLE while idle */
+    uint8_t kinds;       /* the buttons it offers (bit per cb_kind, the site file's [kinds]); 0 = all */
+    bool retiring;       /* no longer configured: served until its requests close */
+    bool gone;           /* left the site (at start-up, or its last request closed): not served; its
+                          * retained state is cleared (published empty) at every connect; the id
+                          * stays (a reload may bring it back) */
 } cb_table_head;
+
+/* An open request as the pool keeps it: a cb_request with its staff name shared. */
+typedef struct cb_pooled_request {
+    uint64_t call, pressed_at, acked_at, last_alert_at;
+    uint32_t count; /* a free slot's link in the free list */
+    uint32_t repeats;
+    uint32_t acked_by; /* handle in `strings`, 0 = "" */
+    uint8_t status, kind, level;
+} cb_pooled_request;
 
 /* A table with open requests: which head, and its requests (oldest first) in the pool. */
 typedef struct cb_open_table {
@@ -45,10 +56,13 @@ typedef struct cb_open_table {
 typedef struct cb_table_index {
     cb_table_head *heads;
     uint32_t count, cap;
-    cb_open_table *open; /* dense: open[0..open_count), for walking the open tables */
+    char *ids; /* every id, NUL-terminated, in the order added; never shrinks (ids stay) */
+    size_t ids_len, ids_cap;
+    cb_string_pool strings; /* sections and staff names */
+    cb_open_table *open;    /* dense: open[0..open_count), for walking the open tables */
     uint32_t open_count, open_cap;
-    cb_request *reqs;   /* the request pool; a free slot's `count` links the free list */
-    uint32_t req_count; /* slots ever used (the rest untouched) */
+    cb_pooled_request *reqs; /* the request pool; a free slot's `count` links the free list */
+    uint32_t req_count;      /* slots ever used (the rest untouched) */
     uint32_t req_cap, req_free;
     uint32_t *slots; /* open addressing; CB_NO_TABLE = empty */
     uint32_t slot_mask;
@@ -69,6 +83,13 @@ void cb_table_index_free(cb_table_index *ix);
 /* Makes room for n tables in one allocation (the hub knows its count at start-up:
  * doubling would leave up to half the array unused). 0 or -1. */
 int cb_table_index_reserve(cb_table_index *ix, uint32_t n);
+/* Table i's id. */
+const char *cb_table_index_id(const cb_table_index *ix, uint32_t i);
+/* Table i's section, "" when in none. */
+const char *cb_table_index_section(const cb_table_index *ix, uint32_t i);
+/* Moves table i to `section` ("" = none). 0, or -1 when out of memory or longer than
+ * an id (then it keeps its section). */
+int cb_table_index_set_section(cb_table_index *ix, uint32_t i, const char *section);
 /* Index of table `id`, or CB_NO_TABLE. */
 uint32_t cb_table_index_find(const cb_table_index *ix, const char *id);
 /* Adds a copy of *t (its id must not be present). Returns its index or CB_NO_TABLE
