@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "registry.h"
 
+#include "ini_text.h"
 #include "paths.h"
 #include "random.h"
 
@@ -67,48 +68,11 @@ int cb_registry_path(const char *site, const char *site_file, char *out, size_t 
 /* ---- parsing ---- */
 
 typedef struct parse_state {
+    cb_ini_text in; /* the text, the line inih is on, the first error */
     cb_registry *r;
-    const char *text;
-    size_t len, pos;
-    int line;
-    int error_line;
-    char error[400];
     cb_registry_entry *cur; /* the section being read */
     int cur_line;
 } parse_state;
-
-static void fail_at(parse_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail_at(parse_state *st, const char *fmt, ...)
-{
-    if (st->error_line)
-        return;
-    st->error_line = st->line;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(st->error, sizeof st->error, fmt, ap);
-    va_end(ap);
-}
-
-static char *read_line(char *buf, int cap, void *stream)
-{
-    parse_state *st = stream;
-    if (st->pos >= st->len)
-        return NULL;
-    st->line++;
-    const char *start = st->text + st->pos;
-    const char *nl = memchr(start, '\n', st->len - st->pos);
-    size_t n = nl ? (size_t)(nl - start) + 1 : st->len - st->pos;
-    st->pos += n;
-    if (memchr(start, '\0', n))
-        fail_at(st, "a NUL byte in the line (not a text file?)");
-    if (n > (size_t)cap - 2) {
-        fail_at(st, "line longer than %d characters", cap - 3);
-        n = (size_t)cap - 2;
-    }
-    memcpy(buf, start, n);
-    buf[n] = '\0';
-    return buf;
-}
 
 /* "$7$101$<salt>$<hash>" or "$6$<salt>$<hash>": base64 pieces, nothing else. */
 static bool hash_ok(const char *h)
@@ -230,15 +194,16 @@ static int end_section(parse_state *st)
     cb_registry_entry *e = st->cur;
     if (!e)
         return 0;
-    int line = st->line;
-    st->line = st->cur_line; /* name the section's line */
+    int line = st->in.line;
+    st->in.line = st->cur_line; /* name the section's line */
     if (!e->hash[0])
-        fail_at(st, "[%s%s%s] has no password", cb_registry_role_name(e->role), e->user[0] ? " " : "", e->user);
+        cb_ini_text_fail(&st->in, "[%s%s%s] has no password", cb_registry_role_name(e->role), e->user[0] ? " " : "",
+                         e->user);
     else if (e->role == CB_REG_DEVICE && !e->tables[0])
-        fail_at(st, "[device %s] has no tables", e->user);
+        cb_ini_text_fail(&st->in, "[device %s] has no tables", e->user);
     else if (site_role(e->role) && !e->user[0])
-        fail_at(st, "[%s] has no user", cb_registry_role_name(e->role));
-    st->line = line;
+        cb_ini_text_fail(&st->in, "[%s] has no user", cb_registry_role_name(e->role));
+    st->in.line = line;
     st->cur = NULL;
     return 0;
 }
@@ -250,7 +215,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
     cb_registry_role role;
     const char *id;
     if (!section_role(section, &role, &id)) {
-        fail_at(st, "[%s]: unknown section (want [hub], [admin], [device ID], [staff ID] or [display ID])", section);
+        cb_ini_text_fail(
+            &st->in, "[%s]: unknown section (want [hub], [admin], [device ID], [staff ID] or [display ID])", section);
         return 1;
     }
     bool same = st->cur && st->cur->role == role && (site_role(role) || strcmp(st->cur->user, id) == 0);
@@ -260,57 +226,58 @@ static int on_key(void *user, const char *section, const char *key, const char *
         if (site_role(role)) {
             for (size_t i = 0; i < r->n; i++)
                 if (r->e[i].role == role) {
-                    fail_at(st, "[%s] given twice", section);
+                    cb_ini_text_fail(&st->in, "[%s] given twice", section);
                     return 1;
                 }
         } else if (user_check(r, role, id, why, sizeof why) != 0) {
-            fail_at(st, "[%s]: %s", section, why);
+            cb_ini_text_fail(&st->in, "[%s]: %s", section, why);
             return 1;
         }
         if (r->n >= CB_REGISTRY_MAX) {
-            fail_at(st, "more than %d credentials", CB_REGISTRY_MAX);
+            cb_ini_text_fail(&st->in, "more than %d credentials", CB_REGISTRY_MAX);
             return 1;
         }
         st->cur = append(r);
         if (!st->cur) {
-            fail_at(st, "out of memory");
+            cb_ini_text_fail(&st->in, "out of memory");
             return 0;
         }
         st->cur->role = role;
         snprintf(st->cur->user, sizeof st->cur->user, "%s", id);
-        st->cur_line = st->line;
+        st->cur_line = st->in.line;
     }
     cb_registry_entry *e = st->cur;
     if (strcmp(key, "password") == 0) {
         if (e->hash[0] || !hash_ok(value))
-            fail_at(st, "[%s] password: %s", section,
-                    e->hash[0] ? "given twice" : "not a mosquitto_passwd hash ($7$... ); the file is damaged");
+            cb_ini_text_fail(&st->in, "[%s] password: %s", section,
+                             e->hash[0] ? "given twice" : "not a mosquitto_passwd hash ($7$... ); the file is damaged");
         else
             snprintf(e->hash, sizeof e->hash, "%s", value);
     } else if (strcmp(key, "tables") == 0 && role == CB_REG_DEVICE) {
         if (e->tables[0] || !tables_ok(value))
-            fail_at(st, "[%s] tables: %s '%s'", section, e->tables[0] ? "given twice" : "want ids like 3,4, not",
-                    value);
+            cb_ini_text_fail(&st->in, "[%s] tables: %s '%s'", section,
+                             e->tables[0] ? "given twice" : "want ids like 3,4, not", value);
         else
             snprintf(e->tables, sizeof e->tables, "%s", value);
     } else if (strcmp(key, "user") == 0 && site_role(role)) {
         char want[CB_REGISTRY_USER];
         snprintf(want, sizeof want, "%s%s", site_user_prefix(role), r->site);
         if (strcmp(value, want) != 0)
-            fail_at(st, "[%s] user: want %s (this site's %s), not '%s'", section, want, section, value);
+            cb_ini_text_fail(&st->in, "[%s] user: want %s (this site's %s), not '%s'", section, want, section, value);
         else
             snprintf(e->user, sizeof e->user, "%s", value);
     } else {
-        fail_at(st, "[%s] %s: unknown key", section, key);
+        cb_ini_text_fail(&st->in, "[%s] %s: unknown key", section, key);
     }
     return 1;
 }
 
 static int parse_text(cb_registry *r, const char *text, size_t len, char *err, size_t err_cap)
 {
-    parse_state st = {.r = r, .text = text, .len = len};
-    int rc = ini_parse_stream(read_line, &st, on_key, &st);
-    if (rc > 0 && (!st.error_line || rc < st.error_line)) {
+    parse_state st = {.r = r};
+    cb_ini_text_init(&st.in, text, len);
+    int rc = ini_parse_stream(cb_ini_text_read_line, &st.in, on_key, &st);
+    if (rc > 0 && (!st.in.error_line || rc < st.in.error_line)) {
         snprintf(err, err_cap, "%s:%d: not a [section] or a key = value line; the file is damaged", r->path, rc);
         return -1;
     }
@@ -319,8 +286,8 @@ static int parse_text(cb_registry *r, const char *text, size_t len, char *err, s
         return -1;
     }
     end_section(&st);
-    if (st.error_line) {
-        snprintf(err, err_cap, "%s:%d: %s", r->path, st.error_line, st.error);
+    if (st.in.error_line) {
+        snprintf(err, err_cap, "%s:%d: %s", r->path, st.in.error_line, st.in.error);
         return -1;
     }
     return 0;

@@ -1,12 +1,11 @@
 /* site_config.c - the site file, parsed by libinih (Debian's libinih1).
  *
- * inih calls a handler per "key = value"; it does not tell the handler the line.
- * We feed it through our own line reader (ini_parse_stream), so the reader knows
- * which line inih is on when the handler runs, and it also catches what inih would
- * silently mangle: lines longer than its buffer and NUL bytes. */
+ * inih calls a handler per "key = value"; ini_text.h feeds it the text a line at a
+ * time, so the handler can name the line it refuses. */
 #define _POSIX_C_SOURCE 200809L
 #include "site_config.h"
 
+#include "ini_text.h"
 #include "url.h"
 
 #include <errno.h>
@@ -58,52 +57,12 @@ static const key_spec keys[] = {
 #define KEY_COUNT (sizeof keys / sizeof keys[0])
 
 typedef struct parse_state {
+    cb_ini_text in; /* the text, the line inih is on, the first error */
     cb_site_config *cfg;
-    const char *text;
-    size_t len;
-    size_t pos;
-    int line;        /* the line inih is working on */
-    int error_line;  /* first error found by us (0 = none yet) */
-    char error[512]; /* "[section] key: what" for error_line */
     bool seen[KEY_COUNT];
     unsigned default_kinds;
     bool tables_seen;
 } parse_state;
-
-static void fail_at(parse_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail_at(parse_state *st, const char *fmt, ...)
-{
-    if (st->error_line)
-        return; /* the first error is the one to fix first */
-    st->error_line = st->line;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(st->error, sizeof st->error, fmt, ap);
-    va_end(ap);
-}
-
-/* An fgets for inih over our buffer: one line per call, counted. A line too long
- * for inih's buffer is an error here rather than a silently split line. */
-static char *read_line(char *buf, int cap, void *stream)
-{
-    parse_state *st = stream;
-    if (st->pos >= st->len)
-        return NULL;
-    st->line++;
-    const char *start = st->text + st->pos;
-    const char *nl = memchr(start, '\n', st->len - st->pos);
-    size_t n = nl ? (size_t)(nl - start) + 1 : st->len - st->pos;
-    st->pos += n;
-    if (memchr(start, '\0', n))
-        fail_at(st, "a NUL byte in the line (not a text file?)");
-    if (n > (size_t)cap - 2) { /* inih needs room for '\r' '\n' '\0' */
-        fail_at(st, "line longer than %d characters", cap - 3);
-        n = (size_t)cap - 2;
-    }
-    memcpy(buf, start, n);
-    buf[n] = '\0';
-    return buf;
-}
 
 /* Valid UTF-8 without control characters: what a board can show. */
 static bool printable_utf8(const char *s)
@@ -146,15 +105,15 @@ static bool printable_utf8(const char *s)
 static int check_name(parse_state *st, const char *where, const char *value, char *dst, size_t cap)
 {
     if (!value[0]) {
-        fail_at(st, "%s: empty name", where);
+        cb_ini_text_fail(&st->in, "%s: empty name", where);
         return -1;
     }
     if (strlen(value) > CB_SITE_NAME_MAX) {
-        fail_at(st, "%s: name '%s' is longer than %d bytes", where, value, CB_SITE_NAME_MAX);
+        cb_ini_text_fail(&st->in, "%s: name '%s' is longer than %d bytes", where, value, CB_SITE_NAME_MAX);
         return -1;
     }
     if (!printable_utf8(value)) {
-        fail_at(st, "%s: name '%s' is not printable UTF-8", where, value);
+        cb_ini_text_fail(&st->in, "%s: name '%s' is not printable UTF-8", where, value);
         return -1;
     }
     snprintf(dst, cap, "%s", value);
@@ -167,7 +126,8 @@ static int parse_seconds(parse_state *st, const char *where, const char *value, 
     errno = 0;
     unsigned long v = strtoul(value, &end, 10);
     if (value[0] < '0' || value[0] > '9' || *end || errno || v < 1 || v > CB_SITE_SECONDS_MAX) {
-        fail_at(st, "%s: want a whole number of seconds from 1 to %u, not '%s'", where, CB_SITE_SECONDS_MAX, value);
+        cb_ini_text_fail(&st->in, "%s: want a whole number of seconds from 1 to %u, not '%s'", where,
+                         CB_SITE_SECONDS_MAX, value);
         return -1;
     }
     *out = (uint32_t)v;
@@ -180,7 +140,7 @@ static int parse_count(parse_state *st, const char *where, const char *value, ui
     errno = 0;
     unsigned long v = strtoul(value, &end, 10);
     if (value[0] < '0' || value[0] > '9' || *end || errno || v > 1000) {
-        fail_at(st, "%s: want a whole number from 0 to 1000, not '%s'", where, value);
+        cb_ini_text_fail(&st->in, "%s: want a whole number from 0 to 1000, not '%s'", where, value);
         return -1;
     }
     *out = (uint32_t)v;
@@ -197,13 +157,13 @@ static int parse_staff(parse_state *st, const char *where, const char *value)
             n--;
         char name[256];
         if (n >= sizeof name) {
-            fail_at(st, "%s: a name longer than %d bytes", where, CB_SITE_NAME_MAX);
+            cb_ini_text_fail(&st->in, "%s: a name longer than %d bytes", where, CB_SITE_NAME_MAX);
             return -1;
         }
         memcpy(name, p, n);
         name[n] = '\0';
         if (cfg->staff_count == CB_SITE_STAFF_MAX) {
-            fail_at(st, "%s: more than %d names", where, CB_SITE_STAFF_MAX);
+            cb_ini_text_fail(&st->in, "%s: more than %d names", where, CB_SITE_STAFF_MAX);
             return -1;
         }
         if (check_name(st, where, name, cfg->staff[cfg->staff_count], sizeof cfg->staff[0]) != 0)
@@ -225,7 +185,7 @@ static int set_key(parse_state *st, const key_spec *k, const char *value)
     switch (k->type) {
     case V_ID:
         if (cb_id_check(value) != CB_OK) {
-            fail_at(st, "%s: bad id '%s': use 1-32 characters of a-z 0-9 _ -", where, value);
+            cb_ini_text_fail(&st->in, "%s: bad id '%s': use 1-32 characters of a-z 0-9 _ -", where, value);
             return -1;
         }
         snprintf(field, k->size, "%s", value);
@@ -235,18 +195,19 @@ static int set_key(parse_state *st, const key_spec *k, const char *value)
     case V_URL:
         if (!value[0] || strlen(value) >= k->size || strchr(value, ' ') ||
             (strncmp(value, "mqtt://", 7) != 0 && strncmp(value, "mqtts://", 8) != 0)) {
-            fail_at(st, "%s: want mqtt://host[:port] or mqtts://host[:port], not '%s'", where, value);
+            cb_ini_text_fail(&st->in, "%s: want mqtt://host[:port] or mqtts://host[:port], not '%s'", where, value);
             return -1;
         }
         if (strchr(value, '@')) {
-            fail_at(st, "%s: no user or password in the url: put them in a file named by credentials", where);
+            cb_ini_text_fail(&st->in, "%s: no user or password in the url: put them in a file named by credentials",
+                             where);
             return -1;
         }
         snprintf(field, k->size, "%s", value);
         return 0;
     case V_PATH:
         if (value[0] != '/' || strlen(value) >= k->size) {
-            fail_at(st, "%s: want an absolute path (shorter than %zu), not '%s'", where, k->size, value);
+            cb_ini_text_fail(&st->in, "%s: want an absolute path (shorter than %zu), not '%s'", where, k->size, value);
             return -1;
         }
         snprintf(field, k->size, "%s", value);
@@ -275,22 +236,22 @@ static int add_table(parse_state *st, const char *id, const char *name)
     char where[96];
     snprintf(where, sizeof where, "[tables] %.40s", id);
     if (cb_id_check(id) != CB_OK) {
-        fail_at(st, "[tables]: bad table id '%s': use 1-32 characters of a-z 0-9 _ -", id);
+        cb_ini_text_fail(&st->in, "[tables]: bad table id '%s': use 1-32 characters of a-z 0-9 _ -", id);
         return -1;
     }
     if (find_table(cfg, id)) {
-        fail_at(st, "%s: table listed twice", where);
+        cb_ini_text_fail(&st->in, "%s: table listed twice", where);
         return -1;
     }
     if (cfg->table_count == CB_SITE_TABLES_MAX) {
-        fail_at(st, "%s: more than %d tables", where, CB_SITE_TABLES_MAX);
+        cb_ini_text_fail(&st->in, "%s: more than %d tables", where, CB_SITE_TABLES_MAX);
         return -1;
     }
     if (cfg->table_count == cfg->table_cap) {
         size_t cap = cfg->table_cap ? cfg->table_cap * 2 : 16;
         cb_site_table *t = realloc(cfg->tables, cap * sizeof *t);
         if (!t) {
-            fail_at(st, "out of memory");
+            cb_ini_text_fail(&st->in, "out of memory");
             return -1;
         }
         cfg->tables = t;
@@ -317,14 +278,15 @@ static unsigned parse_kinds(parse_state *st, const char *where, const char *valu
         size_t n = strcspn(p, ", \t");
         cb_kind kind;
         if (cb_kind_parse(p, n, &kind) != CB_OK) {
-            fail_at(st, "%s: '%.*s' is not a kind (call, bill, water, cancel)", where, (int)(n > 32 ? 32 : n), p);
+            cb_ini_text_fail(&st->in, "%s: '%.*s' is not a kind (call, bill, water, cancel)", where,
+                             (int)(n > 32 ? 32 : n), p);
             return 0;
         }
         mask |= 1u << kind;
         p += n;
     }
     if (!mask)
-        fail_at(st, "%s: no kinds: list some of call, bill, water, cancel", where);
+        cb_ini_text_fail(&st->in, "%s: no kinds: list some of call, bill, water, cancel", where);
     return mask;
 }
 
@@ -334,7 +296,7 @@ static int set_kinds(parse_state *st, const char *id, const char *value)
     snprintf(where, sizeof where, "[kinds] %.40s", id);
     if (strcmp(id, "default") == 0) {
         if (st->default_kinds) {
-            fail_at(st, "%s: given twice", where);
+            cb_ini_text_fail(&st->in, "%s: given twice", where);
             return -1;
         }
         st->default_kinds = parse_kinds(st, where, value);
@@ -342,11 +304,12 @@ static int set_kinds(parse_state *st, const char *id, const char *value)
     }
     cb_site_table *t = find_table(st->cfg, id);
     if (!t) {
-        fail_at(st, "%s: no such table in [tables]%s", where, st->tables_seen ? "" : " (list [tables] before [kinds])");
+        cb_ini_text_fail(&st->in, "%s: no such table in [tables]%s", where,
+                         st->tables_seen ? "" : " (list [tables] before [kinds])");
         return -1;
     }
     if (t->kinds) {
-        fail_at(st, "%s: given twice", where);
+        cb_ini_text_fail(&st->in, "%s: given twice", where);
         return -1;
     }
     t->kinds = parse_kinds(st, where, value);
@@ -359,12 +322,12 @@ static int set_section(parse_state *st, const char *section, const char *value)
     char where[96];
     snprintf(where, sizeof where, "[sections] %.40s", section);
     if (cb_id_check(section) != CB_OK) {
-        fail_at(st, "[sections]: bad section id '%.40s': use 1-32 characters of a-z 0-9 _ -", section);
+        cb_ini_text_fail(&st->in, "[sections]: bad section id '%.40s': use 1-32 characters of a-z 0-9 _ -", section);
         return -1;
     }
     for (size_t i = 0; i < st->cfg->table_count; i++)
         if (strcmp(st->cfg->tables[i].section, section) == 0) {
-            fail_at(st, "%s: given twice", where);
+            cb_ini_text_fail(&st->in, "%s: given twice", where);
             return -1;
         }
     const char *p = value;
@@ -378,12 +341,13 @@ static int set_section(parse_state *st, const char *section, const char *value)
         snprintf(id, sizeof id, "%.*s", (int)(n < CB_ID_MAX ? n : CB_ID_MAX), p);
         cb_site_table *t = n <= CB_ID_MAX ? find_table(st->cfg, id) : NULL;
         if (!t) {
-            fail_at(st, "%s: no table '%.40s' in [tables]%s", where, id,
-                    st->tables_seen ? "" : " (list [tables] before [sections])");
+            cb_ini_text_fail(&st->in, "%s: no table '%.40s' in [tables]%s", where, id,
+                             st->tables_seen ? "" : " (list [tables] before [sections])");
             return -1;
         }
         if (t->section[0]) {
-            fail_at(st, "%s: table %s is already in section %s (a table is in one section)", where, id, t->section);
+            cb_ini_text_fail(&st->in, "%s: table %s is already in section %s (a table is in one section)", where, id,
+                             t->section);
             return -1;
         }
         snprintf(t->section, sizeof t->section, "%s", section);
@@ -391,7 +355,7 @@ static int set_section(parse_state *st, const char *section, const char *value)
         p += n;
     }
     if (!count) {
-        fail_at(st, "%s: no tables: list the section's table ids", where);
+        cb_ini_text_fail(&st->in, "%s: no tables: list the section's table ids", where);
         return -1;
     }
     return 0;
@@ -418,16 +382,17 @@ static int set_route(parse_state *st, const char *key, const char *value)
     char where[96];
     snprintf(where, sizeof where, "[notify] %.60s", key);
     size_t n = strcspn(key, ".");
-    cb_site_route r = {.line = st->line, .to = CB_ROUTE_DEFAULT};
+    cb_site_route r = {.line = st->in.line, .to = CB_ROUTE_DEFAULT};
     if (n == 4 && strncmp(key, "ntfy", 4) == 0)
         r.sink = CB_SITE_NTFY;
     else if (n == 7 && strncmp(key, "webhook", 7) == 0)
         r.sink = CB_SITE_WEBHOOK;
     else {
-        fail_at(st,
-                "%s: unknown key (want ntfy, webhook, ntfy.SECTION, webhook.SECTION, ntfy.floor, ntfy.manager, "
-                "webhook.floor or webhook.manager)",
-                where);
+        cb_ini_text_fail(
+            &st->in,
+            "%s: unknown key (want ntfy, webhook, ntfy.SECTION, webhook.SECTION, ntfy.floor, ntfy.manager, "
+            "webhook.floor or webhook.manager)",
+            where);
         return -1;
     }
     if (key[n] == '.') {
@@ -440,30 +405,31 @@ static int set_route(parse_state *st, const char *key, const char *value)
             r.to = CB_ROUTE_SECTION;
             snprintf(r.section, sizeof r.section, "%s", to);
         } else {
-            fail_at(st, "%s: '%.40s' is not a section id (1-32 characters of a-z 0-9 _ -), floor or manager", where,
-                    to);
+            cb_ini_text_fail(&st->in,
+                             "%s: '%.40s' is not a section id (1-32 characters of a-z 0-9 _ -), floor or manager",
+                             where, to);
             return -1;
         }
     }
     if (find_route(cfg, r.sink, r.to, r.section)) {
-        fail_at(st, "%s: given twice", where);
+        cb_ini_text_fail(&st->in, "%s: given twice", where);
         return -1;
     }
     if (strlen(value) >= sizeof r.url || !cb_http_url_ok(value)) {
-        fail_at(st, "%s: want an http:// or https:// URL without spaces (shorter than %zu), not '%s'", where,
-                sizeof r.url, value);
+        cb_ini_text_fail(&st->in, "%s: want an http:// or https:// URL without spaces (shorter than %zu), not '%s'",
+                         where, sizeof r.url, value);
         return -1;
     }
     snprintf(r.url, sizeof r.url, "%s", value);
     if (cfg->route_count == CB_SITE_ROUTES_MAX) {
-        fail_at(st, "%s: more than %d destinations in [notify]", where, CB_SITE_ROUTES_MAX);
+        cb_ini_text_fail(&st->in, "%s: more than %d destinations in [notify]", where, CB_SITE_ROUTES_MAX);
         return -1;
     }
     if (cfg->route_count == cfg->route_cap) {
         size_t cap = cfg->route_cap ? cfg->route_cap * 2 : 8;
         cb_site_route *grown = realloc(cfg->routes, cap * sizeof *grown);
         if (!grown) {
-            fail_at(st, "out of memory");
+            cb_ini_text_fail(&st->in, "out of memory");
             return -1;
         }
         cfg->routes = grown;
@@ -476,7 +442,7 @@ static int set_route(parse_state *st, const char *key, const char *value)
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     parse_state *st = user;
-    if (st->error_line)
+    if (st->in.error_line)
         return 0; /* report the first error only; later ones may be its echo */
     if (strcmp(section, "tables") == 0) {
         st->tables_seen = true;
@@ -496,20 +462,21 @@ static int on_key(void *user, const char *section, const char *key, const char *
         if (strcmp(key, keys[i].key) != 0)
             continue;
         if (st->seen[i]) {
-            fail_at(st, "[%s] %s: given twice", section, key);
+            cb_ini_text_fail(&st->in, "[%s] %s: given twice", section, key);
             return 0;
         }
         st->seen[i] = true;
         return set_key(st, &keys[i], value) == 0;
     }
     if (!section[0])
-        fail_at(st, "%.40s: a key before any [section]", key);
+        cb_ini_text_fail(&st->in, "%.40s: a key before any [section]", key);
     else if (!section_known)
-        fail_at(st,
-                "[%.40s]: unknown section (known: site, broker, hub, board, staff, tables, kinds, sections, notify)",
-                section);
+        cb_ini_text_fail(
+            &st->in,
+            "[%.40s]: unknown section (known: site, broker, hub, board, staff, tables, kinds, sections, notify)",
+            section);
     else
-        fail_at(st, "[%s] %.40s: unknown key (see `callbell config --help`)", section, key);
+        cb_ini_text_fail(&st->in, "[%s] %.40s: unknown key (see `callbell config --help`)", section, key);
     return 0;
 }
 
@@ -538,21 +505,21 @@ static int check_routes(parse_state *st)
     for (size_t i = 0; i < st->cfg->route_count; i++) {
         const cb_site_route *r = &st->cfg->routes[i];
         const char *sink = sink_names[r->sink];
-        st->line = r->line;
+        st->in.line = r->line;
         if (r->to == CB_ROUTE_SECTION && !has_section(st->cfg, r->section)) {
-            fail_at(st, "[notify] %s.%s: no section '%s' in [sections]", sink, r->section, r->section);
+            cb_ini_text_fail(&st->in, "[notify] %s.%s: no section '%s' in [sections]", sink, r->section, r->section);
             return -1;
         }
         const char *level = r->to == CB_ROUTE_FLOOR ? "floor" : r->to == CB_ROUTE_MANAGER ? "manager" : NULL;
         if (level && has_section(st->cfg, level)) {
-            fail_at(st,
-                    "[notify] %s.%s: ambiguous: [sections] has a section '%s' too, and %s.%s means a request "
-                    "escalated to the %s level; rename the section to give it a destination",
-                    sink, level, level, sink, level, level);
+            cb_ini_text_fail(&st->in,
+                             "[notify] %s.%s: ambiguous: [sections] has a section '%s' too, and %s.%s means a request "
+                             "escalated to the %s level; rename the section to give it a destination",
+                             sink, level, level, sink, level, level);
             return -1;
         }
     }
-    st->line = 0;
+    st->in.line = 0;
     return 0;
 }
 
@@ -560,24 +527,25 @@ static int check_routes(parse_state *st)
 static int finish(parse_state *st)
 {
     cb_site_config *cfg = st->cfg;
-    st->line = 0;
+    st->in.line = 0;
     if (!cfg->id[0]) {
-        fail_at(st, "[site] id: missing (every site file names its site)");
+        cb_ini_text_fail(&st->in, "[site] id: missing (every site file names its site)");
         return -1;
     }
     if (!cfg->name[0])
         snprintf(cfg->name, sizeof cfg->name, "%s", cfg->id);
     if (cfg->table_count == 0) {
-        fail_at(st, "[tables]: no tables (list them as: id = display name)");
+        cb_ini_text_fail(&st->in, "[tables]: no tables (list them as: id = display name)");
         return -1;
     }
     if (cfg->manager_after < cfg->floor_after) {
-        fail_at(st, "[hub] manager_after: %u must be at least floor_after (%u)", cfg->manager_after, cfg->floor_after);
+        cb_ini_text_fail(&st->in, "[hub] manager_after: %u must be at least floor_after (%u)", cfg->manager_after,
+                         cfg->floor_after);
         return -1;
     }
     if (cfg->board_late_s <= cfg->board_warn_s) {
-        fail_at(st, "[board] late_after: %u s must be more than warn_after (%u s)", cfg->board_late_s,
-                cfg->board_warn_s);
+        cb_ini_text_fail(&st->in, "[board] late_after: %u s must be more than warn_after (%u s)", cfg->board_late_s,
+                         cfg->board_warn_s);
         return -1;
     }
     if (check_routes(st) != 0)
@@ -595,9 +563,10 @@ int cb_site_config_parse_text(const char *text, size_t len, const char *path, cb
     memset(out, 0, sizeof *out);
     snprintf(out->path, sizeof out->path, "%s", path);
     set_defaults(out);
-    parse_state st = {.cfg = out, .text = text, .len = len};
-    int rc = ini_parse_stream(read_line, &st, on_key, &st);
-    if (rc > 0 && (!st.error_line || rc < st.error_line)) {
+    parse_state st = {.cfg = out};
+    cb_ini_text_init(&st.in, text, len);
+    int rc = ini_parse_stream(cb_ini_text_read_line, &st.in, on_key, &st);
+    if (rc > 0 && (!st.in.error_line || rc < st.in.error_line)) {
         /* inih's own complaint: a line that is neither [section] nor key = value */
         snprintf(err, err_cap, "%s:%d: not a [section] or a key = value line", path, rc);
         goto fail;
@@ -606,15 +575,15 @@ int cb_site_config_parse_text(const char *text, size_t len, const char *path, cb
         snprintf(err, err_cap, "%s: cannot parse (error %d from inih)", path, rc);
         goto fail;
     }
-    if (!st.error_line && finish(&st) != 0) {
-        if (st.error_line) /* a rule across keys that one key's line breaks */
-            snprintf(err, err_cap, "%s:%d: %s", path, st.error_line, st.error);
+    if (!st.in.error_line && finish(&st) != 0) {
+        if (st.in.error_line) /* a rule across keys that one key's line breaks */
+            snprintf(err, err_cap, "%s:%d: %s", path, st.in.error_line, st.in.error);
         else
-            snprintf(err, err_cap, "%s: %s", path, st.error);
+            snprintf(err, err_cap, "%s: %s", path, st.in.error);
         goto fail;
     }
-    if (st.error_line) {
-        snprintf(err, err_cap, "%s:%d: %s", path, st.error_line, st.error);
+    if (st.in.error_line) {
+        snprintf(err, err_cap, "%s:%d: %s", path, st.in.error_line, st.in.error);
         goto fail;
     }
     return 0;
