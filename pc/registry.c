@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "registry.h"
 
+#include "child.h"
 #include "ini_text.h"
 #include "paths.h"
 #include "random.h"
@@ -545,23 +546,10 @@ void cb_registry_new_password(char *out, size_t cap)
     out[n] = '\0';
 }
 
-static int find_passwd_tool(char *out, size_t cap)
-{
-    const char *path = getenv("PATH");
-    char dirs[8192];
-    snprintf(dirs, sizeof dirs, "%s:/usr/bin:/usr/local/bin", path ? path : "/usr/bin");
-    for (char *save, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        snprintf(out, cap, "%s/mosquitto_passwd", d);
-        if (access(out, X_OK) == 0)
-            return 0;
-    }
-    return -1;
-}
-
 int cb_registry_hash(const char *user, const char *password, char *hash, size_t cap, char *err, size_t err_cap)
 {
     char tool[4096], dir[] = "/tmp/callbell-passwd.XXXXXX", file[64];
-    if (find_passwd_tool(tool, sizeof tool) != 0) {
+    if (cb_child_find("mosquitto_passwd", tool, sizeof tool) != 0) {
         snprintf(err, err_cap, "mosquitto_passwd is not installed (Debian: sudo apt-get install mosquitto)");
         return -1;
     }

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "broker_launch.h"
 
+#include "child.h"
 #include "clock.h"
 #include "log.h"
 #include "paths.h"
@@ -38,19 +39,6 @@ const char *cb_broker_default_http_dir(void)
     return is_dir(CALLBELL_WEB_DIR) ? CALLBELL_WEB_DIR : NULL;
 }
 
-static int find_mosquitto(char *out, size_t cap)
-{
-    const char *path = getenv("PATH");
-    char dirs[8192];
-    snprintf(dirs, sizeof dirs, "%s:/usr/sbin:/usr/local/sbin", path ? path : "/usr/bin");
-    for (char *save, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        snprintf(out, cap, "%s/mosquitto", d);
-        if (access(out, X_OK) == 0)
-            return 0;
-    }
-    return -1;
-}
-
 static bool port_accepts(const char *host, int port)
 {
     char service[16];
@@ -68,22 +56,6 @@ static bool port_accepts(const char *host, int port)
     }
     freeaddrinfo(res);
     return ok;
-}
-
-static void log_tail(const char *path, char *out, size_t cap)
-{
-    out[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char line[512], last[3][512] = {"", "", ""};
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
-        memmove(last[0], last[1], sizeof last[0] * 2);
-        snprintf(last[2], sizeof last[2], "%s", line);
-    }
-    fclose(f);
-    snprintf(out, cap, "%s%s%s%s%s", last[0], last[0][0] ? " | " : "", last[1], last[1][0] ? " | " : "", last[2]);
 }
 
 /* Every connected device holds one of the broker's file descriptors: the soft limit
@@ -123,7 +95,7 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
     memset(b, 0, sizeof *b);
     raise_open_files(b);
     char exe[4096];
-    if (find_mosquitto(exe, sizeof exe) != 0) {
+    if (cb_child_find("mosquitto", exe, sizeof exe) != 0) {
         snprintf(err, err_cap, "mosquitto is not installed (Debian: sudo apt-get install mosquitto)");
         return -1;
     }
@@ -319,7 +291,7 @@ bool cb_broker_exited(cb_broker *b, char *err, size_t err_cap)
     if (b->lighttpd)
         cb_web_stop(&b->web);
     char tail[1600];
-    log_tail(b->log_path, tail, sizeof tail);
+    cb_child_log_tail(b->log_path, 3, tail, sizeof tail);
     snprintf(err, err_cap, "mosquitto exited (%s %d)%s%s", WIFSIGNALED(status) ? "signal" : "status",
              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), tail[0] ? ": " : "", tail);
     return true;
@@ -354,19 +326,7 @@ void cb_broker_stop(cb_broker *b)
 {
     if (b->lighttpd)
         cb_web_stop(&b->web);
-    if (b->pid <= 0)
-        return;
-    kill(b->pid, SIGTERM);
-    for (int i = 0; i < 100; i++) {
-        if (waitpid(b->pid, NULL, WNOHANG) == b->pid) {
-            b->pid = 0;
-            return;
-        }
-        cb_sleep_ms(50);
-    }
-    kill(b->pid, SIGKILL);
-    waitpid(b->pid, NULL, 0);
-    b->pid = 0;
+    cb_child_stop(&b->pid, 5000);
 }
 
 int cb_broker_reload(const cb_broker *b)

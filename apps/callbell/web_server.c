@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "web_server.h"
 
+#include "child.h"
 #include "clock.h"
 
 #include <errno.h>
@@ -20,37 +21,13 @@
 
 int cb_web_find(char *exe, size_t cap)
 {
-    const char *path = getenv("PATH");
-    char dirs[8192];
-    snprintf(dirs, sizeof dirs, "%s:/usr/sbin:/usr/local/sbin", path ? path : "/usr/bin");
-    for (char *save, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        snprintf(exe, cap, "%s/lighttpd", d);
-        if (access(exe, X_OK) == 0)
-            return 0;
-    }
-    return -1;
+    return cb_child_find("lighttpd", exe, cap);
 }
 
 /* lighttpd's config strings are "..." with backslash escapes: refuse what needs them */
 static bool plain_value(const char *s)
 {
     return s && !strpbrk(s, "\"\\\n\r$");
-}
-
-static void log_tail(const char *path, char *out, size_t cap)
-{
-    out[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char line[512], last[2][512] = {"", ""};
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
-        memmove(last[0], last[1], sizeof last[0]);
-        snprintf(last[1], sizeof last[1], "%s", line);
-    }
-    fclose(f);
-    snprintf(out, cap, "%s%s%s", last[0], last[0][0] ? " | " : "", last[1]);
 }
 
 static int write_config(const cb_web_config *cfg, cb_web *w, char *err, size_t err_cap)
@@ -208,24 +185,12 @@ bool cb_web_exited(cb_web *w, char *err, size_t err_cap)
     }
     char tail[1100] = ""; /* its error */
     if (!w->log_to_stderr)
-        log_tail(w->log_path, tail, sizeof tail);
+        cb_child_log_tail(w->log_path, 2, tail, sizeof tail);
     snprintf(err, err_cap, "lighttpd exited (status %d)%s%s", WEXITSTATUS(status), tail[0] ? ": " : "", tail);
     return true;
 }
 
 void cb_web_stop(cb_web *w)
 {
-    if (w->pid <= 0)
-        return;
-    kill(w->pid, SIGTERM);
-    for (int i = 0; i < 40; i++) {
-        if (waitpid(w->pid, NULL, WNOHANG) == w->pid) {
-            w->pid = 0;
-            return;
-        }
-        cb_sleep_ms(50);
-    }
-    kill(w->pid, SIGKILL);
-    waitpid(w->pid, NULL, 0);
-    w->pid = 0;
+    cb_child_stop(&w->pid, 2000);
 }
