@@ -14,6 +14,11 @@ const aedes = await Aedes.createBroker();
 const server = createServer(aedes.handle);
 aedes.on('client', (client) => console.log(`client ${client.id} level ${client.version}`));
 server.listen(port, '127.0.0.1', () => console.log(`aedes listening on ${port}`));
-const stop = () => server.close(() => aedes.close(() => process.exit(0)));
+// aedes first: it drops its clients, without which server.close would wait for them
+// (a board still connected); bounded in any case
+const stop = () => {
+  setTimeout(() => process.exit(0), 2000).unref();
+  aedes.close(() => server.close(() => process.exit(0)));
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -1,7 +1,12 @@
-# lib.sh - shared by the integration tests: a real Mosquitto on a free loopback port,
-# the real `callbell` binary, and small assertions. Source it; it cleans up on exit.
+# lib.sh - shared by the integration tests: a real broker on a free loopback port, the
+# real `callbell` binary, and small assertions. Source it; it cleans up on exit.
 #
-# Environment: CALLBELL (path to the binary, set by ctest), TEST_TMP (made here).
+# Environment: CALLBELL (path to the binary, set by ctest), TEST_TMP (made here),
+# CALLBELL_TEST_BROKER: which broker start_broker starts, `mosquitto` (default),
+# `aedes` (npm, tests/brokers: MQTT 3.1.1, sessions and retained messages in memory)
+# or `ejabberd` (Debian, mod_mqtt; tests/CMakeLists.txt registers these only with
+# CALLBELL_TEST_EJABBERD=1). A part of a test that needs a Mosquitto-only feature asks
+# `on_mosquitto "why"` first and is skipped, saying so, on the others.
 set -euo pipefail
 
 CALLBELL=${CALLBELL:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/callbell}
@@ -15,10 +20,11 @@ BROKER_PID=
 
 cleanup() {
     local rc=$?
+    # first the boards a test runs in tmux: a broker may wait for its clients to leave
+    tmux -L "cb-$TEST_NAME-$$" kill-server 2>/dev/null || true
     # CONT: a test may have frozen a process (kill -STOP), which would never die
     for pid in "${PIDS[@]}" $BROKER_PID; do kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}" $BROKER_PID; do wait "$pid" 2>/dev/null || true; done
-    tmux -L "cb-$TEST_NAME-$$" kill-server 2>/dev/null || true
     if [ $rc -ne 0 ]; then
         echo "--- $TEST_NAME failed (rc=$rc); logs in $TEST_TMP:" >&2
         for f in "$TEST_TMP"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -n 40 "$f" >&2; }; done
@@ -37,9 +43,96 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_broker [port]: a real Mosquitto on 127.0.0.1 with persistence in TEST_TMP.
+CALLBELL_TEST_BROKER=${CALLBELL_TEST_BROKER:-mosquitto}
+case "$CALLBELL_TEST_BROKER" in
+mosquitto | aedes | ejabberd) ;;
+*) fail "CALLBELL_TEST_BROKER='$CALLBELL_TEST_BROKER': want mosquitto, aedes or ejabberd" ;;
+esac
+[ "$CALLBELL_TEST_BROKER" = mosquitto ] || log "broker: $CALLBELL_TEST_BROKER"
+
+# on_mosquitto WHY: true on Mosquitto; elsewhere says which part is skipped and why.
+on_mosquitto() {
+    [ "$CALLBELL_TEST_BROKER" = mosquitto ] && return 0
+    log "skipped on $CALLBELL_TEST_BROKER: $1"
+    return 1
+}
+
+# start_broker [port]: the broker of CALLBELL_TEST_BROKER on 127.0.0.1; Mosquitto with
+# persistence in TEST_TMP (aedes keeps everything in memory: a restart forgets it).
 start_broker() {
     PORT=${1:-${PORT:-$(free_port)}}
+    case "$CALLBELL_TEST_BROKER" in
+    aedes) start_aedes ;;
+    ejabberd) start_ejabberd ;;
+    *) start_mosquitto ;;
+    esac
+    export BROKER="mqtt://127.0.0.1:$PORT"
+    export CALLBELL_BROKER="$BROKER"
+    wait_for "broker listening on $PORT" "(echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null" 30
+}
+
+start_aedes() {
+    local brokers
+    brokers=$(cd "$(dirname "${BASH_SOURCE[0]}")/../brokers" && pwd)
+    command -v node >/dev/null || fail "node is missing (scripts/install-deps.sh installs it)"
+    if [ ! -d "$brokers/node_modules/aedes" ]; then
+        npm ci --prefix "$brokers" --no-audit --no-fund --loglevel=error >"$TEST_TMP/npm.log" 2>&1 ||
+            fail "npm ci in tests/brokers failed: $(tail -5 "$TEST_TMP/npm.log")"
+    fi
+    node "$brokers/aedes.mjs" "$PORT" >>"$TEST_TMP/broker.log" 2>&1 &
+    BROKER_PID=$!
+}
+
+# ejabberd (Debian package, mod_mqtt) in the foreground as our child: a config of its
+# own with one MQTT listener on 127.0.0.1:$PORT (never the stock listeners), spool and
+# logs in TEST_TMP. Its node name is unique per test so two can run at once.
+start_ejabberd() {
+    local dir="$TEST_TMP/ejabberd"
+    command -v ejabberdctl >/dev/null || fail "ejabberd is missing (apt-get install ejabberd)"
+    mkdir -p "$dir/spool" "$dir/logs"
+    cat >"$dir/ejabberd.yml" <<CONF
+hosts:
+  - localhost
+loglevel: info
+log_rotate_count: 0
+listen:
+  -
+    port: $PORT
+    ip: "127.0.0.1"
+    module: mod_mqtt
+    backlog: 1000
+acl:
+  local:
+    user_regexp: ""
+access_rules:
+  mqtt_pub:
+    allow: all
+  mqtt_sub:
+    allow: all
+modules:
+  mod_mqtt:
+    access_publish:
+      "#":
+        - allow
+    access_subscribe:
+      "#":
+        - allow
+    session_expiry: 86400
+    max_queue: 100000
+    match_retained_limit: 100000
+auth_method: [anonymous]
+anonymous_protocol: both
+allow_multiple_connections: true
+CONF
+    # ejabberdctl reads these; none of them points at the system's spool or config
+    EJABBERD_CONFIG_PATH="$dir/ejabberd.yml" SPOOL_DIR="$dir/spool" LOGS_DIR="$dir/logs" \
+        ERLANG_NODE="cb$$-$RANDOM@localhost" ERL_EPMD_ADDRESS=127.0.0.1 \
+        ejabberdctl --config-dir "$dir" --spool "$dir/spool" --logs "$dir/logs" \
+        --node "cb$$-$RANDOM@localhost" foreground >>"$TEST_TMP/broker.log" 2>&1 &
+    BROKER_PID=$!
+}
+
+start_mosquitto() {
     mkdir -p "$TEST_TMP/mosq"
     cat >"$TEST_TMP/mosquitto.conf" <<CONF
 user $(id -un)
@@ -52,9 +145,6 @@ set_tcp_nodelay true
 CONF
     mosquitto -c "$TEST_TMP/mosquitto.conf" >>"$TEST_TMP/broker.log" 2>&1 &
     BROKER_PID=$!
-    export BROKER="mqtt://127.0.0.1:$PORT"
-    export CALLBELL_BROKER="$BROKER"
-    wait_for "broker listening on $PORT" "(echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null"
 }
 
 stop_broker() {
