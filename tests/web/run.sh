@@ -3,6 +3,7 @@
 # end-to-end tests against a real `callbell broker` + `callbell hub` on loopback.
 #
 #   bash tests/web/run.sh            # from anywhere; CALLBELL_BIN defaults to build/callbell
+#   CB_WEB_TESTS="startup" bash tests/web/run.sh   # only tests/web/startup.test.mjs
 #
 # Installs what is missing (Debian's chromium, the npm packages from web/package-lock.json),
 # builds the page into tests/web/out/www (or takes $CALLBELL_WEB_DIR, the page CMake
@@ -35,6 +36,10 @@ fi
 if [ ! -f web/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -f web/node_modules/uplot/dist/uPlot.iife.min.js ] || [ ! -d web/node_modules/playwright-core ]; then
   log "npm ci --prefix web"
   npm ci --prefix web --no-audit --no-fund >&2
+fi
+if [ ! -d tests/brokers/node_modules/aedes ] || [ ! -d tests/brokers/node_modules/ws ]; then
+  log "npm ci --prefix tests/brokers (aedes, for startup.test.mjs)"
+  npm ci --prefix tests/brokers --no-audit --no-fund >&2
 fi
 if [ ! -x "$CALLBELL_BIN" ]; then
   log "$CALLBELL_BIN not found: build the project first (cmake --build build) or set CALLBELL_BIN"
@@ -162,9 +167,15 @@ export CB_HUB_DB="$hub_db"
 export CB_TABLES="1-4"
 export CB_OUT="$out"
 
-log "running node --test tests/web/*.test.mjs"
+# CB_WEB_TESTS: only these test files (e.g. "startup board-model"), default all
+files=(tests/web/*.test.mjs)
+if [ -n "${CB_WEB_TESTS:-}" ]; then
+  files=()
+  for t in $CB_WEB_TESTS; do files+=("tests/web/$t.test.mjs"); done
+fi
+log "running node --test ${files[*]}"
 set +e
-node --test tests/web/*.test.mjs
+node --test "${files[@]}"
 rc=$?
 set -e
 if [ "$rc" -ne 0 ]; then
