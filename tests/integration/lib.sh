@@ -25,6 +25,7 @@ cleanup() {
     # CONT: a test may have frozen a process (kill -STOP), which would never die
     for pid in "${PIDS[@]}" $BROKER_PID; do kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}" $BROKER_PID; do wait "$pid" 2>/dev/null || true; done
+    [ -z "$BROKER_PID" ] || gone "$BROKER_PID" # not our child under ejabberd's su
     if [ $rc -ne 0 ]; then
         echo "--- $TEST_NAME failed (rc=$rc); logs in $TEST_TMP:" >&2
         for f in "$TEST_TMP"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -n 40 "$f" >&2; }; done
@@ -66,7 +67,7 @@ start_broker() {
     ejabberd) start_ejabberd ;;
     *) start_mosquitto ;;
     esac
-    export BROKER="mqtt://127.0.0.1:$PORT"
+    export BROKER="mqtt://${BROKER_USERINFO}127.0.0.1:$PORT"
     export CALLBELL_BROKER="$BROKER"
     wait_for "broker listening on $PORT" "(echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null" 30
 }
@@ -85,10 +86,14 @@ start_aedes() {
 
 # ejabberd (Debian package, mod_mqtt) in the foreground as our child: a config of its
 # own with one MQTT listener on 127.0.0.1:$PORT (never the stock listeners), spool and
-# logs in TEST_TMP. Its node name is unique per test so two can run at once.
+# logs in TEST_TMP, Erlang distribution on a loopback port of its own (no epmd). It
+# runs as user ejabberd (ejabberdctl su's to it), so TEST_TMP is opened to it. Its
+# MQTT takes only clients with a user name and password (any, with anonymous
+# login_anon): BROKER carries them, and mosquitto_pub/sub below add them.
 start_ejabberd() {
-    local dir="$TEST_TMP/ejabberd"
+    local dir="$TEST_TMP/ejabberd" node="callbell-test-$$" # one name: a restart finds its spool
     command -v ejabberdctl >/dev/null || fail "ejabberd is missing (apt-get install ejabberd)"
+    EJABBERD_DIST_PORT=${EJABBERD_DIST_PORT:-$(free_port)}
     mkdir -p "$dir/spool" "$dir/logs"
     cat >"$dir/ejabberd.yml" <<CONF
 hosts:
@@ -101,35 +106,48 @@ listen:
     ip: "127.0.0.1"
     module: mod_mqtt
     backlog: 1000
-acl:
-  local:
-    user_regexp: ""
-access_rules:
-  mqtt_pub:
-    allow: all
-  mqtt_sub:
-    allow: all
 modules:
   mod_mqtt:
     access_publish:
       "#":
-        - allow
+        - allow: all
     access_subscribe:
       "#":
-        - allow
+        - allow: all
     session_expiry: 86400
     max_queue: 100000
-    match_retained_limit: 100000
 auth_method: [anonymous]
 anonymous_protocol: both
-allow_multiple_connections: true
 CONF
-    # ejabberdctl reads these; none of them points at the system's spool or config
-    EJABBERD_CONFIG_PATH="$dir/ejabberd.yml" SPOOL_DIR="$dir/spool" LOGS_DIR="$dir/logs" \
-        ERLANG_NODE="cb$$-$RANDOM@localhost" ERL_EPMD_ADDRESS=127.0.0.1 \
-        ejabberdctl --config-dir "$dir" --spool "$dir/spool" --logs "$dir/logs" \
-        --node "cb$$-$RANDOM@localhost" foreground >>"$TEST_TMP/broker.log" 2>&1 &
-    BROKER_PID=$!
+    cat >"$dir/ejabberdctl.cfg" <<CONF
+ERL_DIST_PORT=$EJABBERD_DIST_PORT
+INET_DIST_INTERFACE=127.0.0.1
+ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"
+EJABBERD_PID_PATH=$dir/ejabberd.pid
+CONF
+    chmod 711 "$TEST_TMP"
+    chown -R ejabberd "$dir" 2>/dev/null || true
+    (cd "$dir" && exec ejabberdctl --config-dir "$dir" --spool "$dir/spool" --logs "$dir/logs" \
+        --node "$node@localhost" foreground >>"$TEST_TMP/broker.log" 2>&1) &
+    # the Erlang VM under su: the one to stop (stopping ejabberdctl leaves it running)
+    local vm=""
+    for _ in $(seq 1 100); do
+        vm=$(pgrep -f -- "-sname $node@localhost" | while read -r p; do
+            [ "$(cat "/proc/$p/comm" 2>/dev/null)" = beam.smp ] && echo "$p"
+        done | head -n 1) || true
+        [ -n "$vm" ] && break
+        sleep 0.1
+    done
+    [ -n "$vm" ] || fail "ejabberd did not start: $(tail -5 "$TEST_TMP/broker.log")"
+    BROKER_PID=$vm
+    BROKER_USERINFO="callbell:x@"
+}
+BROKER_USERINFO="" # user:password@ that start_broker puts in BROKER (ejabberd)
+mosquitto_pub() {
+    if [ -n "$BROKER_USERINFO" ]; then command mosquitto_pub -u callbell -P x "$@"; else command mosquitto_pub "$@"; fi
+}
+mosquitto_sub() {
+    if [ -n "$BROKER_USERINFO" ]; then command mosquitto_sub -u callbell -P x "$@"; else command mosquitto_sub "$@"; fi
 }
 
 start_mosquitto() {
@@ -150,7 +168,18 @@ CONF
 stop_broker() {
     kill "$BROKER_PID" 2>/dev/null || true
     wait "$BROKER_PID" 2>/dev/null || true
+    gone "$BROKER_PID"
     BROKER_PID=
+}
+
+# gone PID: waits (up to 10 s) for a process that may not be our child to exit
+gone() {
+    local i
+    for i in $(seq 1 100); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$1" 2>/dev/null || true
 }
 
 # bg NAME cmd...: run in background with output in $TEST_TMP/NAME.log; pid in LAST_PID.
