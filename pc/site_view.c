@@ -221,9 +221,18 @@ static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void
     bool found, takes = false;
     size_t i = table_slot(v, st.table, &found);
     /* a state older than what the board shows (a stale retained copy arriving after
-     * the hub's answer) is ignored */
-    if (found && (cb_view_takes(CB_VIEW_FROM_STATE, st.updated_at, v->tables[i].updated_at, &takes) != CB_OK || !takes))
+     * the hub's answer) is ignored; of a table the board did not know, it says the
+     * table exists, and the answer that nothing was open there */
+    if (cb_view_takes(CB_VIEW_FROM_STATE, st.updated_at, found ? v->tables[i].updated_at : v->answer_at, &takes) !=
+        CB_OK)
         return CB_VIEW_NOTHING;
+    if (!takes && found)
+        return CB_VIEW_NOTHING;
+    if (!takes) {
+        st.n_requests = 0;
+        st.status = CB_IDLE;
+        st.updated_at = v->answer_at;
+    }
     if (!found && !insert_table(v, i))
         return CB_VIEW_NOTHING;
     diff_requests(v, &v->tables[i], &st);
@@ -436,6 +445,8 @@ bool cb_site_view_snapshot(cb_site_view *v, const char *id, const void *payload,
         return true;
     }
     cJSON_Delete(root);
+    if (at > v->answer_at)
+        v->answer_at = at;
     /* tables the board shows: the answer's requests, or none */
     for (size_t i = 0; i < v->table_count; i++) {
         cb_state *t = &v->tables[i];

@@ -68,6 +68,7 @@ typedef struct cb_site_view {
     bool hub_degraded;           /* "degraded": up, but its database takes no writes (calls wait) */
     char stats[CB_PAYLOAD_SIZE]; /* raw retained stats JSON, "" if none */
     unsigned rejected;           /* messages that failed to decode */
+    uint64_t answer_at;          /* the `at` of the last hub answer applied: an unknown table's version */
     /* the changes of the last state message fed (news_count 0 for other messages) */
     char news_table[CB_ID_SIZE];
     cb_view_news news[CB_VIEW_NEWS_MAX];

@@ -413,6 +413,13 @@ static void test_snapshot_orders_with_states(void **state)
     assert_int_equal(feed_at(v, "3", T0 + 2000, &r3, 1), CB_VIEW_NOTHING);
     cb_site_view_requests(v, &n);
     assert_int_equal(n, 1);
+    /* a stale state of a table the board did not know (RabbitMQ delivers no retained
+     * idle states): the table is learnt, idle, as the answer had it */
+    cb_request r6 = calling(CB_KIND_BILL, 99, T0);
+    assert_int_equal(feed_at(v, "6", T0 + 1000, &r6, 1), CB_VIEW_CHANGED);
+    cb_site_view_requests(v, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(v->table_count, 3);
     /* a live state of the answer's very millisecond is taken; a later one too */
     assert_int_equal(feed_at(v, "5", T0 + 5000, &r5, 1), CB_VIEW_CHANGED);
     assert_int_equal(feed_at(v, "5", T0 + 6000, NULL, 0), CB_VIEW_CHANGED);

@@ -129,3 +129,17 @@ test('the answer replaces older views of a table, not newer ones; stale states l
   assert.equal(P.viewTakes('state', stale.updated_at, tables.get('4').updated_at), false);
   assert.equal(P.viewTakes('state', AT, tables.get('4').updated_at), true);
 });
+
+test('a state older than the answer: ignored for a known table, idle for an unknown one', () => {
+  const shown = { ...state('3', [req('water', 1, 0)]), updated_at: AT };
+  const stale = { ...state('3', [req('water', 1, 0)]), updated_at: AT - 1 };
+  assert.equal(M.takeState(shown, stale, AT), null);
+  const tie = { ...stale, updated_at: AT }; /* of the answer's very millisecond: taken */
+  assert.equal(M.takeState(shown, tie, AT), tie);
+  const fresh = { ...stale, updated_at: AT + 1 };
+  assert.equal(M.takeState(shown, fresh, AT), fresh);
+  /* table 4 unknown (no retained idle state reached us): learnt, idle, as the answer had it */
+  const ghost = { ...state('4', [req('bill', 99, 0)]), updated_at: T0 + 1000, section: 'patio' };
+  assert.deepEqual(plain(M.takeState(null, ghost, AT)), { table: '4', status: 'idle', requests: [], updated_at: AT, section: 'patio' });
+  assert.equal(M.takeState(null, ghost, 0), ghost); /* no answer yet: taken as it is */
+});

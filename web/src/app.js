@@ -74,6 +74,7 @@
   var hubTimer = null;
   var askSeq = 0;
   var askId = '';            /* our last `calls` request: its answer fills the board */
+  var answerAt = 0;          /* the `at` of the last answer applied: an unknown table's version */
   var brokerBannerTimer = null;
   var lastError = '';
   var debug = {
@@ -443,16 +444,18 @@
     askId = '';
     if (!a.ok) { console.warn('callbell: the hub did not list the open requests:', a.error); return true; }
     noteHubClock(a.at);
+    answerAt = Math.max(answerAt, a.at);
     M.applyCallsAnswer(tables, a).forEach(function (x) { tableChanged(x.prev, x.next, false); });
     debug.answers++;
     return true;
   }
 
-  function applyState(st, retained) {
-    var prev = tables.get(st.table) || null;
+  function applyState(msg, retained) {
+    var prev = tables.get(msg.table) || null;
     /* a state older than what the board shows (a stale retained copy) is ignored */
-    if (prev && !P.viewTakes('state', st.updated_at, prev.updated_at)) return;
-    if (!retained) noteHubClock(st.updated_at);
+    var st = M.takeState(prev, msg, answerAt);
+    if (!st) return;
+    if (!retained && st === msg) noteHubClock(st.updated_at);
     tables.set(st.table, st);
     /* Ring for news only: not for the retained snapshot of a page that just loaded. */
     tableChanged(prev, st, !retained || !!prev);

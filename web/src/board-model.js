@@ -132,6 +132,18 @@
     return bad ? { ok: false, error: bad } : { ok: true, at: o.at, states: states };
   }
 
+  /* What a board sets for a state message `st` of a table it shows as `prev` (null:
+   * unknown), having applied an answer dated `answerAt` (0: none): `st` itself; null
+   * (ignored) when it is older than `prev`; for an unknown table, a state older than
+   * the answer becomes idle at `answerAt` (the answer lists every open request). */
+  function takeState(prev, st, answerAt) {
+    if (P.viewTakes('state', st.updated_at, prev ? prev.updated_at : answerAt)) return st;
+    if (prev) return null;
+    var idle = { table: st.table, status: 'idle', requests: [], updated_at: answerAt };
+    if (st.section !== undefined) idle.section = st.section;
+    return idle;
+  }
+
   /* Applies a decoded answer to `tables` (table id -> state, changed in place): each
    * table whose version (its state's updated_at) is older than the answer takes the
    * answer's requests (none: idle) dated `at`; a table the answer lists that the
@@ -179,6 +191,7 @@
     buildCallsRequest: buildCallsRequest,
     decodeCallsAnswer: decodeCallsAnswer,
     applyCallsAnswer: applyCallsAnswer,
+    takeState: takeState,
     fmtDuration: fmtDuration
   };
 })(typeof globalThis !== 'undefined' ? globalThis : this);
