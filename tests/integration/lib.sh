@@ -3,10 +3,13 @@
 #
 # Environment: CALLBELL (path to the binary, set by ctest), TEST_TMP (made here),
 # CALLBELL_TEST_BROKER: which broker start_broker starts, `mosquitto` (default),
-# `aedes` (npm, tests/brokers: MQTT 3.1.1, sessions and retained messages in memory)
-# or `ejabberd` (Debian, mod_mqtt; tests/CMakeLists.txt registers these only with
-# CALLBELL_TEST_EJABBERD=1). A part of a test that needs a Mosquitto-only feature asks
-# `on_mosquitto "why"` first and is skipped, saying so, on the others.
+# `aedes` (npm, tests/brokers: MQTT 3.1.1, sessions and retained messages in memory),
+# `ejabberd` (Debian, mod_mqtt) or `rabbitmq` (Debian rabbitmq-server 3.10, its MQTT
+# plugin: retained messages reach only exact-topic subscriptions); tests/CMakeLists.txt
+# registers those two only with CALLBELL_TEST_EJABBERD=1 / CALLBELL_TEST_RABBITMQ=1.
+# A part of a test that needs what only some brokers do asks
+# `on_broker "mosquitto rabbitmq" "why"` (or `on_mosquitto "why"`) first and is
+# skipped, saying so, on the others.
 set -euo pipefail
 
 CALLBELL=${CALLBELL:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/callbell}
@@ -26,6 +29,7 @@ cleanup() {
     for pid in "${PIDS[@]}" $BROKER_PID; do kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}" $BROKER_PID; do wait "$pid" 2>/dev/null || true; done
     [ -z "$BROKER_PID" ] || gone "$BROKER_PID" # not our child under ejabberd's su
+    stop_rabbitmq_epmd
     if [ $rc -ne 0 ]; then
         echo "--- $TEST_NAME failed (rc=$rc); logs in $TEST_TMP:" >&2
         for f in "$TEST_TMP"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -n 40 "$f" >&2; }; done
@@ -46,17 +50,19 @@ free_port() {
 
 CALLBELL_TEST_BROKER=${CALLBELL_TEST_BROKER:-mosquitto}
 case "$CALLBELL_TEST_BROKER" in
-mosquitto | aedes | ejabberd) ;;
-*) fail "CALLBELL_TEST_BROKER='$CALLBELL_TEST_BROKER': want mosquitto, aedes or ejabberd" ;;
+mosquitto | aedes | ejabberd | rabbitmq) ;;
+*) fail "CALLBELL_TEST_BROKER='$CALLBELL_TEST_BROKER': want mosquitto, aedes, ejabberd or rabbitmq" ;;
 esac
 [ "$CALLBELL_TEST_BROKER" = mosquitto ] || log "broker: $CALLBELL_TEST_BROKER"
 
-# on_mosquitto WHY: true on Mosquitto; elsewhere says which part is skipped and why.
-on_mosquitto() {
-    [ "$CALLBELL_TEST_BROKER" = mosquitto ] && return 0
-    log "skipped on $CALLBELL_TEST_BROKER: $1"
+# on_broker "BROKERS" WHY: true on one of BROKERS; elsewhere says which part is
+# skipped and why. on_mosquitto WHY: on_broker mosquitto WHY.
+on_broker() {
+    case " $1 " in *" $CALLBELL_TEST_BROKER "*) return 0 ;; esac
+    log "skipped on $CALLBELL_TEST_BROKER: $2"
     return 1
 }
+on_mosquitto() { on_broker mosquitto "$1"; }
 
 # start_broker [port]: the broker of CALLBELL_TEST_BROKER on 127.0.0.1; Mosquitto with
 # persistence in TEST_TMP (aedes keeps everything in memory: a restart forgets it).
@@ -65,6 +71,7 @@ start_broker() {
     case "$CALLBELL_TEST_BROKER" in
     aedes) start_aedes ;;
     ejabberd) start_ejabberd ;;
+    rabbitmq) start_rabbitmq ;;
     *) start_mosquitto ;;
     esac
     export BROKER="mqtt://${BROKER_USERINFO}127.0.0.1:$PORT"
@@ -142,6 +149,41 @@ CONF
     BROKER_PID=$vm
     BROKER_USERINFO="callbell:x@"
 }
+# RabbitMQ (Debian rabbitmq-server, its MQTT plugin) in the foreground as our child,
+# as root: its AMQP and MQTT listeners, its Erlang distribution and an epmd of its own
+# on loopback ports (never the stock 5672/1883/25672/4369), mnesia and logs in TEST_TMP.
+start_rabbitmq() {
+    local dir="$TEST_TMP/rabbitmq"
+    [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || fail "rabbitmq-server is missing (apt-get install rabbitmq-server)"
+    mkdir -p "$dir"
+    RABBITMQ_PORTS=${RABBITMQ_PORTS:-"$(free_port) $(free_port) $(free_port)"} # amqp, distribution, epmd
+    local amqp dist epmd
+    read -r amqp dist epmd <<<"$RABBITMQ_PORTS"
+    cat >"$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$amqp
+mqtt.listeners.tcp.default = 127.0.0.1:$PORT
+mqtt.allow_anonymous = true
+loopback_users = none
+log.console = true
+log.file = false
+CONF
+    echo "[rabbitmq_mqtt]." >"$dir/enabled_plugins"
+    (cd "$dir" && exec env HOME="$dir" RABBITMQ_NODENAME="callbell-test-$$@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+        RABBITMQ_NODE_PORT="$amqp" RABBITMQ_DIST_PORT="$dist" RABBITMQ_MNESIA_BASE="$dir/mnesia" \
+        RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
+        RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_PID_FILE="$dir/pid" \
+        RABBITMQ_PLUGINS_EXPAND_DIR="$dir/plugins" ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT="$epmd" \
+        RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
+        /usr/lib/rabbitmq/bin/rabbitmq-server >>"$TEST_TMP/broker.log" 2>&1) &
+    BROKER_PID=$!
+    RABBITMQ_EPMD_PORT=$epmd
+}
+# the epmd RabbitMQ started on its own port: stopped with the test
+stop_rabbitmq_epmd() {
+    [ -n "${RABBITMQ_EPMD_PORT:-}" ] || return 0
+    ERL_EPMD_PORT=$RABBITMQ_EPMD_PORT epmd -kill >/dev/null 2>&1 || true
+}
+
 BROKER_USERINFO="" # user:password@ that start_broker puts in BROKER (ejabberd)
 mosquitto_pub() {
     if [ -n "$BROKER_USERINFO" ]; then command mosquitto_pub -u callbell -P x "$@"; else command mosquitto_pub "$@"; fi

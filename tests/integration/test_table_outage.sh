@@ -58,7 +58,7 @@ wait_for "all six acked" "[ \$(acked_seqs) -eq 6 ]" 20
 assert_eq "$(grep '^led table=5' "$T" | tail -n 1)" "led table=5 mode=slow" "LED waits for the hub"
 
 # the watcher's view needs its session to survive the broker's restart (persistence)
-if on_mosquitto "the watcher's session does not survive a broker restart there (aedes and ejabberd keep sessions in memory)"; then
+if on_broker "mosquitto rabbitmq" "the watcher's session does not survive a broker restart (sessions in memory)"; then
     wait_for "six presses at the subscriber" "[ \$(grep -c '\"seq\"' '$S' || true) -ge 6 ]" 20
 
     # QoS 1 is at-least-once: a copy may come twice, but the first copies must be
