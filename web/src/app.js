@@ -229,6 +229,7 @@
   function resetBoard() {
     tables.clear(); devices.clear(); pending.forEach(function (p) { clearTimeout(p.timer); }); pending.clear(); sent.clear();
     guardUntil.clear(); clockSamples = []; clockOffset = 0; stats = null; hubStatus = 'unknown';
+    askId = ''; answerAt = 0; /* another site or broker: another hub's answers */
     applySite(null);
     $('tiles').textContent = ''; $('queue').textContent = '';
   }
