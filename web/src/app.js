@@ -73,7 +73,7 @@
   var everConnected = false;
   var hubTimer = null;
   var askSeq = 0;
-  var askId = '';            /* our last `calls` request: its answer fills the board */
+  var asked = [];            /* ids of our `calls` requests not yet answered (the last few) */
   var answerAt = 0;          /* the `at` of the last answer applied: an unknown table's version */
   var brokerBannerTimer = null;
   var lastError = '';
@@ -229,7 +229,7 @@
   function resetBoard() {
     tables.clear(); devices.clear(); pending.forEach(function (p) { clearTimeout(p.timer); }); pending.clear(); sent.clear();
     guardUntil.clear(); clockSamples = []; clockOffset = 0; stats = null; hubStatus = 'unknown';
-    askId = ''; answerAt = 0; /* another site or broker: another hub's answers */
+    asked = []; answerAt = 0; /* another site or broker: another hub's answers */
     applySite(null);
     $('tiles').textContent = ''; $('queue').textContent = '';
   }
@@ -391,7 +391,7 @@
       }
       case 'reply': {
         if (id !== clientId || empty) return;
-        if (askId && onCallsAnswer(payload)) break;
+        if (asked.length && onCallsAnswer(payload)) break;
         var a = P.decodeCmdReply(payload);
         if (!a.ok) { console.warn('callbell: bad command reply', a.error); return; }
         onAnswer(a.value);
@@ -426,23 +426,29 @@
    * so the answer and the states are ordered by the hub's clock (P.viewTakes). */
   function askHub() {
     if (!client || !connected) return;
-    askId = 'view-' + (++askSeq);
+    var id = 'view-' + (++askSeq);
     var payload;
     try {
-      payload = M.buildCallsRequest(askId, P.topicFor('reply', settings.site, clientId));
+      payload = M.buildCallsRequest(id, P.topicFor('reply', settings.site, clientId));
     } catch (e) {
       console.warn('callbell: cannot ask the hub', e);
       return;
     }
     client.publish('callbell/' + settings.site + '/hub/request', payload, { qos: 1 });
+    asked.push(id);
+    if (asked.length > 4) asked.shift();
     debug.asked++;
   }
 
-  /* True when `payload` was the answer to our last `calls` request. */
+  /* True when `payload` answers one of our `calls` requests (any: each is ordered with
+   * what the board shows by its `at`). */
   function onCallsAnswer(payload) {
-    var a = M.decodeCallsAnswer(String(payload), askId);
+    var a = null;
+    for (var i = 0; i < asked.length && !a; i++) {
+      a = M.decodeCallsAnswer(String(payload), asked[i]);
+      if (a) asked.splice(i, 1);
+    }
     if (!a) return false;
-    askId = '';
     if (!a.ok) { console.warn('callbell: the hub did not list the open requests:', a.error); return true; }
     noteHubClock(a.at);
     answerAt = Math.max(answerAt, a.at);
