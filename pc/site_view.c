@@ -376,47 +376,67 @@ static int request_age_order(const void *a, const void *b)
     return x->call < y->call ? -1 : x->call > y->call;
 }
 
-/* The answer's tables, as states dated `at`, sorted by table id; every one checked
- * by the state's own rules (encoded and decoded again by the core). */
+/* One item of the answer: a request and its table. */
+typedef struct answer_item {
+    char table[CB_ID_SIZE];
+    char section[CB_ID_SIZE];
+    cb_request r;
+} answer_item;
+
+static int item_table_order(const void *a, const void *b)
+{
+    return cb_table_id_cmp(((const answer_item *)a)->table, ((const answer_item *)b)->table);
+}
+
+/* The answer's tables, as states dated `at`, sorted by table id (grouped after one
+ * sort: a large site's answer lists many requests); every one checked by the state's
+ * own rules (encoded and decoded again by the core). */
 static cb_state *answer_states(const cJSON *items, uint64_t at, size_t *n)
 {
-    size_t cap = (size_t)cJSON_GetArraySize(items);
-    cb_state *out = calloc(cap ? cap : 1, sizeof *out);
+    size_t count = (size_t)cJSON_GetArraySize(items), k = 0;
+    answer_item *all = calloc(count ? count : 1, sizeof *all);
+    cb_state *out = calloc(count ? count : 1, sizeof *out);
     *n = 0;
-    if (!out)
-        return NULL;
+    if (!all || !out)
+        goto bad;
     const cJSON *o;
     cJSON_ArrayForEach(o, items)
     {
-        cb_request r;
         const char *table, *section;
-        if (!answer_request(o, &r, &table, &section))
+        if (k >= count || !answer_request(o, &all[k].r, &table, &section))
             goto bad;
-        size_t k = 0;
-        while (k < *n && strcmp(out[k].table, table) != 0)
-            k++;
-        if (k == *n) {
-            (*n)++;
-            snprintf(out[k].table, sizeof out[k].table, "%s", table);
-            out[k].updated_at = at;
-        }
-        if (out[k].n_requests >= CB_REQUEST_MAX)
-            goto bad;
-        if (section)
-            snprintf(out[k].section, sizeof out[k].section, "%s", section);
-        out[k].requests[out[k].n_requests++] = r;
+        snprintf(all[k].table, sizeof all[k].table, "%s", table);
+        snprintf(all[k].section, sizeof all[k].section, "%s", section ? section : "");
+        k++;
     }
-    for (size_t k = 0; k < *n; k++) {
+    qsort(all, k, sizeof *all, item_table_order);
+    for (size_t i = 0; i < k; i++) {
+        cb_state *s;
+        if (i == 0 || strcmp(all[i].table, all[i - 1].table) != 0) {
+            s = &out[(*n)++];
+            snprintf(s->table, sizeof s->table, "%s", all[i].table);
+            s->updated_at = at;
+        } else {
+            s = &out[*n - 1];
+        }
+        if (s->n_requests >= CB_REQUEST_MAX)
+            goto bad;
+        if (all[i].section[0])
+            snprintf(s->section, sizeof s->section, "%s", all[i].section);
+        s->requests[s->n_requests++] = all[i].r;
+    }
+    for (size_t t = 0; t < *n; t++) {
         char buf[CB_STATE_PAYLOAD_SIZE];
         size_t len = 0;
-        qsort(out[k].requests, out[k].n_requests, sizeof out[k].requests[0], request_age_order);
-        if (cb_state_status(&out[k], &out[k].status) != CB_OK ||
-            cb_state_encode(&out[k], buf, sizeof buf, &len) != CB_OK || cb_state_decode(buf, len, &out[k]) != CB_OK)
+        qsort(out[t].requests, out[t].n_requests, sizeof out[t].requests[0], request_age_order);
+        if (cb_state_status(&out[t], &out[t].status) != CB_OK ||
+            cb_state_encode(&out[t], buf, sizeof buf, &len) != CB_OK || cb_state_decode(buf, len, &out[t]) != CB_OK)
             goto bad;
     }
-    qsort(out, *n, sizeof *out, state_id_order);
+    free(all);
     return out;
 bad:
+    free(all);
     free(out);
     *n = 0;
     return NULL;
