@@ -5,7 +5,8 @@
 # is shown with its open request, and a stale retained state (a call the hub does not
 # have) is not, neither at start nor when a copy of it arrives later. With the hub
 # stopped the board says so and keeps what it shows; when the hub is back it asks
-# again. Registered on Mosquitto and on aedes (CALLBELL_TEST_BROKER, lib.sh).
+# again. Registered on Mosquitto and on aedes, and on ejabberd and RabbitMQ when
+# configured for them (CALLBELL_TEST_BROKER, lib.sh; tests/integration/CMakeLists.txt).
 source "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "tmux is missing" >&2; exit 77; }
 
