@@ -35,6 +35,9 @@ typedef struct board_run {
     bool dirty;
     int guest_fd;
     int notes_fd;
+    bool ask_hub;              /* send the `calls` request (after a connect, the hub back online) */
+    char query_id[CB_ID_SIZE]; /* the last one sent: its answer fills the view */
+    unsigned query_seq;
 } board_run;
 
 static void say(cb_board *b, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -106,6 +109,7 @@ static void on_connect(void *ctx)
     board_run *r = ctx;
     r->b.next_signin_ms = 0; /* a broker that restarted may have lost it on the way */
     r->b.connected = true;
+    r->ask_hub = true; /* the open requests come from the hub, on every connect */
     r->dirty = true;
     say(&r->b, false, "connected to %s", r->b.broker_shown);
 }
@@ -122,15 +126,23 @@ static void on_message(void *ctx, const struct mosquitto_message *msg)
     board_run *r = ctx;
     size_t len = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
     if (strcmp(msg->topic, r->reply_topic) == 0) {
-        /* the hub's answer to one of our commands; fence tokens land here too */
-        if (len > 0 && cb_board_answer(&r->b, msg->payload, len, cb_mono_ms()) == CB_OK)
+        /* the hub's answer to our `calls` request or to one of our commands; fence
+         * tokens land here too */
+        cb_view_change ch = CB_VIEW_NOTHING;
+        if (cb_site_view_snapshot(&r->b.view, r->query_id, msg->payload, len, &ch)) {
+            r->query_id[0] = '\0';
             r->dirty = true;
+        } else if (len > 0 && cb_board_answer(&r->b, msg->payload, len, cb_mono_ms()) == CB_OK) {
+            r->dirty = true;
+        }
         return;
     }
     bool hub_was_online = r->b.view.hub_online;
     cb_view_change ch = cb_site_view_message(&r->b.view, msg->topic, msg->payload, len);
-    if (r->b.view.hub_online && !hub_was_online)
+    if (r->b.view.hub_online && !hub_was_online) {
         r->b.next_signin_ms = 0; /* the hub keeps sign-ins in memory: tell a new one at once */
+        r->ask_hub = true;       /* and what is open is what it says */
+    }
     if (ch == CB_VIEW_NOTHING)
         return;
     r->dirty = true;
@@ -416,17 +428,36 @@ static void read_notes(board_run *r)
     r->dirty = true;
 }
 
+/* Asks the hub for the open requests (docs/protocol.md "Boards' start-up view"), once
+ * our reply topic is known to be subscribed: the fence also lets the retained
+ * messages of a first connect in (milliseconds). */
+static void ask_hub(board_run *r)
+{
+    r->ask_hub = false;
+    cb_mqtt_fence(r->mqtt, r->reply_topic, FENCE_TIMEOUT_MS);
+    r->b.synced = true;
+    r->dirty = true;
+    if (!r->b.connected)
+        return;
+    cb_query q = {.kind = CB_QUERY_CALLS};
+    char topic[CB_TOPIC_SIZE], payload[CB_PAYLOAD_SIZE];
+    size_t len = 0;
+    snprintf(q.id, sizeof q.id, "view-%u", ++r->query_seq);
+    snprintf(q.reply_to, sizeof q.reply_to, "%s", r->reply_topic);
+    if (cb_topic_build(CB_TOPIC_HUB_REQUEST, r->b.view.site, NULL, topic, sizeof topic) != CB_OK ||
+        cb_query_encode(&q, payload, sizeof payload, &len) != CB_OK)
+        return;
+    if (cb_mqtt_publish(r->mqtt, topic, payload, len, 1, false, NULL) == 0)
+        snprintf(r->query_id, sizeof r->query_id, "%s", q.id);
+}
+
 static void loop(board_run *r)
 {
     uint64_t drawn_second = 0;
     r->dirty = true;
     while (!cb_stop_requested) {
-        if (r->b.connected && !r->b.synced) {
-            /* Blocks until the retained states have arrived (milliseconds). */
-            cb_mqtt_fence(r->mqtt, r->reply_topic, FENCE_TIMEOUT_MS);
-            r->b.synced = true;
-            r->dirty = true;
-        }
+        if (r->b.connected && r->ask_hub)
+            ask_hub(r);
         if (r->b.view.signed_in && r->b.connected && cb_mono_ms() >= r->b.next_signin_ms)
             send_signin(r, false);
         uint64_t now = cb_wall_ms();

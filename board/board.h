@@ -1,7 +1,8 @@
 /* board.h - the terminal staff board: what it shows (render.c) and how it runs
- * (board.c). Everything it knows comes from the retained messages of one site
- * (pc/site_view.h); the only thing it sends is a staff command, which names the
- * board's client id so the hub answers it (docs/protocol.md "cmd reply"). */
+ * (board.c). What is open it asks the hub (a `calls` request on every connect and
+ * when the hub comes back), then follows the site's messages (pc/site_view.h); the
+ * other thing it sends is a staff command, which names the board's client id so the
+ * hub answers it (docs/protocol.md "cmd reply"). */
 #ifndef CALLBELL_BOARD_H
 #define CALLBELL_BOARD_H
 

@@ -159,6 +159,7 @@ static cJSON *report_result(cb_hub *hub, const cb_query *q, char *err, size_t er
 
 typedef struct open_request {
     const char *table;
+    const char *section;
     const cb_request *r;
 } open_request;
 
@@ -173,12 +174,13 @@ static int queue_order(const void *a, const void *b)
     return x->call < y->call ? -1 : x->call > y->call;
 }
 
-static cJSON *request_object(const char *table, const cb_request *r, uint64_t now)
+static cJSON *request_object(const char *table, const char *section, const cb_request *r, uint64_t now)
 {
-    const char *kind = "?", *status = "?";
+    const char *kind = "?", *status = "?", *level = "floor";
     uint64_t waiting = 0;
     cb_kind_name(r->kind, &kind);
     cb_table_status_name(r->status, &status);
+    cb_level_name(r->level, &level);
     cb_waiting_s(r->pressed_at, now, &waiting);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "table", table);
@@ -187,6 +189,9 @@ static cJSON *request_object(const char *table, const cb_request *r, uint64_t no
     cJSON_AddStringToObject(o, "status", status);
     cJSON_AddNumberToObject(o, "count", r->count);
     cJSON_AddNumberToObject(o, "repeats", r->repeats);
+    cJSON_AddStringToObject(o, "level", level);
+    if (section[0]) /* the boards fill their start-up view from this answer */
+        cJSON_AddStringToObject(o, "section", section);
     cJSON_AddNumberToObject(o, "pressed_at", (double)r->pressed_at);
     cJSON_AddNumberToObject(o, "waiting_s", (double)waiting);
     cJSON_AddStringToObject(o, "acked_by", r->acked_by); /* "" unless acknowledged */
@@ -211,13 +216,13 @@ static cJSON *calls_result(cb_hub *hub)
         cb_table_index_get(&hub->tables, hub->tables.open[k].owner, &open[k]);
         const cb_state *st = &open[k].state;
         for (uint32_t i = 0; i < st->n_requests; i++)
-            all[n++] = (open_request){st->table, &st->requests[i]};
+            all[n++] = (open_request){st->table, st->section, &st->requests[i]};
     }
     qsort(all, n, sizeof *all, queue_order);
     cJSON *a = cJSON_CreateArray();
     uint64_t now = cb_wall_ms();
     for (size_t i = 0; i < n; i++)
-        cJSON_AddItemToArray(a, request_object(all[i].table, all[i].r, now));
+        cJSON_AddItemToArray(a, request_object(all[i].table, all[i].section, all[i].r, now));
     free(all);
     free(open);
     return a;
@@ -236,6 +241,8 @@ static void reply(cb_hub *hub, const reply_to *to, const char *id, cJSON *result
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "v", 1);
     cJSON_AddStringToObject(o, "id", id);
+    /* the moment the answer describes: boards order it with the states by it */
+    cJSON_AddNumberToObject(o, "at", (double)cb_wall_ms());
     cJSON_AddBoolToObject(o, "ok", result != NULL);
     if (result)
         cJSON_AddItemToObject(o, "result", result);

@@ -504,8 +504,9 @@ static void acl_entry(FILE *f, const char *site, const cb_registry_entry *e)
         fprintf(f, "topic read callbell/%s/#\ntopic write callbell/%s/device/+/status\n", site, site);
         fprintf(f, "topic write callbell/%s/device/+/info\ntopic write callbell/%s/hub/request\n", site, site);
         break;
-    case CB_REG_DISPLAY:
+    case CB_REG_DISPLAY: /* reads, and asks the hub what is open (a board's start-up view) */
         fprintf(f, "topic read callbell/%s/table/+/state\ntopic read callbell/%s/hub/#\n", site, site);
+        fprintf(f, "topic write callbell/%s/hub/request\n", site);
         fprintf(f, "topic read callbell/%s/device/+/status\ntopic read callbell/%s/device/+/info\n", site, site);
         fprintf(f, "topic read callbell/%s/site\n", site);
         break;

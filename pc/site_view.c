@@ -1,5 +1,6 @@
 #include "site_view.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,11 @@ int cb_table_id_cmp(const char *a, const char *b)
         return na ? -1 : 1;
     }
     return strcmp(a, b);
+}
+
+static int state_id_order(const void *a, const void *b)
+{
+    return cb_table_id_cmp(((const cb_state *)a)->table, ((const cb_state *)b)->table);
 }
 
 /* Binary search; returns index of the table or where it would go. */
@@ -190,6 +196,19 @@ const char *cb_site_view_table_name(const cb_site_view *v, const char *id)
     return e ? e->name : id;
 }
 
+/* Room for a table at slot i (from table_slot), nothing open; false when out of memory. */
+static bool insert_table(cb_site_view *v, size_t i)
+{
+    cb_state *grown = room_for_one(v->tables, &v->table_cap, v->table_count, sizeof *v->tables);
+    if (!grown)
+        return false;
+    v->tables = grown;
+    memmove(&v->tables[i + 1], &v->tables[i], (v->table_count - i) * sizeof *v->tables);
+    v->table_count++;
+    memset(&v->tables[i], 0, sizeof v->tables[i]); /* a table first seen: nothing was open */
+    return true;
+}
+
 static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void *payload, size_t len)
 {
     cb_state st;
@@ -199,17 +218,23 @@ static cb_view_change apply_state(cb_site_view *v, const cb_topic *t, const void
         v->rejected++;
         return CB_VIEW_NOTHING;
     }
-    bool found;
+    bool found, takes = false;
     size_t i = table_slot(v, st.table, &found);
-    if (!found) {
-        cb_state *grown = room_for_one(v->tables, &v->table_cap, v->table_count, sizeof *v->tables);
-        if (!grown)
-            return CB_VIEW_NOTHING;
-        v->tables = grown;
-        memmove(&v->tables[i + 1], &v->tables[i], (v->table_count - i) * sizeof *v->tables);
-        v->table_count++;
-        memset(&v->tables[i], 0, sizeof v->tables[i]); /* a table first seen: nothing was open */
+    /* a state older than what the board shows (a stale retained copy arriving after
+     * the hub's answer) is ignored; of a table the board did not know, it says the
+     * table exists, and the answer that nothing was open there */
+    if (cb_view_takes(CB_VIEW_FROM_STATE, st.updated_at, found ? v->tables[i].updated_at : v->answer_at, &takes) !=
+        CB_OK)
+        return CB_VIEW_NOTHING;
+    if (!takes && found)
+        return CB_VIEW_NOTHING;
+    if (!takes) {
+        st.n_requests = 0;
+        st.status = CB_IDLE;
+        st.updated_at = v->answer_at;
     }
+    if (!found && !insert_table(v, i))
+        return CB_VIEW_NOTHING;
     diff_requests(v, &v->tables[i], &st);
     v->tables[i] = st;
     v->open_stale = true;
@@ -295,6 +320,187 @@ cb_view_change cb_site_view_message(cb_site_view *v, const char *topic, const vo
     default:
         return CB_VIEW_NOTHING;
     }
+}
+
+/* ---- the hub's answer to `calls` (docs/protocol.md "Boards' start-up view") ---- */
+
+static const char *json_text(const cJSON *o, const char *key)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(x) ? x->valuestring : NULL;
+}
+
+static bool json_uint(const cJSON *o, const char *key, uint64_t max, uint64_t *out)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsNumber(x) || x->valuedouble < 0 || x->valuedouble > (double)max ||
+        x->valuedouble != (double)(uint64_t)x->valuedouble)
+        return false;
+    *out = (uint64_t)x->valuedouble;
+    return true;
+}
+
+/* One item of the answer into r (and its table's section); false when it breaks a
+ * rule of the state's request. */
+static bool answer_request(const cJSON *o, cb_request *r, const char **table, const char **section)
+{
+    const char *kind = json_text(o, "kind"), *status = json_text(o, "status"), *level = json_text(o, "level");
+    const char *by = json_text(o, "acked_by");
+    uint64_t count = 0, repeats = 0;
+    memset(r, 0, sizeof *r);
+    *table = json_text(o, "table");
+    *section = json_text(o, "section");
+    if (!*table || cb_id_check(*table) != CB_OK || (*section && cb_id_check(*section) != CB_OK) || !kind ||
+        cb_kind_parse(kind, strlen(kind), &r->kind) != CB_OK || !status ||
+        cb_table_status_parse(status, strlen(status), &r->status) != CB_OK || !by || strlen(by) >= sizeof r->acked_by)
+        return false;
+    r->level = CB_LEVEL_FLOOR; /* absent reads as floor, as in a state */
+    if (level && cb_level_parse(level, strlen(level), &r->level) != CB_OK)
+        return false;
+    if (!json_uint(o, "call", CB_JSON_SAFE_MAX, &r->call) || !json_uint(o, "count", UINT32_MAX, &count) ||
+        !json_uint(o, "repeats", UINT32_MAX, &repeats) ||
+        !json_uint(o, "pressed_at", CB_JSON_SAFE_MAX, &r->pressed_at) ||
+        !json_uint(o, "acked_at", CB_JSON_SAFE_MAX, &r->acked_at))
+        return false;
+    r->count = (uint32_t)count;
+    r->repeats = (uint32_t)repeats;
+    memcpy(r->acked_by, by, strlen(by) + 1);
+    return true;
+}
+
+static int request_age_order(const void *a, const void *b)
+{
+    const cb_request *x = a, *y = b;
+    if (x->pressed_at != y->pressed_at)
+        return x->pressed_at < y->pressed_at ? -1 : 1;
+    return x->call < y->call ? -1 : x->call > y->call;
+}
+
+/* One item of the answer: a request and its table. */
+typedef struct answer_item {
+    char table[CB_ID_SIZE];
+    char section[CB_ID_SIZE];
+    cb_request r;
+} answer_item;
+
+static int item_table_order(const void *a, const void *b)
+{
+    return cb_table_id_cmp(((const answer_item *)a)->table, ((const answer_item *)b)->table);
+}
+
+/* The answer's tables, as states dated `at`, sorted by table id (grouped after one
+ * sort: a large site's answer lists many requests); every one checked by the state's
+ * own rules (encoded and decoded again by the core). */
+static cb_state *answer_states(const cJSON *items, uint64_t at, size_t *n)
+{
+    size_t count = (size_t)cJSON_GetArraySize(items), k = 0;
+    answer_item *all = calloc(count ? count : 1, sizeof *all);
+    cb_state *out = calloc(count ? count : 1, sizeof *out);
+    *n = 0;
+    if (!all || !out)
+        goto bad;
+    const cJSON *o;
+    cJSON_ArrayForEach(o, items)
+    {
+        const char *table, *section;
+        if (k >= count || !answer_request(o, &all[k].r, &table, &section))
+            goto bad;
+        snprintf(all[k].table, sizeof all[k].table, "%s", table);
+        snprintf(all[k].section, sizeof all[k].section, "%s", section ? section : "");
+        k++;
+    }
+    qsort(all, k, sizeof *all, item_table_order);
+    for (size_t i = 0; i < k; i++) {
+        cb_state *s;
+        if (i == 0 || strcmp(all[i].table, all[i - 1].table) != 0) {
+            s = &out[(*n)++];
+            snprintf(s->table, sizeof s->table, "%s", all[i].table);
+            s->updated_at = at;
+        } else {
+            s = &out[*n - 1];
+        }
+        if (s->n_requests >= CB_REQUEST_MAX)
+            goto bad;
+        if (all[i].section[0])
+            snprintf(s->section, sizeof s->section, "%s", all[i].section);
+        s->requests[s->n_requests++] = all[i].r;
+    }
+    for (size_t t = 0; t < *n; t++) {
+        char buf[CB_STATE_PAYLOAD_SIZE];
+        size_t len = 0;
+        qsort(out[t].requests, out[t].n_requests, sizeof out[t].requests[0], request_age_order);
+        if (cb_state_status(&out[t], &out[t].status) != CB_OK ||
+            cb_state_encode(&out[t], buf, sizeof buf, &len) != CB_OK || cb_state_decode(buf, len, &out[t]) != CB_OK)
+            goto bad;
+    }
+    free(all);
+    return out;
+bad:
+    free(all);
+    free(out);
+    *n = 0;
+    return NULL;
+}
+
+bool cb_site_view_snapshot(cb_site_view *v, const char *id, const void *payload, size_t len, cb_view_change *change)
+{
+    *change = CB_VIEW_NOTHING;
+    v->news_count = 0;
+    if (!id || !id[0] || len == 0)
+        return false;
+    cJSON *root = cJSON_ParseWithLength(payload, len);
+    const char *got = json_text(root, "id");
+    if (!got || strcmp(got, id) != 0) {
+        cJSON_Delete(root);
+        return false;
+    }
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "result");
+    uint64_t at = 0;
+    size_t n = 0;
+    cb_state *answer = NULL;
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "ok")) || !cJSON_IsArray(items) ||
+        !json_uint(root, "at", CB_JSON_SAFE_MAX, &at) || !(answer = answer_states(items, at, &n))) {
+        v->rejected++;
+        cJSON_Delete(root);
+        return true;
+    }
+    cJSON_Delete(root);
+    if (at > v->answer_at)
+        v->answer_at = at;
+    /* tables the board shows: the answer's requests, or none */
+    for (size_t i = 0; i < v->table_count; i++) {
+        cb_state *t = &v->tables[i];
+        bool takes = false;
+        if (cb_view_takes(CB_VIEW_FROM_SNAPSHOT, at, t->updated_at, &takes) != CB_OK || !takes)
+            continue;
+        const cb_state *a = bsearch(t, answer, n, sizeof *answer, state_id_order);
+        cb_state next = *t;
+        if (a) {
+            next = *a;
+            if (!a->section[0])
+                snprintf(next.section, sizeof next.section, "%s", t->section);
+        } else {
+            next.n_requests = 0;
+            next.status = CB_IDLE;
+        }
+        next.updated_at = at;
+        if (t->n_requests != next.n_requests || memcmp(t->requests, next.requests, sizeof t->requests) != 0)
+            *change = CB_VIEW_CHANGED;
+        *t = next;
+    }
+    /* tables the board did not know: they have open requests */
+    for (size_t k = 0; k < n; k++) {
+        bool found;
+        size_t i = table_slot(v, answer[k].table, &found);
+        if (found || !insert_table(v, i))
+            continue;
+        v->tables[i] = answer[k];
+        *change = CB_VIEW_CHANGED;
+    }
+    free(answer);
+    if (*change != CB_VIEW_NOTHING)
+        v->open_stale = true;
+    return true;
 }
 
 /* Queue order: the guests still waiting first, then the ones someone is on the way

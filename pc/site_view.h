@@ -1,4 +1,5 @@
-/* site_view.h - what staff see of one site, rebuilt from retained MQTT messages:
+/* site_view.h - what staff see of one site, from the hub's answer to a `calls`
+ * request and the state messages after it (docs/protocol.md "Boards' start-up view"):
  * every table's state with its open requests, device availability and battery, the
  * hub's status. Shared by `callbell board` and `callbell calls`, so both read the
  * same truth. The view decides nothing about ages: it asks the core
@@ -67,6 +68,7 @@ typedef struct cb_site_view {
     bool hub_degraded;           /* "degraded": up, but its database takes no writes (calls wait) */
     char stats[CB_PAYLOAD_SIZE]; /* raw retained stats JSON, "" if none */
     unsigned rejected;           /* messages that failed to decode */
+    uint64_t answer_at;          /* the `at` of the last hub answer applied: an unknown table's version */
     /* the changes of the last state message fed (news_count 0 for other messages) */
     char news_table[CB_ID_SIZE];
     cb_view_news news[CB_VIEW_NEWS_MAX];
@@ -84,6 +86,15 @@ int cb_site_view_subscribe(cb_site_view *v, cb_mqtt *m);
 /* Feeds one message; returns what changed (and fills v->news for a state). Bad
  * payloads are counted in v->rejected, not fatal. */
 cb_view_change cb_site_view_message(cb_site_view *v, const char *topic, const void *payload, size_t len);
+
+/* The hub's answer to a `calls` request with id `id` (docs/protocol.md "Boards'
+ * start-up view"): returns false when `payload` is not that answer (a cmd reply, a
+ * fence token, another request's answer). When it is, every table whose version is
+ * older than the answer's `at` takes the answer's requests (none: idle) and version
+ * `at`, and *change says whether the view changed; a refusal or a broken answer
+ * changes nothing and counts in v->rejected. A table's version is the updated_at
+ * of its cb_state here. */
+bool cb_site_view_snapshot(cb_site_view *v, const char *id, const void *payload, size_t len, cb_view_change *change);
 
 /* Every open request of the site in queue order: calling ones first, oldest
  * pressed_at first, then acknowledged ones, oldest first (ties: table id, then

@@ -64,3 +64,20 @@ cb_status cb_age_class_name(cb_age_class c, const char **name)
     *name = age_names[c];
     return CB_OK;
 }
+
+/* docs/protocol.md "Boards' start-up view"; web/src/protocol.js has the same rule
+ * (viewTakes), held to it by the "takes" vectors. */
+cb_status cb_view_takes(cb_view_source from, uint64_t offered, uint64_t shown, bool *out)
+{
+    if (out == NULL) {
+        return CB_E_ARG;
+    }
+    if (from == CB_VIEW_FROM_STATE) {
+        *out = offered >= shown;
+    } else if (from == CB_VIEW_FROM_SNAPSHOT) {
+        *out = offered > shown;
+    } else {
+        return CB_E_RANGE;
+    }
+    return CB_OK;
+}

@@ -102,6 +102,8 @@ log "staff acknowledge; a display reads and cannot"
 expect 1 "not allowed? a broker that enforces roles drops commands from a credential that is not staff (wall)" \
     "$CALLBELL" ack 3 --by Wall --broker "$(URL wall)"
 assert_eq "$(state_field 3 status)" calling "table 3 after the display's ack"
+# a display may ask the hub what is open (a wall board's start-up view)
+"$CALLBELL" calls --broker "$(URL wall)" | grep -qE '^3 +call ' || fail "the display could not ask the hub (calls)"
 "$CALLBELL" ack 3 --by Anna --broker "$(URL anna)" >/dev/null || fail "staff ack"
 assert_eq "$(state_field 3 acked_by)" Anna "acked by"
 

@@ -58,6 +58,10 @@ log "a patio call rings Ana's board only"
 wait_for "table 1 calling at section level" '[ "$(state_field 1 level)" = section ]'
 wait_for "Ana's bell" '[ "$(bells Ana)" -ge 1 ]' 5
 wait_for "Bo sees the call" "screen Bo | grep -qE '^[> ] Patio 1 +call'"
+# the hub's answer to `calls` (the boards' start-up view) carries level and section
+calls=$("$CALLBELL" calls --json --config "$site")
+assert_eq "$(json_get "$calls" "[(c['table'], c['section'], c['level']) for c in d]")" "[('1', 'patio', 'section')]" \
+    "calls --json: the table's section and the request's level"
 [ "$(bells Bo)" -eq 0 ] || fail "Bo (bar) rang for a patio call at section level"
 [ "$(bells Max)" -eq 0 ] || fail "the manager rang for a patio call at section level"
 

@@ -55,12 +55,15 @@ start_broker "$PORT"
 # the first three went again too: only the broker had them (no hub has answered)
 acked_seqs() { grep '^acked seq=' "$T" | sort -u | wc -l; }
 wait_for "all six acked" "[ \$(acked_seqs) -eq 6 ]" 20
-wait_for "six presses at the subscriber" "[ \$(grep -c '\"seq\"' '$S' || true) -ge 6 ]" 20
 assert_eq "$(grep '^led table=5' "$T" | tail -n 1)" "led table=5 mode=slow" "LED waits for the hub"
 
-# QoS 1 is at-least-once: a copy may come twice, but the first copies must be
-# every press, in the order pressed, each once per seq.
-python3 - "$S" <<'EOF' || fail "presses arrived wrong"
+# the watcher's view needs its session to survive the broker's restart (persistence)
+if on_broker "mosquitto rabbitmq" "the watcher's session does not survive a broker restart (sessions in memory)"; then
+    wait_for "six presses at the subscriber" "[ \$(grep -c '\"seq\"' '$S' || true) -ge 6 ]" 20
+
+    # QoS 1 is at-least-once: a copy may come twice, but the first copies must be
+    # every press, in the order pressed, each once per seq.
+    python3 - "$S" <<'EOF' || fail "presses arrived wrong"
 import json, sys
 seen, order = set(), []
 for line in open(sys.argv[1]):
@@ -77,6 +80,7 @@ boots = {json.loads(l)["boot"] for l in open(sys.argv[1])}
 if len(boots) != 1:
     sys.exit(f"one process must keep one boot, got {boots}")
 EOF
+fi
 for seq in 1 2 3 4 5 6; do
     grep -q "^acked seq=$seq " "$T" || fail "table output lacks 'acked seq=$seq'"
 done

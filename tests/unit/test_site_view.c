@@ -360,6 +360,101 @@ static void test_device_retired(void **state)
     assert_int_equal(cb_site_view_message(v, "callbell/demo/device/d1/status", "", 0), CB_VIEW_NOTHING);
 }
 
+/* A state of `table` dated `at` with requests[0..n). */
+static cb_view_change feed_at(cb_site_view *v, const char *table, uint64_t at, const cb_request *requests, uint32_t n)
+{
+    cb_state s = {.updated_at = at, .n_requests = n};
+    snprintf(s.table, sizeof s.table, "%s", table);
+    for (uint32_t i = 0; i < n; i++)
+        s.requests[i] = requests[i];
+    assert_int_equal(cb_state_status(&s, &s.status), CB_OK);
+    char topic[CB_TOPIC_SIZE], payload[CB_STATE_PAYLOAD_SIZE];
+    size_t len;
+    assert_int_equal(cb_topic_build(CB_TOPIC_STATE, "demo", table, topic, sizeof topic), CB_OK);
+    assert_int_equal(cb_state_encode(&s, payload, sizeof payload, &len), CB_OK);
+    return cb_site_view_message(v, topic, payload, len);
+}
+
+static bool answer(cb_site_view *v, const char *id, const char *text, cb_view_change *ch)
+{
+    return cb_site_view_snapshot(v, id, text, strlen(text), ch);
+}
+
+/* docs/protocol.md "Boards' start-up view": the hub's answer to `calls` fills the
+ * view; a stale retained state, before or after it, does not win over it; a live
+ * state newer than it does. */
+static void test_snapshot_orders_with_states(void **state)
+{
+    cb_site_view *v = *state;
+    cb_view_change ch;
+    size_t n;
+    cb_request r3 = calling(CB_KIND_CALL, 3, T0);
+    cb_request r5 = calling(CB_KIND_WATER, 5, T0 + 100);
+    /* a stale retained state: table 3 calling, long done on the hub */
+    assert_int_not_equal(feed_at(v, "3", T0 + 1000, &r3, 1), CB_VIEW_NOTHING);
+    assert_false(answer(v, "view-1", "{\"v\":1,\"id\":\"r9\",\"ok\":true,\"at\":1,\"result\":[]}", &ch));
+    assert_false(answer(v, "view-1", "{\"v\":1,\"table\":\"3\",\"action\":\"ack\",\"call\":1,\"ok\":true}", &ch));
+    /* the answer at T0+5000: table 5 calls (in patio, rung at section), table 3 nothing */
+    assert_true(answer(v, "view-1",
+                       "{\"v\":1,\"id\":\"view-1\",\"at\":1764140005000,\"ok\":true,\"result\":[{\"table\":\"5\","
+                       "\"kind\":\"water\",\"call\":5,\"status\":\"calling\",\"count\":2,\"repeats\":1,\"level\":"
+                       "\"section\",\"section\":\"patio\",\"pressed_at\":1764140000100,\"waiting_s\":4,\"acked_by\":"
+                       "\"\",\"acked_at\":0}]}",
+                       &ch));
+    assert_int_equal(ch, CB_VIEW_CHANGED);
+    const cb_view_request *q = cb_site_view_requests(v, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(q[0].table, "5");
+    assert_string_equal(q[0].section, "patio");
+    assert_int_equal(q[0].req.count, 2);
+    assert_int_equal(q[0].req.level, CB_LEVEL_SECTION);
+    assert_int_equal(v->table_count, 2); /* table 3 is still shown, idle */
+    /* table 3's retained state arrives late (aedes mixes them): older, ignored */
+    assert_int_equal(feed_at(v, "3", T0 + 2000, &r3, 1), CB_VIEW_NOTHING);
+    cb_site_view_requests(v, &n);
+    assert_int_equal(n, 1);
+    /* a stale state of a table the board did not know (RabbitMQ delivers no retained
+     * idle states): the table is learnt, idle, as the answer had it */
+    cb_request r6 = calling(CB_KIND_BILL, 99, T0);
+    assert_int_equal(feed_at(v, "6", T0 + 1000, &r6, 1), CB_VIEW_CHANGED);
+    cb_site_view_requests(v, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(v->table_count, 3);
+    /* a live state of the answer's very millisecond is taken; a later one too */
+    assert_int_equal(feed_at(v, "5", T0 + 5000, &r5, 1), CB_VIEW_CHANGED);
+    assert_int_equal(feed_at(v, "5", T0 + 6000, NULL, 0), CB_VIEW_CHANGED);
+    cb_site_view_requests(v, &n);
+    assert_int_equal(n, 0);
+    /* an answer older than that (or of the same ms) leaves table 5 as the state said */
+    assert_true(answer(v, "view-2",
+                       "{\"v\":1,\"id\":\"view-2\",\"at\":1764140006000,\"ok\":true,\"result\":[{\"table\":\"5\","
+                       "\"kind\":\"water\",\"call\":5,\"status\":\"calling\",\"count\":2,\"repeats\":1,\"level\":"
+                       "\"floor\",\"pressed_at\":1764140000100,\"waiting_s\":4,\"acked_by\":\"\",\"acked_at\":0}]}",
+                       &ch));
+    cb_site_view_requests(v, &n);
+    assert_int_equal(n, 0);
+    /* a refusal or a broken answer is counted and changes nothing */
+    unsigned rejected = v->rejected;
+    assert_true(
+        answer(v, "view-3", "{\"v\":1,\"id\":\"view-3\",\"at\":1764140009000,\"ok\":false,\"error\":\"x\"}", &ch));
+    assert_true(answer(v, "view-3",
+                       "{\"v\":1,\"id\":\"view-3\",\"at\":1764140009000,\"ok\":true,\"result\":[{\"table\":\"5\","
+                       "\"kind\":\"water\",\"call\":5,\"status\":\"calling\",\"repeats\":1,\"pressed_at\":1,"
+                       "\"acked_by\":\"\",\"acked_at\":0}]}",
+                       &ch)); /* no count */
+    assert_true(
+        answer(v, "view-3",
+               "{\"v\":1,\"id\":\"view-3\",\"at\":1764140009000,\"ok\":true,\"result\":[{\"table\":\"5\","
+               "\"kind\":\"water\",\"call\":5,\"status\":\"calling\",\"count\":1,\"repeats\":0,\"pressed_at\":1,"
+               "\"acked_by\":\"\",\"acked_at\":0},{\"table\":\"5\",\"kind\":\"water\",\"call\":6,\"status\":"
+               "\"calling\",\"count\":1,\"repeats\":0,\"pressed_at\":2,\"acked_by\":\"\",\"acked_at\":0}]}",
+               &ch)); /* two water requests at one table */
+    assert_int_equal(v->rejected, rejected + 3);
+    assert_int_equal(ch, CB_VIEW_NOTHING);
+    cb_site_view_requests(v, &n);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_table_id_order),
         cmocka_unit_test_setup_teardown(test_retired_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_device_retired, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_orders_with_states, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -643,7 +643,7 @@ static int hex_value(char c)
                                   : -1;
 }
 
-/* One pure-function check ("name", "age", "waiting"). */
+/* One pure-function check ("name", "age", "waiting", "rings", "takes"). */
 static void run_check(int index, const cJSON *c)
 {
     const char *decoder = "check";
@@ -698,6 +698,19 @@ static void run_check(int index, const cJSON *c)
             CHECK(str_is(expect, cb_status_str(st)), "rings got %s", cb_status_str(st));
         else
             CHECK(cJSON_IsBool(expect) && cJSON_IsTrue(expect) == rings, "rings got %s", rings ? "true" : "false");
+    } else if (str_is(kind, "takes")) {
+        const cJSON *from = cJSON_GetObjectItemCaseSensitive(c, "from");
+        cb_view_source src = str_is(from, "state")      ? CB_VIEW_FROM_STATE
+                             : str_is(from, "snapshot") ? CB_VIEW_FROM_SNAPSHOT
+                                                        : (cb_view_source)7; /* unknown: out of range */
+        uint64_t offered = (uint64_t)cJSON_GetObjectItemCaseSensitive(c, "offered")->valuedouble;
+        uint64_t shown = (uint64_t)cJSON_GetObjectItemCaseSensitive(c, "shown")->valuedouble;
+        bool takes = false;
+        cb_status st = cb_view_takes(src, offered, shown, &takes);
+        if (st != CB_OK)
+            CHECK(str_is(expect, cb_status_str(st)), "takes got %s", cb_status_str(st));
+        else
+            CHECK(cJSON_IsBool(expect) && cJSON_IsTrue(expect) == takes, "takes got %s", takes ? "true" : "false");
     } else if (str_is(kind, "waiting")) {
         uint64_t w = 0;
         uint64_t at = (uint64_t)cJSON_GetObjectItemCaseSensitive(c, "pressed_at")->valuedouble;

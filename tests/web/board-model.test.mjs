@@ -81,3 +81,65 @@ test('a tap on a tile acks what calls, then closes everything', () => {
 test('durations read as a clock', () => {
   assert.deepEqual([0, 7, 59, 60, 754, 3723].map(M.fmtDuration), ['0:00', '0:07', '0:59', '1:00', '12:34', '1:02:03']);
 });
+
+/* docs/protocol.md "Boards' start-up view" */
+const AT = T0 + 5000;
+const item = (table, r, extra = {}) => ({ table, kind: r.kind, call: r.call, status: r.status, count: r.count,
+  repeats: r.repeats, level: 'floor', pressed_at: r.pressed_at, waiting_s: 1, acked_by: r.acked_by, acked_at: r.acked_at, ...extra });
+const answerText = (id, at, items) => JSON.stringify({ v: 1, id, at, ok: true, result: items });
+
+test('the calls request names the query and the reply topic', () => {
+  assert.deepEqual(JSON.parse(M.buildCallsRequest('view-1', 'callbell/demo/reply/board-1')),
+    { v: 1, id: 'view-1', query: 'calls', reply_to: 'callbell/demo/reply/board-1' });
+  assert.throws(() => M.buildCallsRequest('View 1', 'callbell/demo/reply/board-1'), /bad_id/);
+});
+
+test('the hub\'s answer: not ours, refused, broken, or states per table oldest first', () => {
+  assert.equal(M.decodeCallsAnswer(answerText('view-2', AT, []), 'view-1'), null);
+  assert.equal(M.decodeCallsAnswer('{"v":1,"table":"3","action":"ack","call":1,"ok":true}', 'view-1'), null);
+  assert.deepEqual(plain(M.decodeCallsAnswer('{"v":1,"id":"view-1","at":1,"ok":false,"error":"x"}', 'view-1')),
+    { ok: false, error: 'x' });
+  const two = [item('3', req('water', 1, 0)), item('3', req('water', 2, 1))]; /* two water requests: range */
+  assert.deepEqual(plain(M.decodeCallsAnswer(answerText('view-1', AT, two), 'view-1')), { ok: false, error: 'range' });
+  const a = M.decodeCallsAnswer(answerText('view-1', AT, [item('3', acked(req('bill', 2, 5))), item('5', req('call', 3, 2),
+    { section: 'patio', level: 'section' }), item('3', req('water', 1, 0))]), 'view-1');
+  assert.equal(a.ok, true);
+  assert.equal(a.at, AT);
+  const t3 = a.states.find((s) => s.table === '3');
+  assert.deepEqual(plain(t3.requests.map((r) => r.kind)), ['water', 'bill']);
+  assert.equal(t3.status, 'calling');
+  assert.equal(t3.updated_at, AT);
+  const t5 = a.states.find((s) => s.table === '5');
+  assert.equal(t5.section, 'patio');
+  assert.equal(t5.requests[0].level, 'section');
+});
+
+test('the answer replaces older views of a table, not newer ones; stale states lose to it', () => {
+  const stale = { ...state('4', [req('bill', 99, 0)]), updated_at: T0 + 1000 };
+  const newer = { ...state('6', [req('call', 7, 0)]), updated_at: AT }; /* of the answer's very ms */
+  const tables = tablesOf(stale, newer);
+  const a = M.decodeCallsAnswer(answerText('view-1', AT, [item('3', req('water', 1, 0))]), 'view-1');
+  const set = M.applyCallsAnswer(tables, a);
+  assert.deepEqual(plain(set.map((x) => x.next.table).sort()), ['3', '4']);
+  assert.equal(tables.get('4').status, 'idle'); /* the hub has nothing open there */
+  assert.equal(tables.get('4').updated_at, AT);
+  assert.equal(tables.get('6').requests.length, 1); /* kept: a state may be newer than the answer */
+  assert.equal(tables.get('3').requests[0].kind, 'water');
+  /* the rule the board applies to every state (P.viewTakes): the stale copy, late, loses */
+  assert.equal(P.viewTakes('state', stale.updated_at, tables.get('4').updated_at), false);
+  assert.equal(P.viewTakes('state', AT, tables.get('4').updated_at), true);
+});
+
+test('a state older than the answer: ignored for a known table, idle for an unknown one', () => {
+  const shown = { ...state('3', [req('water', 1, 0)]), updated_at: AT };
+  const stale = { ...state('3', [req('water', 1, 0)]), updated_at: AT - 1 };
+  assert.equal(M.takeState(shown, stale, AT), null);
+  const tie = { ...stale, updated_at: AT }; /* of the answer's very millisecond: taken */
+  assert.equal(M.takeState(shown, tie, AT), tie);
+  const fresh = { ...stale, updated_at: AT + 1 };
+  assert.equal(M.takeState(shown, fresh, AT), fresh);
+  /* table 4 unknown (no retained idle state reached us): learnt, idle, as the answer had it */
+  const ghost = { ...state('4', [req('bill', 99, 0)]), updated_at: T0 + 1000, section: 'patio' };
+  assert.deepEqual(plain(M.takeState(null, ghost, AT)), { table: '4', status: 'idle', requests: [], updated_at: AT, section: 'patio' });
+  assert.equal(M.takeState(null, ghost, 0), ghost); /* no answer yet: taken as it is */
+});

@@ -22,7 +22,7 @@ test('vector file has every kind of vector', () => {
   }
   const states = vectors.filter((v) => v.decode === 'state' && v.expect === 'ok').map((v) => v.fields.requests.length);
   for (const n of [0, 1, 3]) assert.ok(states.includes(n), `no ok state with ${n} requests`);
-  for (const c of ['name', 'age', 'waiting', 'rings']) assert.ok(checks.some((v) => v.check === c), `no ${c} check`);
+  for (const c of ['name', 'age', 'waiting', 'rings', 'takes']) assert.ok(checks.some((v) => v.check === c), `no ${c} check`);
 });
 
 for (const [i, v] of vectors.entries()) {
@@ -53,6 +53,13 @@ const runCheck = {
   rings: (v) => {
     try {
       return P.rings(v.level, v.section, v.me);
+    } catch (e) {
+      return e.message;
+    }
+  },
+  takes: (v) => {
+    try {
+      return P.viewTakes(v.from, v.offered, v.shown);
     } catch (e) {
       return e.message;
     }

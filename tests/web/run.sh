@@ -44,6 +44,10 @@ if [ ! -f web/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -f web/node_modules/up
   log "npm ci --prefix web"
   npm ci --prefix web --no-audit --no-fund >&2
 fi
+if [ ! -d tests/brokers/node_modules/aedes ] || [ ! -d tests/brokers/node_modules/ws ]; then
+  log "npm ci --prefix tests/brokers (aedes, for startup.test.mjs)"
+  npm ci --prefix tests/brokers --no-audit --no-fund >&2
+fi
 if [ ! -x "$CALLBELL_BIN" ]; then
   log "$CALLBELL_BIN not found: build the project first (cmake --build build) or set CALLBELL_BIN"
   exit 1

@@ -1,13 +1,16 @@
 /* app.js - callbell staff board: connection, board state, staff actions.
  *
- * Everything shown comes from retained MQTT messages (docs/protocol.md), so a
- * reload, a new tablet or a reconnect shows the same board:
+ * What is open the board asks the hub (a `calls` request on callbell/<site>/hub/request
+ * on every connect and when the hub comes online: docs/protocol.md "Boards' start-up
+ * view"); the rest comes from retained MQTT messages, so a reload, a new tablet or a
+ * reconnect shows the same board:
  *   callbell/<site>/table/+/state      one tile per table; a queue line per open request
+ *                                      (live changes; retained ones ordered with the answer)
  *   callbell/<site>/hub/status         hub offline banner (also when never seen)
  *   callbell/<site>/hub/stats          today's response times
  *   callbell/<site>/device/+/status    device offline banners
  *   callbell/<site>/device/+/info      low battery banners
- *   callbell/<site>/reply/<client id>  the hub's answer to each of our commands
+ *   callbell/<site>/reply/<client id>  the hub's answers to our commands and `calls` requests
  * Staff actions are cmd messages to callbell/<site>/table/<t>/cmd (QoS 1), one per
  * request, always naming its `call` and `kind` (a cmd that waited in the broker must not
  * act on a newer request) and `from`, this page's MQTT client id: the hub applies it
@@ -69,10 +72,14 @@
   var connected = false;
   var everConnected = false;
   var hubTimer = null;
+  var askSeq = 0;
+  var asked = [];            /* ids of our `calls` requests not yet answered (the last few) */
+  var answerAt = 0;          /* the `at` of the last answer applied: an unknown table's version */
   var brokerBannerTimer = null;
   var lastError = '';
   var debug = {
     alerts: 0, realerts: 0, silenced: 0, notifications: [], vibrations: 0, spoken: [], published: [], replies: [],
+    asked: 0, answers: 0, /* calls requests sent to the hub, answers applied */
     signin: function () { return signin; },
     clientId: function () { return clientId; },
     pending: function () { return Array.from(pending.keys()); }
@@ -241,6 +248,7 @@
   function resetBoard() {
     tables.clear(); devices.clear(); pending.forEach(function (p) { clearTimeout(p.timer); }); pending.clear(); sent.clear();
     guardUntil.clear(); clockSamples = []; clockOffset = 0; stats = null; hubStatus = 'unknown';
+    asked = []; answerAt = 0; /* another site or broker: another hub's answers */
     applySite(null);
     $('tiles').textContent = ''; $('queue').textContent = '';
   }
@@ -301,6 +309,7 @@
       c.subscribe(topics(), { qos: 1 }, function (err) {
         if (client !== c) return;
         if (err) { lastError = 'subscribe failed: ' + (err.message || err); render(); return; }
+        askHub(); /* our reply topic is subscribed now */
         /* Retained messages follow the SUBACK; no hub/status by then means no hub. */
         clearTimeout(hubTimer);
         hubTimer = setTimeout(function () {
@@ -361,7 +370,10 @@
         var h = P.decodeOnline(payload);
         var was = hubStatus;
         hubStatus = h.ok ? h.value : 'offline';
-        if (hubStatus === 'online' && was !== 'online') sendSignin(false); /* a new hub knows nobody */
+        if (hubStatus === 'online' && was !== 'online') {
+          sendSignin(false); /* a new hub knows nobody */
+          askHub();          /* and what is open is what it says */
+        }
         break;
       }
       case 'hub_site': {
@@ -398,6 +410,7 @@
       }
       case 'reply': {
         if (id !== clientId || empty) return;
+        if (asked.length && onCallsAnswer(payload)) break;
         var a = P.decodeCmdReply(payload);
         if (!a.ok) { console.warn('callbell: bad command reply', a.error); return; }
         onAnswer(a.value);
@@ -425,13 +438,59 @@
   }
   function tableName(id) { return siteNames.get(id) || null; }
 
-  function applyState(st, retained) {
-    var prev = tables.get(st.table) || null;
-    if (!retained) noteHubClock(st.updated_at);
-    tables.set(st.table, st);
+  /* ---- the start-up view from the hub (docs/protocol.md "Boards' start-up view") ----
+   * On every connect and whenever the hub comes online the board asks it `calls`, and
+   * fills the board from the answer; retained states may be missing (RabbitMQ delivers
+   * them only to exact-topic subscriptions) or stale and late (aedes mixes them in),
+   * so the answer and the states are ordered by the hub's clock (P.viewTakes). */
+  function askHub() {
+    if (!client || !connected) return;
+    var id = 'view-' + (++askSeq);
+    var payload;
+    try {
+      payload = M.buildCallsRequest(id, P.topicFor('reply', settings.site, clientId));
+    } catch (e) {
+      console.warn('callbell: cannot ask the hub', e);
+      return;
+    }
+    client.publish('callbell/' + settings.site + '/hub/request', payload, { qos: 1 });
+    asked.push(id);
+    if (asked.length > 4) asked.shift();
+    debug.asked++;
+  }
 
+  /* True when `payload` answers one of our `calls` requests (any: each is ordered with
+   * what the board shows by its `at`). */
+  function onCallsAnswer(payload) {
+    var a = null;
+    for (var i = 0; i < asked.length && !a; i++) {
+      a = M.decodeCallsAnswer(String(payload), asked[i]);
+      if (a) asked.splice(i, 1);
+    }
+    if (!a) return false;
+    if (!a.ok) { console.warn('callbell: the hub did not list the open requests:', a.error); return true; }
+    noteHubClock(a.at);
+    answerAt = Math.max(answerAt, a.at);
+    M.applyCallsAnswer(tables, a).forEach(function (x) { tableChanged(x.prev, x.next, false); });
+    debug.answers++;
+    return true;
+  }
+
+  function applyState(msg, retained) {
+    var prev = tables.get(msg.table) || null;
+    /* a state older than what the board shows (a stale retained copy) is ignored */
+    var st = M.takeState(prev, msg, answerAt);
+    if (!st) return;
+    if (!retained && st === msg) noteHubClock(st.updated_at);
+    tables.set(st.table, st);
     /* Ring for news only: not for the retained snapshot of a page that just loaded. */
-    if ((!retained || prev) && !wall) {
+    tableChanged(prev, st, !retained || !!prev);
+  }
+
+  /* What a table's new state means beyond the view: bells, the done guard, the
+   * pending commands it answers. `ring`: news, not what was open before we looked. */
+  function tableChanged(prev, st, ring) {
+    if (ring && !wall) {
       M.alerts(prev, st).forEach(function (a) {
         /* the escalation chain: this board rings when the request's level reaches it */
         if (P.rings(a.request.level, st.section || '', signin)) announce(st.table, a.request, a.alert);

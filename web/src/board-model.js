@@ -1,6 +1,7 @@
 /* board-model.js - what the staff board shows, as pure functions of the decoded table
  * states (no DOM, no MQTT): the queue's order, a tile's colour, which requests ring,
- * which requests a staff action sends a cmd for. tests/web/board-model.test.mjs runs
+ * which requests a staff action sends a cmd for, how the hub's answer to `calls` fills
+ * the board. tests/web/board-model.test.mjs runs
  * them in node; app.js and views.js use them in the browser.
  *
  * A classic script (see protocol.js for why); defines globalThis.CallbellBoardModel and
@@ -84,6 +85,90 @@
     return null;
   }
 
+  /* ---- the start-up view from the hub (docs/protocol.md "Boards' start-up view") ----
+   * The board asks the hub `calls` on every connect and when the hub comes online, and
+   * orders the answer with the state messages by the hub's clock (P.viewTakes). */
+
+  /* The request payload (docs/protocol.md "request / reply"). */
+  function buildCallsRequest(id, replyTo) {
+    if (!P.isId(id)) throw new Error('bad_id');
+    return JSON.stringify({ v: 1, id: id, query: 'calls', reply_to: replyTo });
+  }
+
+  function byAge(a, b) { return (a.pressed_at - b.pressed_at) || (a.call - b.call); }
+
+  /* The hub's answer to calls request `id`: null when `text` is not that answer (a cmd
+   * reply, another request's answer); {ok:false, error} for a refusal or a broken
+   * answer; else {ok:true, at, states}: a state per table with open requests, dated
+   * `at`, each read back by the state's own decoder (P.decodeState). */
+  function decodeCallsAnswer(text, id) {
+    var o;
+    try { o = JSON.parse(text); } catch (e) { return null; }
+    if (!o || typeof o !== 'object' || o.id !== id) return null;
+    if (o.ok !== true) return { ok: false, error: typeof o.error === 'string' ? o.error : 'refused' };
+    if (!Array.isArray(o.result) || !Number.isSafeInteger(o.at) || o.at < 0) return { ok: false, error: 'type' };
+    var tables = new Map();
+    for (var i = 0; i < o.result.length; i++) {
+      var x = o.result[i];
+      if (!x || typeof x !== 'object' || typeof x.table !== 'string') return { ok: false, error: 'type' };
+      var t = tables.get(x.table);
+      if (!t) { t = { v: 1, table: x.table, status: 'idle', requests: [], updated_at: o.at }; tables.set(x.table, t); }
+      if (x.section !== undefined) t.section = x.section;
+      var r = { kind: x.kind, call: x.call, status: x.status, count: x.count, repeats: x.repeats, pressed_at: x.pressed_at,
+        acked_by: x.acked_by, acked_at: x.acked_at };
+      if (x.level !== undefined) r.level = x.level;
+      t.requests.push(r);
+    }
+    var states = [];
+    var bad = '';
+    tables.forEach(function (t) {
+      if (bad) return;
+      t.requests.sort(byAge);
+      t.status = P.tableStatus(t.requests);
+      var d = P.decodeState(JSON.stringify(t));
+      if (d.ok) states.push(d.value);
+      else bad = d.error;
+    });
+    return bad ? { ok: false, error: bad } : { ok: true, at: o.at, states: states };
+  }
+
+  /* What a board sets for a state message `st` of a table it shows as `prev` (null:
+   * unknown), having applied an answer dated `answerAt` (0: none): `st` itself; null
+   * (ignored) when it is older than `prev`; for an unknown table, a state older than
+   * the answer becomes idle at `answerAt` (the answer lists every open request). */
+  function takeState(prev, st, answerAt) {
+    if (P.viewTakes('state', st.updated_at, prev ? prev.updated_at : answerAt)) return st;
+    if (prev) return null;
+    var idle = { table: st.table, status: 'idle', requests: [], updated_at: answerAt };
+    if (st.section !== undefined) idle.section = st.section;
+    return idle;
+  }
+
+  /* Applies a decoded answer to `tables` (table id -> state, changed in place): each
+   * table whose version (its state's updated_at) is older than the answer takes the
+   * answer's requests (none: idle) dated `at`; a table the answer lists that the
+   * board did not know is added. Returns [{prev, next}] of the tables it set. */
+  function applyCallsAnswer(tables, answer) {
+    var listed = new Map();
+    answer.states.forEach(function (st) { listed.set(st.table, st); });
+    var set = [];
+    tables.forEach(function (prev, id) {
+      if (!P.viewTakes('snapshot', answer.at, prev.updated_at)) return;
+      var a = listed.get(id);
+      var next = { table: id, status: a ? a.status : 'idle', requests: a ? a.requests : [], updated_at: answer.at };
+      var section = a && a.section !== undefined ? a.section : prev.section;
+      if (section !== undefined) next.section = section;
+      tables.set(id, next);
+      set.push({ prev: prev, next: next });
+    });
+    listed.forEach(function (st, id) {
+      if (tables.has(id)) return;
+      tables.set(id, st);
+      set.push({ prev: null, next: st });
+    });
+    return set;
+  }
+
   /* 0:07, 12:30, 1:02:03 */
   function fmtDuration(s) {
     s = Math.max(0, Math.floor(s));
@@ -103,6 +188,10 @@
     alerts: alerts,
     tableTargets: tableTargets,
     tableAction: tableAction,
+    buildCallsRequest: buildCallsRequest,
+    decodeCallsAnswer: decodeCallsAnswer,
+    applyCallsAnswer: applyCallsAnswer,
+    takeState: takeState,
     fmtDuration: fmtDuration
   };
 })(typeof globalThis !== 'undefined' ? globalThis : this);

@@ -369,6 +369,18 @@
     return true;
   }
 
+  /* ---- the boards' start-up view (docs/protocol.md; the C core's cb_view_takes) ----
+   * Whether a board replaces what it shows of a table (version `shown`: the updated_at
+   * of the state it applied or the `at` of the hub's answer it applied, 0 for none)
+   * with what it is offered: a 'state' (its updated_at) when offered >= shown, the hub's
+   * 'snapshot' (the calls answer's `at`) only when offered > shown. Throws
+   * Error('range') for another source. */
+  function viewTakes(from, offered, shown) {
+    if (from === 'state') return offered >= shown;
+    if (from === 'snapshot') return offered > shown;
+    throw new Error('range');
+  }
+
   function wrap(fn) {
     return function (input) {
       try {
@@ -765,6 +777,7 @@
     buildCmd: buildCmd,
     buildSignin: buildSignin,
     rings: rings,
+    viewTakes: viewTakes,
     LEVELS: LEVELS.slice(),
     decoders: {
       topic: decodeTopic,

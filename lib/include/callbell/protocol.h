@@ -275,6 +275,19 @@ cb_status cb_age_class_of(uint64_t waiting_s, bool acknowledged, const cb_age_th
 /* "new", "warn", "late", "acked". CB_E_RANGE if unknown. */
 cb_status cb_age_class_name(cb_age_class c, const char **name);
 
+/* ---- the boards' start-up view (docs/protocol.md "Boards' start-up view") ---- */
+
+/* What a board is offered for one table: a state message, or the hub's answer to a
+ * `calls` request (the snapshot). */
+typedef enum cb_view_source { CB_VIEW_FROM_STATE = 0, CB_VIEW_FROM_SNAPSHOT } cb_view_source;
+/* Whether a board replaces what it shows of a table with what it is offered. `shown`
+ * is the table's version on the board: the updated_at of the state it applied, or
+ * the `at` of the snapshot it applied (0: nothing yet); `offered` is the state's
+ * updated_at or the snapshot's `at`. A state is taken when offered >= shown, a
+ * snapshot only when offered > shown (a state of the snapshot's very millisecond may
+ * be newer than it). CB_E_ARG for a NULL out, CB_E_RANGE for an unknown source. */
+cb_status cb_view_takes(cb_view_source from, uint64_t offered, uint64_t shown, bool *out);
+
 /* ---- topics ---------------------------------------------------------------- */
 
 /* Builds the topic for (type, site, id) into buf[cap], NUL-terminated. `id` is the
