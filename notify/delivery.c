@@ -4,10 +4,10 @@
 
 #include "callbell/backoff.h"
 #include "clock.h"
+#include "curl_lib.h"
 #include "log.h"
 #include "message.h"
 
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +27,7 @@ struct cb_delivery {
     cb_notification *queue; /* ring of cfg.queue_cap */
     uint32_t head, count;
     cb_backoff backoff;
+    const cb_curl *api; /* libcurl, loaded (curl_lib.h) */
     CURL *curl;
 };
 
@@ -61,13 +62,13 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
     return size * n;
 }
 
-static struct curl_slist *add_header(struct curl_slist *list, const char *name, const char *value)
+static struct curl_slist *add_header(const cb_curl *api, struct curl_slist *list, const char *name, const char *value)
 {
     char line[512];
     snprintf(line, sizeof line, "%s: %s", name, value);
-    struct curl_slist *l = curl_slist_append(list, line);
+    struct curl_slist *l = api->slist_append(list, line);
     if (!l)
-        curl_slist_free_all(list);
+        api->slist_free_all(list);
     return l;
 }
 
@@ -80,28 +81,28 @@ static struct curl_slist *build_request(cb_delivery *d, const cb_notification *n
     struct curl_slist *h = NULL;
     /* the same id for every copy of a notification: a receiver can drop repeats */
     snprintf(id, sizeof id, "%s-%llu-%u", c->site, (unsigned long long)n->request.call, n->level);
-    h = add_header(h, "X-Callbell-Id", id);
+    h = add_header(d->api, h, "X-Callbell-Id", id);
     if (h && c->token && c->token[0]) {
         snprintf(auth, sizeof auth, "Bearer %s", c->token);
-        h = add_header(h, "Authorization", auth);
+        h = add_header(d->api, h, "Authorization", auth);
     }
     if (c->kind == CB_SINK_WEBHOOK) {
         *body = cb_msg_webhook_json(c->site, n, now, c->board_url);
-        return h ? add_header(h, "Content-Type", "application/json") : NULL;
+        return h ? add_header(d->api, h, "Content-Type", "application/json") : NULL;
     }
     cb_msg_title(n, title, sizeof title);
     *body = malloc(CB_MSG_TEXT_SIZE);
     if (*body)
         cb_msg_text(n, now, *body, CB_MSG_TEXT_SIZE);
     if (h)
-        h = add_header(h, "Title", title);
+        h = add_header(d->api, h, "Title", title);
     if (h)
-        h = add_header(h, "Priority", n->level == 0 ? "high" : "urgent");
+        h = add_header(d->api, h, "Priority", n->level == 0 ? "high" : "urgent");
     if (h)
-        h = add_header(h, "Tags", n->level == 0 ? "bell" : "bell,rotating_light");
+        h = add_header(d->api, h, "Tags", n->level == 0 ? "bell" : "bell,rotating_light");
     if (h && c->board_url && c->board_url[0])
-        h = add_header(h, "Click", c->board_url);
-    return h ? add_header(h, "Content-Type", "text/plain; charset=utf-8") : NULL;
+        h = add_header(d->api, h, "Click", c->board_url);
+    return h ? add_header(d->api, h, "Content-Type", "text/plain; charset=utf-8") : NULL;
 }
 
 typedef enum { SENT, RETRY, GIVE_UP } outcome;
@@ -111,30 +112,30 @@ static outcome post(cb_delivery *d, const cb_notification *n, char *why, size_t 
     char *body = NULL;
     struct curl_slist *h = build_request(d, n, &body);
     if (!h || !body) {
-        curl_slist_free_all(h);
+        d->api->slist_free_all(h);
         free(body);
         snprintf(why, why_cap, "out of memory");
         return RETRY;
     }
     CURL *c = d->curl;
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, d->cfg.url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)HTTP_TIMEOUT_MS);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)HTTP_TIMEOUT_MS);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "callbell-notify");
-    CURLcode rc = curl_easy_perform(c);
+    d->api->easy_reset(c);
+    d->api->easy_setopt(c, CURLOPT_URL, d->cfg.url);
+    d->api->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    d->api->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    d->api->easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)HTTP_TIMEOUT_MS);
+    d->api->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)HTTP_TIMEOUT_MS);
+    d->api->easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    d->api->easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    d->api->easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    d->api->easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    d->api->easy_setopt(c, CURLOPT_USERAGENT, "callbell-notify");
+    CURLcode rc = d->api->easy_perform(c);
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(h);
+    d->api->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    d->api->slist_free_all(h);
     free(body);
     if (rc != CURLE_OK) {
-        snprintf(why, why_cap, "%s", curl_easy_strerror(rc));
+        snprintf(why, why_cap, "%s", d->api->easy_strerror(rc));
         return RETRY;
     }
     snprintf(why, why_cap, "HTTP %ld", status);
@@ -220,7 +221,9 @@ cb_delivery *cb_delivery_start(const cb_sink_config *c, char *err, size_t err_ca
     }
     d->cfg = *c;
     cb_backoff_init(&d->backoff, RETRY_MIN_MS, RETRY_MAX_MS, (uint32_t)cb_mono_us());
-    if (!(d->curl = curl_easy_init())) {
+    if (!(d->api = cb_curl_open(err, err_cap)))
+        goto err;
+    if (!(d->curl = d->api->easy_init())) {
         snprintf(err, err_cap, "cannot start libcurl");
         goto err;
     }
@@ -236,7 +239,7 @@ cb_delivery *cb_delivery_start(const cb_sink_config *c, char *err, size_t err_ca
 err:
     if (d) {
         if (d->curl)
-            curl_easy_cleanup(d->curl);
+            d->api->easy_cleanup(d->curl);
         free(d->queue);
         free(d);
     }
@@ -254,7 +257,7 @@ void cb_delivery_stop(cb_delivery *d)
     pthread_join(d->thread, NULL);
     pthread_mutex_destroy(&d->lock);
     pthread_cond_destroy(&d->wake);
-    curl_easy_cleanup(d->curl);
+    d->api->easy_cleanup(d->curl);
     free(d->queue);
     free(d);
 }

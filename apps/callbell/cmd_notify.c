@@ -7,6 +7,7 @@
  * file, so neither a reconnect nor a restart sends anything twice. */
 #include "commands.h"
 #include "common.h"
+#include "curl_lib.h"
 #include "delivery.h"
 #include "log.h"
 #include "mqtt_client.h"
@@ -16,7 +17,6 @@
 
 #include "callbell/notify.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,14 +367,14 @@ int cb_cmd_notify(int argc, char **argv)
     if (rc != 0)
         return rc == 1 ? 0 : 2;
     cb_log_set_prefix("notify");
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        cb_fail(&c, "cannot start libcurl");
+    char err[600];
+    if (!cb_curl_open(err, sizeof err)) {
+        cb_fail(&c, "%s", err);
         return 1;
     }
     static bridge b; /* two memories of CB_NOTIFY_MEMORY entries: not on the stack */
     memset(&b, 0, sizeof b);
     b.c = &c;
-    char err[600];
     cb_mqtt *m = NULL;
     rc = 1;
     cb_install_stop_handlers();
@@ -401,6 +401,6 @@ int cb_cmd_notify(int argc, char **argv)
 out:
     cb_mqtt_close(m, NULL);
     stop(&b);
-    curl_global_cleanup();
+    cb_curl_close();
     return rc;
 }

@@ -78,6 +78,8 @@ for pkg in "mosquitto," "systemd | systemd-standalone-sysusers" libmosquitto1 li
     assert_contains "$depends" "$pkg" "the package's Depends"
 done
 assert_eq "$(dpkg-deb -I "$deb" conffiles)" "/etc/callbell/example.conf" "conffiles"
+# libcurl is loaded by `callbell notify` only (notify/curl_lib.h), never mapped by a hub
+ldd "$root/usr/bin/callbell" | grep -q libcurl && fail "callbell links libcurl: every hub would map it"
 assert_contains "$(dpkg-deb -I "$deb" postinst)" "systemd-sysusers callbell.conf" "the postinst"
 # errors and warnings fail; a first upload that closes no Debian bug is no defect here
 lintian --fail-on error,warning --suppress-tags initial-upload-closes-no-bugs "$deb" >"$TEST_TMP/lintian.log" 2>&1 ||
