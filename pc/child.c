@@ -4,6 +4,7 @@
 
 #include "clock.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,18 @@ int cb_child_find(const char *name, char *out, size_t cap)
             return 0;
     }
     return -1;
+}
+
+void cb_child_detach(int stderr_fd)
+{
+    int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        dup2(devnull, 1);
+    }
+    if (stderr_fd >= 0)
+        dup2(stderr_fd, 2);
+    setpgid(0, 0);
 }
 
 void cb_child_stop(pid_t *pid, unsigned grace_ms)

@@ -232,13 +232,7 @@ int cb_broker_start(const cb_broker_config *cfg, cb_broker *b, char *err, size_t
         return -1;
     }
     if (pid == 0) {
-        int devnull = open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
-            dup2(devnull, 0);
-            dup2(devnull, 1);
-            /* stderr stays: mosquitto reports config errors there before its log opens */
-        }
-        setpgid(0, 0); /* Ctrl-C goes to us; we stop it in order */
+        cb_child_detach(-1); /* stderr stays: mosquitto reports config errors there before its log opens */
         execl(exe, "mosquitto", "-c", conf_path, (char *)NULL);
         _exit(127);
     }

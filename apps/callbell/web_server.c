@@ -128,15 +128,8 @@ static int spawn(cb_web *w, bool fresh, char *err, size_t err_cap)
         return -1;
     }
     if (pid == 0) {
-        int devnull = open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
-            dup2(devnull, 0);
-            dup2(devnull, 1);
-        }
         /* lighttpd without server.errorlog logs to stderr: the log file, or the journal */
-        if (log_fd >= 0)
-            dup2(log_fd, 2);
-        setpgid(0, 0); /* Ctrl-C goes to us; we stop it */
+        cb_child_detach(log_fd);
         execl(w->exe, "lighttpd", "-D", "-f", w->conf_path, (char *)NULL);
         fprintf(stderr, "cannot run %s: %s\n", w->exe, strerror(errno));
         _exit(127);
