@@ -11,7 +11,7 @@
 #                    demo/bootrom.ts of rp2040js's source repository (the npm package
 #                    does not ship it)
 # Optional: picotool_DIR (a built picotool, so the build also makes the .uf2),
-# PICO_EXTRAS_PATH, BUILD_DIR (default build-pico-emu), RP2040JS_LIMIT_S (per step,
+# BUILD_DIR (default build-pico-emu), RP2040JS_LIMIT_S (per step,
 # default 240), RP2040JS_VERBOSE=1 (echo the device's serial output).
 #
 # What the emulator cannot show: it has no CYW43 Wi-Fi chip (no network, no broker,
@@ -32,11 +32,19 @@ command -v node >/dev/null || { echo "run-rp2040js: node is not installed (apt-g
 command -v arm-none-eabi-gcc >/dev/null ||
     { echo "run-rp2040js: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi" >&2; exit 1; }
 
+# rp2040js cannot wake a dormant RP2040 (the crystal stops; it emulates no clock
+# restart): the image it runs is built without pico-extras, so a sleepy device
+# sleeps lightly (CPU waiting for interrupts) and the wake-by-button check means
+# something. With PICO_EXTRAS_PATH set, that check waited 240 s for nothing.
+if [ -n "${PICO_EXTRAS_PATH:-}" ]; then
+    echo "run-rp2040js: building without pico-extras (PICO_EXTRAS_PATH ignored): the emulator has no dormant mode"
+    unset PICO_EXTRAS_PATH
+fi
 build=${BUILD_DIR:-$root/build-pico-emu}
 mkdir -p "$build"
 picotool_args=(-DPICO_NO_PICOTOOL=1)
 if [ -n "${picotool_DIR:-}" ]; then picotool_args=(-Dpicotool_DIR="$picotool_DIR"); fi
-cmake -S "$root/firmware/pico_w" -B "$build" -DPICO_BOARD=pico_w "${picotool_args[@]}" >"$build/cmake.log" 2>&1 ||
+cmake -S "$root/firmware/pico_w" -B "$build" -DPICO_BOARD=pico_w -UPICO_EXTRAS_PATH "${picotool_args[@]}" >"$build/cmake.log" 2>&1 ||
     { tail -n 20 "$build/cmake.log" >&2; exit 1; }
 cmake --build "$build" -j2 >"$build/build.log" 2>&1 || { grep -E "error|warning" "$build/build.log" | head -20 >&2; exit 1; }
 arm-none-eabi-size "$build/callbell_pico_w.elf"
