@@ -43,7 +43,12 @@ bg sub mosquitto_sub -h 127.0.0.1 -p "$PORT" -i "$SUB_ID" -c -q 1 -t "$TOPIC"
 S="$TEST_TMP/sub.log"
 wait_for "table connected" "grep -q '^connected' '$T'" 20
 wait_for "three presses acked by the broker" "[ \$(count '^acked seq=') -eq 3 ]" 20
-wait_for "three presses at the subscriber" "[ \$(grep -c '\"seq\"' '$S' || true) -ge 3 ]"
+# the watcher's session, registered before the outage, keeps them for it; where a
+# restart forgets sessions, the watcher subscribes anew and may do so only after the
+# table has sent (aedes failed here 1 run in ~10)
+if on_broker "mosquitto rabbitmq" "the watcher's session does not survive a broker restart (sessions in memory)"; then
+    wait_for "three presses at the subscriber" "[ \$(grep -c '\"seq\"' '$S' || true) -ge 3 ]"
+fi
 
 log "broker restart with presses in between"
 stop_broker
