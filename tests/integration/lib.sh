@@ -25,7 +25,10 @@ cleanup() {
     local rc=$?
     # first the boards a test runs in tmux: a broker may wait for its clients to leave
     tmux -L "cb-$TEST_NAME-$$" kill-server 2>/dev/null || true
-    # CONT: a test may have frozen a process (kill -STOP), which would never die
+    # CONT: a test may have frozen a process (kill -STOP), which would never die.
+    # Children first: `bg` of a shell function (a broker's mosquitto_sub wrapper, a
+    # command run as another user) records the subshell, not the program it started.
+    for pid in "${PIDS[@]}" $BROKER_PID; do pkill -TERM -P "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}" $BROKER_PID; do kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}" $BROKER_PID; do wait "$pid" 2>/dev/null || true; done
     [ -z "$BROKER_PID" ] || gone "$BROKER_PID" # not our child under ejabberd's su
